@@ -1,0 +1,48 @@
+// Lint: the dependency arrows and I/O rules of docs/house-style.md, enforced per layer.
+//   wire <- stack <- sut <- interp <- cli ; script apart ; report sees only interp/events.ts
+// A wrong import, or I/O / clock / randomness where the layer forbids it, fails `make test`.
+import tseslint from "typescript-eslint";
+
+const IO_MODULES = ["fs", "net", "child_process", "dgram", "worker_threads", "os", "cluster", "http", "https"]
+  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+
+/** Import patterns (gitignore syntax) that a layer may not use. */
+function forbid(message, ...groups) {
+  return { group: groups.flat(), message };
+}
+
+const noIo = forbid("this layer does no I/O (house-style rule 3)", IO_MODULES);
+const noCli = forbid("nothing imports cli (house-style rule 1)", ["**/cli/**"]);
+
+const restrictedGlobals = (names) => names.map((name) => ({ name, message: `'${name}' is not allowed in this layer (house-style rules 3-4)` }));
+const sansIoProps = [
+  { object: "Date", property: "now", message: "sans-IO: time is an argument (house-style rule 4)" },
+  { object: "Math", property: "random", message: "sans-IO: randomness comes from an injected Rng (house-style rule 4)" },
+  { object: "performance", property: "now", message: "sans-IO: time is an argument (house-style rule 4)" },
+];
+
+function layer(files, patterns, { sansIo = false, noProcess = true } = {}) {
+  const rules = { "no-restricted-imports": ["error", { patterns }] };
+  const globals = [];
+  if (noProcess) globals.push("process");
+  if (sansIo) globals.push("setTimeout", "setInterval", "setImmediate", "performance");
+  if (globals.length) rules["no-restricted-globals"] = ["error", ...restrictedGlobals(globals)];
+  if (sansIo) {
+    rules["no-restricted-properties"] = ["error", ...sansIoProps];
+    rules["no-restricted-syntax"] = ["error", { selector: "NewExpression[callee.name='Date']", message: "sans-IO: no wall clock (house-style rule 4)" }];
+  }
+  return { files, rules };
+}
+
+export default [
+  { ignores: ["node_modules/**", "src/script/generated/**", "reports/**", "**/*.cjs", "**/*.mjs", "bin/**", "eslint.config.js"] },
+  { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, sourceType: "module" } },
+  layer(["src/wire/**/*.ts"], [noIo, noCli, forbid("wire is a leaf (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
+  layer(["src/stack/**/*.ts"], [noIo, noCli, forbid("stack imports only wire (house-style rule 1)", ["**/script/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
+  layer(["src/script/**/*.ts"], [noIo, noCli, forbid("script stands apart: no wire, stack, interp, sut or report (house-style rule 1)", ["**/wire/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])]),
+  layer(["src/interp/**/*.ts"], [noIo, noCli, forbid("interp imports script, wire, sut/sut.ts and itself (house-style rule 1)", ["**/stack/**", "**/report/**", "**/sut/**", "!**/sut/sut.ts", "!**/sut/sut"])]),
+  layer(["src/sut/**/*.ts"], [noCli, forbid("sut imports wire (and reference/ imports stack) (house-style rule 1)", ["**/script/**", "**/interp/**", "**/report/**"])], { noProcess: false }),
+  layer(["src/sut/*.ts", "src/sut/kernel-tun/**/*.ts", "src/sut/pcap/**/*.ts"], [noCli, forbid("only sut/reference may use the stack (house-style rule 1)", ["**/stack/**", "**/script/**", "**/interp/**", "**/report/**"])], { noProcess: false }),
+  layer(["src/sut/reference/**/*.ts"], [noIo, noCli, forbid("sut/reference imports wire and stack (house-style rule 1)", ["**/script/**", "**/interp/**", "**/report/**"])]),
+  layer(["src/report/**/*.ts"], [noCli, forbid("reporters only subscribe to interp/events.ts (house-style rule 15)", ["**/wire/**", "**/stack/**", "**/script/**", "**/sut/**", "**/interp/**", "!**/interp/events.ts", "!**/interp/events"])], { noProcess: false }),
+];

@@ -1,0 +1,5 @@
+/** The registry of sub-commands. Each command lives in its own file in this folder. */
+import type { Command } from "../command.ts";
+
+/** All sub-commands, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [];

@@ -1,0 +1,39 @@
+import { expect } from "chai";
+import { runCli } from "../../../src/cli/cli.ts";
+import type { Command } from "../../../src/cli/command.ts";
+import { memoryIo } from "../../../src/cli/io.ts";
+import { MptcpdrillError } from "../../../src/errors.ts";
+
+const boom: Command = {
+  name: "boom",
+  summary: "throws",
+  usage: "usage: boom",
+  run: async (argv) => {
+    if (argv[0] === "env") throw new MptcpdrillError("MPD_ERR_TUN_OPEN", "cannot open /dev/net/tun");
+    throw new Error("unexpected");
+  },
+};
+
+describe("cli composition root", () => {
+  it("prints help and exits 2 without a command", async () => {
+    const io = memoryIo();
+    expect(await runCli([], io, [boom])).to.equal(2);
+    expect(io.out()).to.contain("boom  throws");
+  });
+  it("rejects an unknown command with a stable code", async () => {
+    const io = memoryIo();
+    expect(await runCli(["nope"], io, [boom])).to.equal(2);
+    expect(io.err()).to.match(/^error\[MPD_ERR_USAGE\]: unknown command 'nope'/);
+  });
+  it("prints environment errors with their code, never a stack trace", async () => {
+    const io = memoryIo();
+    expect(await runCli(["boom", "env"], io, [boom])).to.equal(2);
+    expect(io.err()).to.equal("error[MPD_ERR_TUN_OPEN]: cannot open /dev/net/tun\n");
+  });
+  it("reports bugs as MPD_ERR_INTERNAL without a stack trace", async () => {
+    const io = memoryIo();
+    expect(await runCli(["boom"], io, [boom])).to.equal(2);
+    expect(io.err()).to.contain("error[MPD_ERR_INTERNAL]: unexpected");
+    expect(io.err()).not.to.contain("    at ");
+  });
+});
