@@ -21,7 +21,7 @@ export function detectCaptureFormat(head: Uint8Array): CaptureFormat {
   return "unknown";
 }
 
-/** Reads a whole capture file of any supported format; an unknown magic yields one `pcap_bad_magic` error. */
+/** Reads a whole capture file of any supported format; an unknown magic yields one `pcap-bad-magic` error. */
 export function* readCapture(bytes: Uint8Array): Generator<CaptureItem, void, undefined> {
   const format = detectCaptureFormat(bytes);
   if (format === "pcapng") yield* readPcapng(bytes);

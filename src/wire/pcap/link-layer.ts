@@ -46,26 +46,26 @@ export function stripLinkLayer(linkType: number, data: Uint8Array): PcapResult<L
     case LINKTYPE_NULL: return stripNull(data);
     default:
       if (linkType === LINKTYPE_RAW || DLT_RAW_ALIASES.includes(linkType)) return stripRaw(data);
-      return pcapErr("link_unsupported", 0, `link type ${linkTypeName(linkType)} is not supported`);
+      return pcapErr("link-unsupported", 0, `link type ${linkTypeName(linkType)} is not supported`);
   }
 }
 
 function stripRaw(data: Uint8Array): PcapResult<LinkFrame> {
-  if (data.length < 1) return pcapErr("link_truncated", 0, "empty raw IP frame");
+  if (data.length < 1) return pcapErr("link-truncated", 0, "empty raw IP frame");
   const version = (data[0] ?? 0) >> 4;
   if (version === 4) return pcapOk(frame(data, ETHERTYPE_IPV4, 0));
   if (version === 6) return pcapOk(frame(data, ETHERTYPE_IPV6, 0));
-  return pcapErr("link_unsupported", 0, `raw frame with IP version ${version}`);
+  return pcapErr("link-unsupported", 0, `raw frame with IP version ${version}`);
 }
 
 function stripEthernet(data: Uint8Array): PcapResult<LinkFrame> {
-  if (data.length < 14) return pcapErr("link_truncated", data.length, `Ethernet header needs 14 bytes, have ${data.length}`);
+  if (data.length < 14) return pcapErr("link-truncated", data.length, `Ethernet header needs 14 bytes, have ${data.length}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = 12;
   let type = view.getUint16(at);
   const vlanIds: number[] = [];
   while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) {
-    if (data.length < at + 6) return pcapErr("link_truncated", data.length, "VLAN tag cut short");
+    if (data.length < at + 6) return pcapErr("link-truncated", data.length, "VLAN tag cut short");
     vlanIds.push(view.getUint16(at + 2) & 0x0fff);
     at += 4;
     type = view.getUint16(at);
@@ -75,19 +75,19 @@ function stripEthernet(data: Uint8Array): PcapResult<LinkFrame> {
 }
 
 function stripSll(data: Uint8Array): PcapResult<LinkFrame> {
-  if (data.length < 16) return pcapErr("link_truncated", data.length, `cooked v1 header needs 16 bytes, have ${data.length}`);
+  if (data.length < 16) return pcapErr("link-truncated", data.length, `cooked v1 header needs 16 bytes, have ${data.length}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return pcapOk(frame(data, view.getUint16(14), 16, { sllPacketType: view.getUint16(0) }));
 }
 
 function stripSll2(data: Uint8Array): PcapResult<LinkFrame> {
-  if (data.length < 20) return pcapErr("link_truncated", data.length, `cooked v2 header needs 20 bytes, have ${data.length}`);
+  if (data.length < 20) return pcapErr("link-truncated", data.length, `cooked v2 header needs 20 bytes, have ${data.length}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return pcapOk(frame(data, view.getUint16(0), 20, { sllPacketType: view.getUint8(10), ifIndex: view.getUint32(4) }));
 }
 
 function stripNull(data: Uint8Array): PcapResult<LinkFrame> {
-  if (data.length < 4) return pcapErr("link_truncated", data.length, "loopback header needs 4 bytes");
+  if (data.length < 4) return pcapErr("link-truncated", data.length, "loopback header needs 4 bytes");
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   // The family is in the capturing host's byte order; AF_INET is 2, AF_INET6 is 10/24/28/30.
   const family = Math.min(view.getUint32(0, true), view.getUint32(0, false));

@@ -7,18 +7,18 @@
 
 /** Stable codes for what can be wrong in a capture file or a captured frame. */
 export type PcapErrorCode =
-  | "pcap_bad_magic"
-  | "pcap_truncated_header"
-  | "pcap_truncated_record"
-  | "pcap_bad_record_length"
-  | "pcapng_truncated_block"
-  | "pcapng_bad_block_length"
-  | "pcapng_bad_byte_order"
-  | "pcapng_no_section"
-  | "pcapng_unknown_interface"
-  | "pcapng_bad_option"
-  | "link_truncated"
-  | "link_unsupported";
+  | "pcap-bad-magic"
+  | "pcap-truncated-header"
+  | "pcap-truncated-record"
+  | "pcap-bad-record-length"
+  | "pcapng-truncated-block"
+  | "pcapng-bad-block-length"
+  | "pcapng-bad-byte-order"
+  | "pcapng-no-section"
+  | "pcapng-unknown-interface"
+  | "pcapng-bad-option"
+  | "link-truncated"
+  | "link-unsupported";
 
 /** One problem, located by its byte offset (in the file for file errors, in the frame for link errors). */
 export interface PcapError {

@@ -31,7 +31,7 @@ export interface PcapFileHeader {
 
 /** Decodes the classic pcap file header at the start of `bytes`. */
 export function parsePcapFileHeader(bytes: Uint8Array): PcapResult<PcapFileHeader> {
-  if (bytes.length < PCAP_FILE_HEADER_LEN) return pcapErr("pcap_truncated_header", 0, `file header needs 24 bytes, have ${bytes.length}`);
+  if (bytes.length < PCAP_FILE_HEADER_LEN) return pcapErr("pcap-truncated-header", 0, `file header needs 24 bytes, have ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = view.getUint32(0, true);
   const be = view.getUint32(0, false);
@@ -39,7 +39,7 @@ export function parsePcapFileHeader(bytes: Uint8Array): PcapResult<PcapFileHeade
   let precision: PcapPrecision;
   if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS) [littleEndian, precision] = [true, le === PCAP_MAGIC_NS ? "ns" : "us"];
   else if (be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) [littleEndian, precision] = [false, be === PCAP_MAGIC_NS ? "ns" : "us"];
-  else return pcapErr("pcap_bad_magic", 0, `unknown magic 0x${be.toString(16).padStart(8, "0")}`);
+  else return pcapErr("pcap-bad-magic", 0, `unknown magic 0x${be.toString(16).padStart(8, "0")}`);
   return pcapOk({
     littleEndian,
     precision,
@@ -66,17 +66,17 @@ export function* readPcap(bytes: Uint8Array): Generator<CaptureItem, void, undef
   let offset = PCAP_FILE_HEADER_LEN;
   for (let number = 1; offset < bytes.length; number++) {
     if (bytes.length - offset < PCAP_RECORD_HEADER_LEN) {
-      yield { kind: "error", error: { code: "pcap_truncated_record", offset, detail: `packet ${number}: record header cut after ${bytes.length - offset} bytes` } };
+      yield { kind: "error", error: { code: "pcap-truncated-record", offset, detail: `packet ${number}: record header cut after ${bytes.length - offset} bytes` } };
       return;
     }
     const capLen = view.getUint32(offset + 8, littleEndian);
     const dataOffset = offset + PCAP_RECORD_HEADER_LEN;
     if (capLen > PCAP_MAX_RECORD_LEN) {
-      yield { kind: "error", error: { code: "pcap_bad_record_length", offset: offset + 8, detail: `packet ${number}: captured length ${capLen} is not plausible` } };
+      yield { kind: "error", error: { code: "pcap-bad-record-length", offset: offset + 8, detail: `packet ${number}: captured length ${capLen} is not plausible` } };
       return;
     }
     if (dataOffset + capLen > bytes.length) {
-      yield { kind: "error", error: { code: "pcap_truncated_record", offset: dataOffset, detail: `packet ${number}: ${capLen} bytes announced, ${bytes.length - dataOffset} present` } };
+      yield { kind: "error", error: { code: "pcap-truncated-record", offset: dataOffset, detail: `packet ${number}: ${capLen} bytes announced, ${bytes.length - dataOffset} present` } };
       return;
     }
     const tsFrac = view.getUint32(offset + 4, littleEndian);

@@ -72,28 +72,28 @@ export function* readPcapng(bytes: Uint8Array): Generator<CaptureItem, void, und
 /** Validates the block header at `offset` (switching byte order on an SHB); returns its total length. */
 function blockLength(walk: Walk, offset: number): number | PcapError {
   const { view, bytes } = walk;
-  if (bytes.length - offset < 12) return { code: "pcapng_truncated_block", offset, detail: `block header cut after ${bytes.length - offset} bytes` };
+  if (bytes.length - offset < 12) return { code: "pcapng-truncated-block", offset, detail: `block header cut after ${bytes.length - offset} bytes` };
   const type = view.getUint32(offset, walk.le);
   if (type === PCAPNG_SHB) {
     const magic = view.getUint32(offset + 8, true);
     if (magic === PCAPNG_BYTE_ORDER_MAGIC) walk.le = true;
     else if (view.getUint32(offset + 8, false) === PCAPNG_BYTE_ORDER_MAGIC) walk.le = false;
-    else return { code: "pcapng_bad_byte_order", offset: offset + 8, detail: `byte-order magic 0x${magic.toString(16)} is neither order of 0x1a2b3c4d` };
+    else return { code: "pcapng-bad-byte-order", offset: offset + 8, detail: `byte-order magic 0x${magic.toString(16)} is neither order of 0x1a2b3c4d` };
     walk.inSection = true;
     walk.interfaces = [];
   } else if (!walk.inSection) {
-    return { code: "pcapng_no_section", offset, detail: `block type 0x${type.toString(16)} before any section header` };
+    return { code: "pcapng-no-section", offset, detail: `block type 0x${type.toString(16)} before any section header` };
   }
   const total = view.getUint32(offset + 4, walk.le);
-  if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK) return { code: "pcapng_bad_block_length", offset: offset + 4, detail: `block total length ${total}` };
-  if (offset + total > bytes.length) return { code: "pcapng_truncated_block", offset, detail: `block of ${total} bytes, ${bytes.length - offset} present` };
+  if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK) return { code: "pcapng-bad-block-length", offset: offset + 4, detail: `block total length ${total}` };
+  if (offset + total > bytes.length) return { code: "pcapng-truncated-block", offset, detail: `block of ${total} bytes, ${bytes.length - offset} present` };
   return total;
 }
 
 function* readBlock(walk: Walk, offset: number, total: number): Generator<CaptureItem, void, undefined> {
   const type = walk.view.getUint32(offset, walk.le);
   const trailer = walk.view.getUint32(offset + total - 4, walk.le);
-  if (trailer !== total) yield fail("pcapng_bad_block_length", offset + total - 4, `trailing length ${trailer} differs from ${total}`);
+  if (trailer !== total) yield fail("pcapng-bad-block-length", offset + total - 4, `trailing length ${trailer} differs from ${total}`);
   switch (type) {
     case PCAPNG_IDB: {
       const item = readInterface(walk, offset, total);
@@ -111,7 +111,7 @@ function* readBlock(walk: Walk, offset: number, total: number): Generator<Captur
 
 function readInterface(walk: Walk, offset: number, total: number): CaptureItem | undefined {
   const { view, le } = walk;
-  if (total < 20) return fail("pcapng_bad_block_length", offset + 4, `interface description block of ${total} bytes`);
+  if (total < 20) return fail("pcapng-bad-block-length", offset + 4, `interface description block of ${total} bytes`);
   let name: string | undefined;
   let unitsPerSecond = 1_000_000n;
   let tsOffsetSec = 0;
@@ -145,7 +145,7 @@ function* options(walk: Walk, start: number, end: number): Generator<OptionRef |
     const length = walk.view.getUint16(at + 2, walk.le);
     if (optionCode === 0) return;
     if (at + 4 + length > end) {
-      yield { code: "pcapng_bad_option", offset: at, detail: `option ${optionCode} of ${length} bytes overruns its block` };
+      yield { code: "pcapng-bad-option", offset: at, detail: `option ${optionCode} of ${length} bytes overruns its block` };
       return;
     }
     yield { optionCode, length, valueOffset: at + 4 };
@@ -157,14 +157,14 @@ function readPacket(walk: Walk, type: number, offset: number, total: number): Ca
   const { view, le } = walk;
   const simple = type === PCAPNG_SPB;
   const headLen = simple ? 12 : 28;
-  if (total < headLen + 4) return fail("pcapng_bad_block_length", offset + 4, `packet block of ${total} bytes`);
+  if (total < headLen + 4) return fail("pcapng-bad-block-length", offset + 4, `packet block of ${total} bytes`);
   const ifId = simple ? 0 : type === PCAPNG_OPB ? view.getUint16(offset + 8, le) : view.getUint32(offset + 8, le);
   const iface = walk.interfaces[ifId];
-  if (iface === undefined) return fail("pcapng_unknown_interface", offset + 8, `packet ${walk.number}: interface ${ifId} has no description block`);
+  if (iface === undefined) return fail("pcapng-unknown-interface", offset + 8, `packet ${walk.number}: interface ${ifId} has no description block`);
   const originalLength = view.getUint32(offset + (simple ? 8 : 24), le);
   const room = total - headLen - 4;
   const capLen = simple ? Math.min(originalLength, room, iface.snapLen || room) : view.getUint32(offset + 20, le);
-  if (capLen > room) return fail("pcapng_bad_block_length", offset + 20, `packet ${walk.number}: captured length ${capLen} exceeds the block's ${room} bytes`);
+  if (capLen > room) return fail("pcapng-bad-block-length", offset + 20, `packet ${walk.number}: captured length ${capLen} exceeds the block's ${room} bytes`);
   const dataOffset = offset + headLen;
   const [tsSec, tsNsec] = simple ? [0, 0] : timestamp(iface, view.getUint32(offset + 12, le), view.getUint32(offset + 16, le));
   const packet: CapturedPacket = {

@@ -34,19 +34,19 @@ describe("link-layer strippers", () => {
     expect(strip(12, IP6)).to.include({ etherType: 0x86dd });
     expect(strip(228, IP4)).to.include({ etherType: 0x800 });
     expect(strip(229, IP6)).to.include({ etherType: 0x86dd });
-    expect(strip(101, "20")).to.deep.equal({ error: "link_unsupported@0" });
+    expect(strip(101, "20")).to.deep.equal({ error: "link-unsupported@0" });
   });
   it("reads BSD loopback families in either byte order", () => {
     expect(strip(0, `02000000 ${IP4}`)).to.include({ etherType: 0x800, payloadOffset: 4 });
     expect(strip(0, `0000001e ${IP6}`)).to.include({ etherType: 0x86dd });
   });
   it("reports truncated headers at the end of the frame, and unknown link types", () => {
-    expect(strip(1, "0200000000010200")).to.deep.equal({ error: "link_truncated@8" });
-    expect(strip(1, "020000000001 020000000002 8100 00")).to.deep.equal({ error: "link_truncated@15" });
-    expect(strip(113, "0004")).to.deep.equal({ error: "link_truncated@2" });
-    expect(strip(276, "86dd")).to.deep.equal({ error: "link_truncated@2" });
-    expect(strip(101, "")).to.deep.equal({ error: "link_truncated@0" });
-    expect(strip(147, IP4)).to.deep.equal({ error: "link_unsupported@0" });
+    expect(strip(1, "0200000000010200")).to.deep.equal({ error: "link-truncated@8" });
+    expect(strip(1, "020000000001 020000000002 8100 00")).to.deep.equal({ error: "link-truncated@15" });
+    expect(strip(113, "0004")).to.deep.equal({ error: "link-truncated@2" });
+    expect(strip(276, "86dd")).to.deep.equal({ error: "link-truncated@2" });
+    expect(strip(101, "")).to.deep.equal({ error: "link-truncated@0" });
+    expect(strip(147, IP4)).to.deep.equal({ error: "link-unsupported@0" });
   });
   it("never throws and keeps the payload inside the frame", () => {
     fc.assert(

@@ -43,21 +43,21 @@ describe("pcap reader", () => {
     expect(parsePcapFileHeader(bytes)).to.have.nested.property("value.linkType", 101);
   });
   it("reports a bad magic at offset 0", () => {
-    expect(errors(readPcap(hex("0badf00d".padEnd(48, "0"))))).to.deep.equal(["pcap_bad_magic@0"]);
+    expect(errors(readPcap(hex("0badf00d".padEnd(48, "0"))))).to.deep.equal(["pcap-bad-magic@0"]);
   });
   it("reports a truncated file header", () => {
-    expect(errors(readPcap(LE_US.subarray(0, 10)))).to.deep.equal(["pcap_truncated_header@0"]);
+    expect(errors(readPcap(LE_US.subarray(0, 10)))).to.deep.equal(["pcap-truncated-header@0"]);
   });
   it("reports a truncated record after the good ones", () => {
     const two = new Uint8Array([...LE_US, ...LE_US.subarray(24, 24 + 18)]);
     expect(packets(readPcap(two))).to.have.length(1);
-    expect(errors(readPcap(two))).to.deep.equal(["pcap_truncated_record@60"]);
-    expect(errors(readPcap(new Uint8Array([...LE_US, 1, 2, 3])))).to.deep.equal(["pcap_truncated_record@44"]);
+    expect(errors(readPcap(two))).to.deep.equal(["pcap-truncated-record@60"]);
+    expect(errors(readPcap(new Uint8Array([...LE_US, 1, 2, 3])))).to.deep.equal(["pcap-truncated-record@44"]);
   });
   it("reports an implausible captured length", () => {
     const bad = LE_US.slice();
     bad[24 + 11] = 0x7f;
-    expect(errors(readPcap(bad))).to.deep.equal(["pcap_bad_record_length@32"]);
+    expect(errors(readPcap(bad))).to.deep.equal(["pcap-bad-record-length@32"]);
   });
   it("reads through readCapture by magic", () => {
     expect(packets(readCapture(BE_NS))).to.have.length(1);

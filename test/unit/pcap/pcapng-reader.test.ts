@@ -61,33 +61,33 @@ describe("pcapng reader", () => {
       { interfaceId: 3, timestamp: 1n, data: hex("01") },
       { interfaceId: 0, timestamp: 2n, data: hex("02") },
     ]);
-    expect(errors(readPcapng(file))).to.deep.equal(["pcapng_unknown_interface@56"]);
+    expect(errors(readPcapng(file))).to.deep.equal(["pcapng-unknown-interface@56"]);
     expect(packets(readPcapng(file)).map((p) => p.number)).to.deep.equal([2]);
   });
   it("reports a mismatched trailing length and still reads the block", () => {
     const file = emitPcapngFile([{ linkType: 1 }], [{ interfaceId: 0, timestamp: 1n, data: hex("01") }]);
     file[file.length - 1] = 0x99;
-    expect(errors(readPcapng(file))).to.deep.equal([`pcapng_bad_block_length@${file.length - 4}`]);
+    expect(errors(readPcapng(file))).to.deep.equal([`pcapng-bad-block-length@${file.length - 4}`]);
     expect(packets(readPcapng(file))).to.have.length(1);
   });
   it("reports a captured length larger than its block", () => {
     const file = emitPcapngFile([{ linkType: 1 }], [{ interfaceId: 0, timestamp: 1n, data: hex("01") }]);
     file[48 + 20] = 0x40;
-    expect(errors(readPcapng(file))).to.deep.equal(["pcapng_bad_block_length@68"]);
+    expect(errors(readPcapng(file))).to.deep.equal(["pcapng-bad-block-length@68"]);
   });
   it("stops at a truncated block, a bad byte order or a block before any section", () => {
     const file = emitPcapngFile([{ linkType: 1 }], [{ interfaceId: 0, timestamp: 1n, data: hex("01020304") }]);
-    expect(errors(readPcapng(file.subarray(0, file.length - 3)))).to.deep.equal(["pcapng_truncated_block@48"]);
-    expect(errors(readPcapng(file.subarray(0, 50)))).to.deep.equal(["pcapng_truncated_block@48"]);
+    expect(errors(readPcapng(file.subarray(0, file.length - 3)))).to.deep.equal(["pcapng-truncated-block@48"]);
+    expect(errors(readPcapng(file.subarray(0, 50)))).to.deep.equal(["pcapng-truncated-block@48"]);
     const badOrder = file.slice();
     badOrder[8] = 0;
-    expect(errors(readPcapng(badOrder))).to.deep.equal(["pcapng_bad_byte_order@8"]);
-    expect(errors(readPcapng(file.subarray(28)))).to.deep.equal(["pcapng_no_section@0"]);
+    expect(errors(readPcapng(badOrder))).to.deep.equal(["pcapng-bad-byte-order@8"]);
+    expect(errors(readPcapng(file.subarray(28)))).to.deep.equal(["pcapng-no-section@0"]);
   });
   it("reports an option that overruns its block and keeps the interface", () => {
     const file = emitPcapngFile([{ linkType: 1, name: "eth0" }], [{ interfaceId: 0, timestamp: 1n, data: hex("01") }]);
     file[28 + 16 + 3] = 0xff;
-    expect(errors(readPcapng(file))).to.deep.equal(["pcapng_bad_option@44"]);
+    expect(errors(readPcapng(file))).to.deep.equal(["pcapng-bad-option@44"]);
     expect(packets(readPcapng(file))).to.have.length(1);
   });
 });
