@@ -1,0 +1,152 @@
+/**
+ * Run events (house-style rule 15): the typed stream a run produces and reporters subscribe to.
+ *
+ * The interpreter emits the per-script events (`scriptStart`, `eventPass`, `eventFail`, `log`,
+ * `scriptEnd`) for the one script and variant it runs; the scheduler in `cli/run` adds `runStart`
+ * and `runEnd` around all jobs and re-emits what each child process streams. Every event is plain
+ * JSON data (no classes, no bigint), so it crosses a process boundary as one JSON line unchanged.
+ * Reporters never decide pass or fail: the verdict arrives in `scriptEnd`.
+ */
+
+/** packetdrill's `--ip_version` values, the variants a script can run as (pkt-language.md §1.6). */
+export type Variant = "ipv4" | "ipv6" | "ipv4-mapped-ipv6";
+
+/** Every variant, in the order run_all.py runs them. */
+export const VARIANTS: readonly Variant[] = ["ipv4", "ipv4-mapped-ipv6", "ipv6"];
+
+/**
+ * The outcome of one script run as one variant: `pass` (every event matched), `fail` (a mismatch,
+ * a timing error, a failed syscall expectation or the per-script timeout), `error` (the script
+ * could not be parsed or the environment could not run it: not root, no /dev/net/tun, a crashed
+ * child), `skip` (not run: the run was interrupted before it started).
+ */
+export type Verdict = "pass" | "fail" | "error" | "skip";
+
+/** Every verdict, in the order summaries list them. */
+export const VERDICTS: readonly Verdict[] = ["pass", "fail", "error", "skip"];
+
+/** Identifies one job: a script file (as the user named it) run as one variant. */
+export interface JobRef {
+  /** Script path as given on the command line or found under a folder (relative stays relative). */
+  readonly file: string;
+  readonly variant: Variant;
+}
+
+/** The run begins: `total` jobs (script × variant) will be scheduled, at most `jobs` at once. */
+export interface RunStartEvent {
+  readonly kind: "runStart";
+  readonly total: number;
+  readonly jobs: number;
+  /** The SUT kind, e.g. `kernel`. */
+  readonly sut: string;
+}
+
+/** One script starts running as one variant. */
+export interface ScriptStartEvent extends JobRef {
+  readonly kind: "scriptStart";
+}
+
+/** One script event (a packet, syscall, command or code line) matched. */
+export interface EventPassEvent extends JobRef {
+  readonly kind: "eventPass";
+  /** 1-based line of the event in the script. */
+  readonly line: number;
+  /** Short description, e.g. `outbound packet`, `syscall connect`. */
+  readonly what: string;
+  /** Milliseconds since the script started. */
+  readonly ms: number;
+}
+
+/**
+ * One script event failed. `message` is packetdrill-shaped (pkt-language.md §9), possibly several
+ * lines (the `script packet:` / `actual packet:` dumps follow the first line).
+ */
+export interface EventFailEvent extends JobRef {
+  readonly kind: "eventFail";
+  /** 1-based line of the failing event, or null when no line is to blame (setup, timeout). */
+  readonly line: number | null;
+  readonly message: string;
+  /** False for `--non_fatal` warnings: the script continues and may still pass. */
+  readonly fatal: boolean;
+  readonly ms: number;
+}
+
+/** Extra output for `-v` (packet dumps, command output); reporters show it only when verbose. */
+export interface LogEvent extends JobRef {
+  readonly kind: "log";
+  readonly line: number | null;
+  readonly text: string;
+}
+
+/** One script run as one variant ended with a verdict. */
+export interface ScriptEndEvent extends JobRef {
+  readonly kind: "scriptEnd";
+  readonly verdict: Verdict;
+  /** Line of the first fatal problem, null when it passed or no line is to blame. */
+  readonly line: number | null;
+  /** First line of the first fatal problem (full text in the matching `eventFail`), null on pass. */
+  readonly message: string | null;
+  /** Wall time of the job in milliseconds. */
+  readonly ms: number;
+}
+
+/** Verdict counts of a run. */
+export type VerdictCounts = Readonly<Record<Verdict, number>>;
+
+/** The run ended (normally or interrupted); `counts` covers every job of `runStart.total`. */
+export interface RunEndEvent {
+  readonly kind: "runEnd";
+  readonly counts: VerdictCounts;
+  readonly ms: number;
+  /** True when SIGINT/SIGTERM stopped the run; unstarted jobs count as `skip`. */
+  readonly interrupted: boolean;
+}
+
+/** The events one script run produces (what the interpreter emits). */
+export type ScriptEvent = ScriptStartEvent | EventPassEvent | EventFailEvent | LogEvent | ScriptEndEvent;
+
+/** Everything a run emits, in order: runStart, then per job scriptStart … scriptEnd (jobs interleave when parallel), then runEnd. */
+export type RunEvent = RunStartEvent | ScriptEvent | RunEndEvent;
+
+/** A subscriber to run events. */
+export type EmitRunEvent = (event: RunEvent) => void;
+
+/** A subscriber to one script's events (the interpreter's `emit`). */
+export type EmitScriptEvent = (event: ScriptEvent) => void;
+
+/** Zero counts. */
+export function emptyCounts(): Record<Verdict, number> {
+  return { pass: 0, fail: 0, error: 0, skip: 0 };
+}
+
+const SCRIPT_KINDS: ReadonlySet<string> = new Set(["scriptStart", "eventPass", "eventFail", "log", "scriptEnd"]);
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isLine(x: unknown): boolean {
+  return x === null || (typeof x === "number" && Number.isInteger(x));
+}
+
+/**
+ * True when `x` (e.g. one JSON line read from a child process) is a well-formed {@link ScriptEvent}.
+ * Checks the fields reporters rely on; extra fields are allowed.
+ */
+export function isScriptEvent(x: unknown): x is ScriptEvent {
+  if (!isObject(x) || typeof x["kind"] !== "string" || !SCRIPT_KINDS.has(x["kind"])) return false;
+  if (typeof x["file"] !== "string" || !VARIANTS.includes(x["variant"] as Variant)) return false;
+  switch (x["kind"]) {
+    case "scriptStart":
+      return true;
+    case "eventPass":
+      return isLine(x["line"]) && typeof x["what"] === "string" && typeof x["ms"] === "number";
+    case "eventFail":
+      return isLine(x["line"]) && typeof x["message"] === "string" && typeof x["fatal"] === "boolean" && typeof x["ms"] === "number";
+    case "log":
+      return isLine(x["line"]) && typeof x["text"] === "string";
+    default:
+      return VERDICTS.includes(x["verdict"] as Verdict) && isLine(x["line"])
+        && (x["message"] === null || typeof x["message"] === "string") && typeof x["ms"] === "number";
+  }
+}
