@@ -112,7 +112,7 @@ function ipText(a: Uint8Array): string {
 export function mptcpOptionAsTshark(o: MptcpOption): Record<string, string> {
   const f = (sub: number, rest: Record<string, string | undefined>): Record<string, string> => {
     const r: Record<string, string> = { "tcp.options.mptcp.subtype": dec(sub) };
-    for (const [k, v] of Object.entries(rest)) if (v !== undefined) r[k.includes(".") ? k : `tcp.options.mptcp.${k}`] = v;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) r[k.startsWith("mptcp.") || k.startsWith("tcp.") ? k : `tcp.options.mptcp.${k}`] = v;
     return r;
   };
   switch (o.subtype) {
@@ -124,9 +124,9 @@ export function mptcpOptionAsTshark(o: MptcpOption): Record<string, string> {
         datalvllen: o.dataLevelLength === undefined ? undefined : dec(o.dataLevelLength), checksum: o.checksum === undefined ? undefined : `0x${o.checksum.toString(16).padStart(4, "0")}`,
       });
     case "mpJoinSyn":
-      return f(1, { "backup.flag": bit(o.backup), addrid: dec(o.addressId), recvtok: dec(o.receiversToken), sendrand: dec(o.sendersRandom) });
+      return f(1, { flags: hex2(0x10 | joinBits(o)), "backup.flag": bit(o.backup), addrid: dec(o.addressId), recvtok: dec(o.receiversToken), sendrand: dec(o.sendersRandom) });
     case "mpJoinSynAck":
-      return f(1, { "backup.flag": bit(o.backup), addrid: dec(o.addressId), sendtrunchmac: dec(o.sendersHmac), sendrand: dec(o.sendersRandom) });
+      return f(1, { flags: hex2(0x10 | joinBits(o)), "backup.flag": bit(o.backup), addrid: dec(o.addressId), sendtrunchmac: dec(o.sendersHmac), sendrand: dec(o.sendersRandom) });
     case "mpJoinAck":
       return f(1, { sendhmac: colonHex(o.sendersHmac) });
     case "dss":
@@ -149,6 +149,11 @@ export function mptcpOptionAsTshark(o: MptcpOption): Record<string, string> {
     case "unknown":
       return { "tcp.option_len": dec(o.data.length + 2) };
   }
+}
+
+/** tshark prints byte 2 of an MP_JOIN SYN or SYN/ACK (subtype nibble, reserved bits, B) as its flags. */
+function joinBits(o: { readonly backup: boolean; readonly reserved?: number }): number {
+  return (o.backup ? 1 : 0) | ((o.reserved ?? 0) << 1);
 }
 
 function dssFields(o: Extract<MptcpOption, { subtype: "dss" }>): Record<string, string | undefined> {
@@ -175,5 +180,11 @@ export function diffFields(ours: Readonly<Record<string, string>>, theirs: Reado
     if (tsharkOmits.includes(k) && !(k in theirs)) continue;
     if (theirs[k] !== v) out.push(`${k}: ours ${v} vs tshark ${theirs[k] ?? "(absent)"}`);
   }
+  for (const k of Object.keys(theirs)) {
+    if (k.startsWith("tcp.options.mptcp.") && !(k in ours) && !TSHARK_ONLY.includes(k)) out.push(`${k}: tshark ${theirs[k]} vs ours (absent)`);
+  }
   return out;
 }
+
+/** tshark fields with no counterpart in our repr: raw flag bytes of MP_JOIN and reserved bits (ours keep them only when non-zero). */
+export const TSHARK_ONLY: readonly string[] = ["tcp.options.mptcp.reserved", "tcp.options.mptcp.reserved.flag", "tcp.options.mptcp.ipver"];
