@@ -1,0 +1,91 @@
+/**
+ * JUnit XML reporter: one `<testsuite>` per script file, one `<testcase>` per variant, in a stable
+ * order (files sorted, variants in run_all.py order) whatever the completion order. `fail` becomes
+ * `<failure>`, `error` becomes `<error>`, `skip` becomes `<skipped>`; the body is the full failure
+ * text (with packet dumps) from the fatal `eventFail`. XML cannot be streamed, so the document is
+ * written at `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
+ */
+import { VARIANTS, emptyCounts, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
+import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
+
+/** Escapes text for XML attributes and character data; drops characters XML 1.0 forbids. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+interface Case {
+  readonly end: ScriptEndEvent;
+  readonly detail: string | null;
+}
+
+function caseXml(c: Case): string {
+  const e = c.end;
+  const open = `    <testcase classname="${xmlEscape(e.file)}" name="${e.variant}" time="${seconds(e.ms)}"`;
+  const message = xmlEscape(e.message ?? "");
+  const where = e.line === null ? e.file : `${e.file}:${e.line}`;
+  const body = xmlEscape(c.detail ?? `${where}: ${e.message ?? ""}`);
+  switch (e.verdict) {
+    case "pass":
+      return `${open}/>`;
+    case "skip":
+      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+    case "fail":
+      return `${open}>\n      <failure message="${message}" type="mismatch">${body}</failure>\n    </testcase>`;
+    case "error":
+      return `${open}>\n      <error message="${message}" type="error">${body}</error>\n    </testcase>`;
+  }
+}
+
+function suiteXml(file: string, cases: readonly Case[]): string {
+  const counts = emptyCounts();
+  let ms = 0;
+  for (const c of cases) {
+    counts[c.end.verdict] += 1;
+    ms += c.end.ms;
+  }
+  const attrs = `name="${xmlEscape(file)}" tests="${cases.length}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(ms)}"`;
+  return [`  <testsuite ${attrs}>`, ...cases.map(caseXml), "  </testsuite>"].join("\n");
+}
+
+class JunitReporter implements Reporter {
+  private readonly cases = new Map<string, Case[]>();
+  private readonly details = new Map<string, string>();
+
+  constructor(private readonly sink: ReportSink) {}
+
+  onEvent(event: RunEvent): void {
+    if (event.kind === "eventFail" && event.fatal) {
+      const key = `${event.file}\u0000${event.variant}`;
+      if (!this.details.has(key)) this.details.set(key, event.line === null ? event.message : `${event.file}:${event.line}: ${event.message}`);
+    } else if (event.kind === "scriptEnd") {
+      const list = this.cases.get(event.file) ?? [];
+      list.push({ end: event, detail: this.details.get(`${event.file}\u0000${event.variant}`) ?? null });
+      this.cases.set(event.file, list);
+    } else if (event.kind === "runEnd") {
+      this.write(event.ms);
+    }
+  }
+
+  private write(ms: number): void {
+    const counts = emptyCounts();
+    for (const list of this.cases.values()) for (const c of list) counts[c.end.verdict] += 1;
+    const files = [...this.cases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const suites = files.map((f) => {
+      const cases = [...(this.cases.get(f) ?? [])].sort((a, b) => VARIANTS.indexOf(a.end.variant) - VARIANTS.indexOf(b.end.variant));
+      return suiteXml(f, cases);
+    });
+    const tests = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
+    const head = `<testsuites name="mptcpdrill" tests="${tests}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(ms)}">`;
+    this.sink.write(`<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...suites, "</testsuites>"].join("\n")}\n`);
+    this.sink.flush?.();
+  }
+}
+
+/** Factory for `--reporter junit`. */
+export const junitReporter: ReporterFactory = (sink) => new JunitReporter(sink);

@@ -1,0 +1,41 @@
+/**
+ * The reporter contract (house-style rule 15): a reporter subscribes to {@link RunEvent}s and
+ * writes text to an injected {@link ReportSink}. It never decides pass or fail and never opens
+ * files itself; the CLI hands it stdout or a file sink.
+ */
+import type { RunEvent } from "../interp/events.ts";
+
+/** Where a reporter writes. Text written must reach the destination before `write` returns or at `flush`. */
+export interface ReportSink {
+  write(text: string): void;
+  /** Push written text to the destination (file sinks: fsync), so a killed run keeps it. */
+  flush?(): void;
+  /** Release the destination; no write follows. */
+  close?(): void;
+  /** True for an interactive terminal: reporters may redraw a progress line. */
+  readonly isTTY: boolean;
+}
+
+/** Options every reporter factory receives. */
+export interface ReporterOptions {
+  /** `-v`: show passing events and `log` events. */
+  readonly verbose: boolean;
+  /** Clock for the progress line, milliseconds; injected so golden output stays stable. */
+  readonly now?: () => number;
+}
+
+/** A subscriber that renders run events to its sink. */
+export interface Reporter {
+  onEvent(event: RunEvent): void;
+}
+
+/** Builds a reporter writing to `sink`. */
+export type ReporterFactory = (sink: ReportSink, options: ReporterOptions) => Reporter;
+
+/** Formats milliseconds as packetdrill-like short durations: `850 ms`, `1.2 s`, `3 min 05 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+}

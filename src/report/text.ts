@@ -1,0 +1,122 @@
+/**
+ * Human reporter (the default): one result line per finished script and variant, the failure text
+ * (packetdrill-shaped, with its dumps) under each failing one, and a summary with the list of
+ * failures at the end. On a terminal a progress line (`[done/total] running, counts`) stays at the
+ * bottom and is redrawn after every event. With `-v` passing events and `log` output appear live,
+ * each prefixed with its job so parallel runs stay readable.
+ */
+import { type RunEvent, type ScriptEndEvent, type Verdict, type VerdictCounts, emptyCounts } from "../interp/events.ts";
+import { formatDuration, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
+
+const LABEL: Readonly<Record<Verdict, string>> = { pass: "PASS ", fail: "FAIL ", error: "ERROR", skip: "SKIP " };
+const CLEAR_LINE = "\r\u001b[K";
+
+function jobName(e: { readonly file: string; readonly variant: string }): string {
+  return `${e.file} [${e.variant}]`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split("\n").map((l) => (l === "" ? l : prefix + l)).join("\n");
+}
+
+/** `3 passed, 1 failed, 0 errors, 0 skipped`. */
+export function formatCounts(c: VerdictCounts): string {
+  return `${c.pass} passed, ${c.fail} failed, ${c.error} ${c.error === 1 ? "error" : "errors"}, ${c.skip} skipped`;
+}
+
+class TextReporter implements Reporter {
+  private total = 0;
+  private running = 0;
+  private readonly counts = emptyCounts();
+  /** Full failure text and warnings per job, printed under its result line. */
+  private readonly details = new Map<string, string[]>();
+  private readonly failures: ScriptEndEvent[] = [];
+  private progressShown = false;
+  private lastProgress = "";
+
+  constructor(private readonly sink: ReportSink, private readonly options: ReporterOptions) {}
+
+  onEvent(event: RunEvent): void {
+    switch (event.kind) {
+      case "runStart":
+        this.total = event.total;
+        this.print(`running ${event.total} ${event.total === 1 ? "job" : "jobs"} on the ${event.sut} SUT, ${event.jobs} at a time\n`);
+        break;
+      case "scriptStart":
+        this.running += 1;
+        break;
+      case "eventPass":
+        if (this.options.verbose) this.print(`  ${jobName(event)} line ${event.line}: ${event.what} ok (${formatDuration(event.ms)})\n`);
+        break;
+      case "log":
+        if (this.options.verbose) this.print(`${indent(event.text, `  ${jobName(event)} | `)}\n`);
+        break;
+      case "eventFail": {
+        const where = event.line === null ? event.file : `${event.file}:${event.line}`;
+        const text = `${event.fatal ? "" : "warning: "}${where}: ${event.message}`;
+        this.details.set(jobName(event), [...(this.details.get(jobName(event)) ?? []), text]);
+        break;
+      }
+      case "scriptEnd":
+        this.scriptEnd(event);
+        break;
+      case "runEnd":
+        this.runEnd(event.ms, event.interrupted, event.counts);
+        break;
+    }
+    this.drawProgress(event.kind !== "runEnd");
+  }
+
+  private scriptEnd(e: ScriptEndEvent): void {
+    this.running = Math.max(0, this.running - 1);
+    this.counts[e.verdict] += 1;
+    const lines = [`${LABEL[e.verdict]} ${jobName(e)} (${formatDuration(e.ms)})`];
+    const details = this.details.get(jobName(e)) ?? [];
+    this.details.delete(jobName(e));
+    if (e.verdict !== "pass" && e.verdict !== "skip" && !details.some((d) => !d.startsWith("warning: "))) {
+      details.push(`${e.line === null ? e.file : `${e.file}:${e.line}`}: ${e.message ?? "no message"}`);
+    }
+    if (e.verdict === "skip") lines[0] += ` ${e.message ?? ""}`.trimEnd();
+    for (const d of details) lines.push(indent(d, "      "));
+    if (e.verdict === "fail" || e.verdict === "error") this.failures.push(e);
+    this.print(`${lines.join("\n")}\n`);
+  }
+
+  private runEnd(ms: number, interrupted: boolean, counts: VerdictCounts): void {
+    const out: string[] = [""];
+    if (this.failures.length > 0) {
+      out.push("failures:");
+      for (const f of this.failures) {
+        const where = f.line === null ? "" : `:${f.line}`;
+        out.push(`  ${f.verdict.padEnd(5)} ${f.file}${where} [${f.variant}] ${f.message ?? ""}`.trimEnd());
+      }
+      out.push("");
+    }
+    const notRun = counts.skip - this.counts.skip;
+    if (interrupted) out.push(`interrupted: ${notRun} ${notRun === 1 ? "job" : "jobs"} not started`);
+    out.push(`${formatCounts(counts)} (${this.total} ${this.total === 1 ? "job" : "jobs"} in ${formatDuration(ms)})`);
+    this.print(`${out.join("\n")}\n`);
+  }
+
+  /** Writes permanent text above the progress line. */
+  private print(text: string): void {
+    if (this.progressShown) {
+      this.sink.write(CLEAR_LINE);
+      this.progressShown = false;
+    }
+    this.sink.write(text);
+  }
+
+  private drawProgress(show: boolean): void {
+    if (!this.sink.isTTY || !show || this.total === 0) return;
+    const done = this.counts.pass + this.counts.fail + this.counts.error + this.counts.skip;
+    const line = `[${done}/${this.total}] ${this.running} running · ${this.counts.pass} pass · ${this.counts.fail} fail · ${this.counts.error} error`;
+    if (this.progressShown && line === this.lastProgress) return;
+    this.sink.write(`${this.progressShown ? CLEAR_LINE : ""}${line}`);
+    this.progressShown = true;
+    this.lastProgress = line;
+  }
+}
+
+/** Factory for `--reporter human` (the default). */
+export const textReporter: ReporterFactory = (sink, options) => new TextReporter(sink, options);

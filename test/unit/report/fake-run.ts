@@ -1,0 +1,47 @@
+/**
+ * Fake event streams for reporter tests (house-style rule 24, mocha createMockRunner style):
+ * a finished run with every verdict, and an interrupted one.
+ */
+import type { RunEvent } from "../../../src/interp/events.ts";
+import type { ReportSink } from "../../../src/report/reporter.ts";
+
+const A = "suites/tcp/connect/basic.pkt";
+const B = "suites/mptcp/dss/data-fin-v4.pkt";
+const C = "suites/tcp/ts/bad<&>\"name\".pkt";
+
+/** A complete two-at-a-time run: pass, fail with dumps and a warning, error, pass. */
+export const FULL_RUN: readonly RunEvent[] = [
+  { kind: "runStart", total: 4, jobs: 2, sut: "kernel" },
+  { kind: "scriptStart", file: A, variant: "ipv4" },
+  { kind: "scriptStart", file: B, variant: "ipv4" },
+  { kind: "eventPass", file: A, variant: "ipv4", line: 3, what: "syscall socket", ms: 1 },
+  { kind: "log", file: B, variant: "ipv4", line: 5, text: "inbound injected packet:  0.100 S 0:0(0) win 65535\noutbound sniffed packet:  0.100 S. 0:0(0) ack 1" },
+  { kind: "eventFail", file: B, variant: "ipv4", line: 9, message: "live packet field tcp_window: expected: 257 (0x101) vs actual: 512 (0x200)", fatal: false, ms: 120 },
+  { kind: "eventPass", file: A, variant: "ipv4", line: 4, what: "outbound packet", ms: 101 },
+  { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412 },
+  { kind: "eventFail", file: B, variant: "ipv4", line: 12, fatal: true, ms: 230,
+    message: "error handling packet: live packet field tcp_ack: expected: 1001 (0x3e9) vs actual: 1 (0x1)\nscript packet:  0.200 . 1:1(0) ack 1001 <dss dack4=1001>\nactual packet:  0.201 . 1:1(0) ack 1 win 502" },
+  { kind: "scriptEnd", file: B, variant: "ipv4", verdict: "fail", line: 12, message: "error handling packet: live packet field tcp_ack: expected: 1001 (0x3e9) vs actual: 1 (0x1)", ms: 1530 },
+  { kind: "scriptStart", file: B, variant: "ipv4-mapped-ipv6" },
+  { kind: "scriptStart", file: C, variant: "ipv6" },
+  { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: "parse error at 'foo': syntax error", ms: 35 },
+  { kind: "scriptEnd", file: B, variant: "ipv4-mapped-ipv6", verdict: "pass", line: null, message: null, ms: 1499 },
+  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0 }, ms: 1999, interrupted: false },
+];
+
+/** A run stopped by SIGINT: one job done, one killed while running, two never started. */
+export const INTERRUPTED_RUN: readonly RunEvent[] = [
+  { kind: "runStart", total: 4, jobs: 1, sut: "kernel" },
+  { kind: "scriptStart", file: A, variant: "ipv4" },
+  { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
+  { kind: "scriptStart", file: A, variant: "ipv6" },
+  { kind: "scriptEnd", file: A, variant: "ipv6", verdict: "skip", line: null, message: "interrupted by SIGINT", ms: 250 },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3 }, ms: 700, interrupted: true },
+];
+
+/** A sink collecting text and counting flushes. */
+export function memorySink(isTTY = false): ReportSink & { text: () => string; flushes: () => number } {
+  let text = "";
+  let flushes = 0;
+  return { isTTY, write: (t) => void (text += t), flush: () => void (flushes += 1), text: () => text, flushes: () => flushes };
+}
