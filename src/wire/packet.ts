@@ -1,0 +1,262 @@
+/**
+ * A whole IP packet: IPv4 or IPv6 (by version nibble), optional encapsulation layers (IP-in-IP,
+ * GRE, MPLS; pkt-language.md §3.1), and the upper layer (TCP, UDP, ICMPv4/v6, or other).
+ * `emitPacket` computes lengths and checksums (RFC 791, RFC 9293 §3.1, RFC 768, RFC 4443 §2.3,
+ * RFC 2784 §2.5) unless told to keep the repr's values, for deliberately malformed packets.
+ *
+ * Byte fields of parsed reprs (addresses, option data, payload) are subarrays of the input:
+ * copy the input first if its buffer is reused.
+ */
+import { IP_PROTO, internetChecksum, l4Checksum } from "./checksum.ts";
+import { ETHERTYPE, type GreRepr, emitGre, greBufferLen, parseGre } from "./gre.ts";
+import { type IcmpRepr, emitIcmp, icmpBufferLen, parseIcmp } from "./icmp.ts";
+import { type IpEmitOptions, type Ipv4Repr, IPV4_FLAG, Ipv4View, emitIpv4, ipv4BufferLen, ipv4ReprOf } from "./ipv4.ts";
+import { type Ipv6Repr, emitIpv6, ipv6BufferLen, ipv6FragmentInfo, parseIpv6Chain } from "./ipv6.ts";
+import { type MplsRepr, emitMpls, mplsBufferLen, parseMpls } from "./mpls.ts";
+import { type Result, err, errAt, ok } from "./result.ts";
+import { type TcpRepr, TcpView, emitTcp, tcpBufferLen, tcpReprOf } from "./tcp.ts";
+import { type UdpRepr, UdpView, emitUdp, udpBufferLen } from "./udp.ts";
+
+/** The IP header that carries the upper layer. */
+export type IpRepr = Ipv4Repr | Ipv6Repr;
+/** An outer layer: an IP header carrying another IP header, GRE, or an MPLS stack. */
+export type EncapRepr = Ipv4Repr | Ipv6Repr | GreRepr | MplsRepr;
+/** An upper layer this codec does not decode (or a non-first fragment): bytes are in `payload`. */
+export interface OtherL4Repr {
+  readonly kind: "other";
+  readonly protocol: number;
+}
+/** The upper layer of a packet. */
+export type L4Repr = TcpRepr | UdpRepr | IcmpRepr | OtherL4Repr;
+
+/** A decoded packet. */
+export interface PacketRepr {
+  /** Outer layers, outermost first (empty for a plain packet). */
+  readonly encaps: readonly EncapRepr[];
+  /** The innermost IP header, the one whose payload is `l4`. */
+  readonly ip: IpRepr;
+  readonly l4: L4Repr;
+  /** TCP/UDP payload; everything after the IP header(s) for `other`; empty for ICMP (data is in the body). */
+  readonly payload: Uint8Array;
+}
+
+/** What {@link emitPacket} keeps from the reprs instead of computing. */
+export type PacketEmitOptions = IpEmitOptions;
+
+const EMPTY = new Uint8Array(0);
+
+/** Decodes a whole IP packet (v4 or v6 by its version nibble). Never throws. */
+export function parsePacket(bytes: Uint8Array): Result<PacketRepr> {
+  const encaps: EncapRepr[] = [];
+  let base = 0;
+  let cur = bytes;
+  for (let depth = 0; depth < 8; depth++) {
+    const r = parseIpLayer(cur);
+    if (!r.ok) return errAt(r.error, base);
+    const { ip, upper, upperOffset, protocol, fragment } = r.value;
+    const uBase = base + upperOffset;
+    if (fragment) return ok({ encaps, ip, l4: { kind: "other", protocol }, payload: upper });
+    if (protocol === IP_PROTO.ipv4 || protocol === IP_PROTO.ipv6) {
+      encaps.push(ip);
+      [cur, base] = [upper, uBase];
+      continue;
+    }
+    if (protocol === IP_PROTO.gre || protocol === IP_PROTO.mpls) {
+      encaps.push(ip);
+      const inner = parseTunnel(upper, protocol, encaps);
+      if (!inner.ok) return errAt(inner.error, uBase);
+      [cur, base] = [upper.subarray(inner.value), uBase + inner.value];
+      continue;
+    }
+    const l4 = parseL4(upper, protocol, ip.kind === "ipv4" ? 4 : 6);
+    if (!l4.ok) return errAt(l4.error, uBase);
+    return ok({ encaps, ip, l4: l4.value.l4, payload: l4.value.payload });
+  }
+  return err("unsupported", base, "packet.encapsulationDepth");
+}
+
+interface IpLayer {
+  readonly ip: IpRepr;
+  readonly upper: Uint8Array;
+  readonly upperOffset: number;
+  readonly protocol: number;
+  readonly fragment: boolean;
+}
+
+function parseIpLayer(b: Uint8Array): Result<IpLayer> {
+  if (b.length === 0) return err("truncated", 0, "ip.version");
+  const ver = (b[0] as number) >> 4;
+  if (ver === 4) {
+    const c = Ipv4View.checked(b);
+    if (!c.ok) return c;
+    const v = c.value;
+    const fragment = v.fragmentOffset !== 0 || (v.flags & IPV4_FLAG.MF) !== 0;
+    return ok({ ip: ipv4ReprOf(v), upper: v.payload, upperOffset: v.headerLen, protocol: v.protocol, fragment });
+  }
+  if (ver === 6) {
+    const c = parseIpv6Chain(b);
+    if (!c.ok) return c;
+    const { repr, upperOffset, end } = c.value;
+    const fragment = repr.extensions.some((e) => {
+      const f = ipv6FragmentInfo(e);
+      return f !== undefined && (f.offset !== 0 || f.more);
+    });
+    return ok({ ip: repr, upper: b.subarray(upperOffset, end), upperOffset, protocol: repr.nextHeader, fragment });
+  }
+  return err("bad-version", 0, "ip.version");
+}
+
+/** Parses GRE/MPLS layers into `encaps`; returns the offset of the inner IP header in `b`. */
+function parseTunnel(b: Uint8Array, protocol: number, encaps: EncapRepr[]): Result<number> {
+  let at = 0;
+  if (protocol === IP_PROTO.gre) {
+    const g = parseGre(b);
+    if (!g.ok) return g;
+    encaps.push(g.value);
+    at = greBufferLen(g.value);
+    if (g.value.protocol === ETHERTYPE.ipv4 || g.value.protocol === ETHERTYPE.ipv6) return ok(at);
+    if (g.value.protocol !== ETHERTYPE.mpls) return err("unsupported", 2, "gre.protocol");
+  }
+  const m = parseMpls(b.subarray(at));
+  if (!m.ok) return errAt(m.error, at);
+  encaps.push(m.value);
+  return ok(at + mplsBufferLen(m.value));
+}
+
+function parseL4(b: Uint8Array, protocol: number, version: 4 | 6): Result<{ l4: L4Repr; payload: Uint8Array }> {
+  if (protocol === IP_PROTO.tcp) {
+    const c = TcpView.checked(b);
+    if (!c.ok) return c;
+    const r = tcpReprOf(c.value);
+    return r.ok ? ok({ l4: r.value, payload: c.value.payload }) : r;
+  }
+  if (protocol === IP_PROTO.udp) {
+    const c = UdpView.checked(b);
+    if (!c.ok) return c;
+    const v = c.value;
+    return ok({ l4: { kind: "udp", srcPort: v.srcPort, dstPort: v.dstPort, length: v.length, checksum: v.checksum }, payload: v.payload });
+  }
+  if ((protocol === IP_PROTO.icmp && version === 4) || (protocol === IP_PROTO.icmpv6 && version === 6)) {
+    const r = parseIcmp(b, version);
+    return r.ok ? ok({ l4: r.value, payload: EMPTY }) : r;
+  }
+  return ok({ l4: { kind: "other", protocol }, payload: b });
+}
+
+function l4Len(l4: L4Repr, payload: Uint8Array): number {
+  switch (l4.kind) {
+    case "tcp": return tcpBufferLen(l4) + payload.length;
+    case "udp": return udpBufferLen(l4) + payload.length;
+    case "icmp": return icmpBufferLen(l4);
+    case "other": return payload.length;
+  }
+}
+
+function layerLen(e: EncapRepr): number {
+  switch (e.kind) {
+    case "ipv4": return ipv4BufferLen(e);
+    case "ipv6": return ipv6BufferLen(e);
+    case "gre": return greBufferLen(e);
+    case "mpls": return mplsBufferLen(e);
+  }
+}
+
+/** The byte length {@link emitPacket} produces for `repr`. */
+export function packetBufferLen(repr: PacketRepr): number {
+  let n = layerLen(repr.ip) + l4Len(repr.l4, repr.payload);
+  for (const e of repr.encaps) n += layerLen(e);
+  return n;
+}
+
+/** Encodes `repr` into a new buffer of {@link packetBufferLen} bytes. */
+export function emitPacket(repr: PacketRepr, opts: PacketEmitOptions = {}): Uint8Array {
+  const buf = new Uint8Array(packetBufferLen(repr));
+  emitPacketInto(repr, buf, 0, opts);
+  return buf;
+}
+
+/** Encodes `repr` at `buf[at..]` (which must hold {@link packetBufferLen} bytes); returns the length. */
+export function emitPacketInto(repr: PacketRepr, buf: Uint8Array, at: number, opts: PacketEmitOptions = {}): number {
+  const total = packetBufferLen(repr);
+  const greAt: Array<[GreRepr, number]> = [];
+  let i = at;
+  for (const e of [...repr.encaps, repr.ip]) {
+    const rest = total - (i - at) - layerLen(e);
+    if (e.kind === "ipv4") i += emitIpv4(e, buf, i, rest, opts);
+    else if (e.kind === "ipv6") i += emitIpv6(e, buf, i, rest, opts);
+    else if (e.kind === "gre") greAt.push([e, i]), (i += emitGre(e, buf, i));
+    else i += emitMpls(e, buf, i);
+  }
+  emitL4(repr, buf, i, opts);
+  // GRE checksums cover the GRE header and its payload: innermost first (RFC 2784 §2.5).
+  for (const [g, gi] of greAt.reverse()) {
+    if (g.hasChecksum && !(opts.keepChecksums && g.checksum !== undefined)) {
+      buf[gi + 4] = 0;
+      buf[gi + 5] = 0;
+      const cs = internetChecksum(buf, gi, at + total);
+      buf[gi + 4] = cs >> 8;
+      buf[gi + 5] = cs & 0xff;
+    }
+  }
+  return total;
+}
+
+function emitL4(repr: PacketRepr, buf: Uint8Array, at: number, opts: PacketEmitOptions): void {
+  const { l4, payload, ip } = repr;
+  const len = l4Len(l4, payload);
+  let csOffset = -1;
+  let proto = 0;
+  if (l4.kind === "tcp") {
+    buf.set(payload, at + emitTcp(l4, buf, at));
+    [csOffset, proto] = [16, IP_PROTO.tcp];
+  } else if (l4.kind === "udp") {
+    buf.set(payload, at + emitUdp(l4, buf, at, payload.length, opts.keepLengths === true));
+    [csOffset, proto] = [6, IP_PROTO.udp];
+  } else if (l4.kind === "icmp") {
+    emitIcmp(l4, buf, at);
+    [csOffset, proto] = [2, IP_PROTO.icmpv6];
+  } else {
+    buf.set(payload, at);
+    return;
+  }
+  if (opts.keepChecksums && l4.checksum !== undefined) return;
+  const seg = buf.subarray(at, at + len);
+  let cs: number;
+  if (l4.kind === "icmp" && l4.version === 4) {
+    seg[2] = 0;
+    seg[3] = 0;
+    cs = internetChecksum(seg);
+  } else cs = l4Checksum(ip.src, ip.dst, proto, seg, csOffset);
+  // RFC 768: "If the computed checksum is zero, it is transmitted as all ones".
+  if (cs === 0 && l4.kind === "udp") cs = 0xffff;
+  seg[csOffset] = cs >> 8;
+  seg[csOffset + 1] = cs & 0xff;
+}
+
+/** Which checksums of a parsed packet verify (`undefined` where the layer has none). */
+export interface ChecksumReport {
+  /** IPv4 header checksum of the innermost IP header. */
+  readonly ipv4Header?: boolean;
+  /** TCP/UDP/ICMP checksum (a UDP checksum of 0 over IPv4 means "none" and counts as valid). */
+  readonly l4?: boolean;
+}
+
+/** Recomputes the checksums of `repr` and compares them with the values it was parsed with. */
+export function verifyChecksums(repr: PacketRepr): ChecksumReport {
+  const bytes = emitPacket(repr, { keepLengths: true });
+  const again = parsePacket(bytes);
+  if (!again.ok) return {};
+  const { ip, l4 } = again.value;
+  const out: { ipv4Header?: boolean; l4?: boolean } = {};
+  if (ip.kind === "ipv4" && repr.ip.kind === "ipv4") out.ipv4Header = ip.checksum === repr.ip.checksum;
+  if (l4.kind !== "other" && repr.l4.kind === l4.kind && repr.l4.checksum !== undefined) {
+    const noUdpSum = l4.kind === "udp" && ip.kind === "ipv4" && repr.l4.checksum === 0;
+    out.l4 = noUdpSum || l4.checksum === repr.l4.checksum;
+  }
+  return out;
+}
+
+/** Builds a plain (unencapsulated) packet repr. */
+export function packet(ip: IpRepr, l4: L4Repr, payload: Uint8Array = EMPTY): PacketRepr {
+  return { encaps: [], ip, l4, payload };
+}
