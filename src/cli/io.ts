@@ -18,6 +18,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly fs: typeof fs;
+  /** Subscribes to SIGINT/SIGTERM (a handler replaces the default exit); returns the unsubscribe. Absent in tests. */
+  readonly onSignal?: (handler: (signal: "SIGINT" | "SIGTERM") => void) => () => void;
 }
 
 /** The real process's I/O; only `main.ts` calls this. */
@@ -28,6 +30,12 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     fs,
+    onSignal: (handler) => {
+      const signals = ["SIGINT", "SIGTERM"] as const;
+      const listeners = signals.map((sig) => [sig, () => handler(sig)] as const);
+      for (const [sig, l] of listeners) process.on(sig, l);
+      return () => listeners.forEach(([sig, l]) => process.off(sig, l));
+    },
   };
 }
 
