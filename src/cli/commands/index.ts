@@ -1,5 +1,7 @@
 /** The registry of sub-commands. Each command lives in its own file in this folder. */
 import type { Command } from "../command.ts";
+import { checkCommand } from "./check.ts";
+import { fmtCommand } from "./fmt.ts";
 
 /** All sub-commands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand];

@@ -1,0 +1,85 @@
+/**
+ * `mptcpdrill check PATH…`: parses and statically checks scripts without running them
+ * (house-style rule 11). Prints every diagnostic with a caret frame, then a summary line;
+ * `--json` prints one JSON document instead. Exit 0 when no script has an error, 1 otherwise,
+ * 2 on usage errors.
+ */
+import { MptcpdrillError } from "../../errors.ts";
+import { checkScript } from "../../script/check-script.ts";
+import { hasErrors, type Diagnostic } from "../../script/diagnostic.ts";
+import { countDiagnostics, diagnosticToJson, renderDiagnostics, renderSummary, sortDiagnostics, type JsonFileReport } from "../../script/render.ts";
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { findScripts, scriptPath } from "../find-scripts.ts";
+import type { CliIo } from "../io.ts";
+import { parseScriptArgs, type ScriptArgs } from "./script-args.ts";
+
+const USAGE = `usage: mptcpdrill check [--json] [-D NAME=VALUE]... PATH...
+
+Parses every .pkt script under PATH (files or folders, recursively) and reports all syntax and
+semantic problems without running anything.
+
+options:
+  --json               print one JSON document: [{file, diagnostics: [...]}]
+  -D, --define N=V     define a symbol, as packetdrill's -D
+  -h, --help           this help
+exit status: 0 no script has an error, 1 some script has an error, 2 usage or file error
+`;
+
+interface Checked {
+  readonly file: string;
+  readonly source: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+function readScript(io: CliIo, file: string): string {
+  try {
+    return io.fs.readFileSync(scriptPath(io, file), "utf8");
+  } catch (e) {
+    throw new MptcpdrillError("MPD_ERR_FILE", `cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+function printText(io: CliIo, results: readonly Checked[]): void {
+  for (const r of results) {
+    if (r.diagnostics.length > 0) io.stdout.write(`${renderDiagnostics(r.diagnostics, r.source)}\n`);
+  }
+  const all = results.flatMap((r) => r.diagnostics);
+  io.stdout.write(`${renderSummary(results.length, countDiagnostics(all))}\n`);
+}
+
+function printJson(io: CliIo, results: readonly Checked[]): void {
+  const doc: JsonFileReport[] = results.map((r) => ({ file: r.file, diagnostics: sortDiagnostics(r.diagnostics).map(diagnosticToJson) }));
+  io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseScriptArgs(argv, ["--json"]);
+  if (!args.ok) {
+    io.stderr.write(`error[MPD_ERR_USAGE]: ${args.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return checkPaths(io, args.value);
+}
+
+function checkPaths(io: CliIo, args: ScriptArgs): number {
+  const found = findScripts(io, args.paths);
+  if (found.missing.length > 0) {
+    for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
+    return EXIT_USAGE;
+  }
+  const results = found.files.map((file): Checked => {
+    const source = readScript(io, file);
+    return { file, source, diagnostics: checkScript(source, file, { defines: args.defines }) };
+  });
+  if (args.switches.has("--json")) printJson(io, results);
+  else printText(io, results);
+  return results.some((r) => hasErrors(r.diagnostics)) ? EXIT_FAIL : EXIT_OK;
+}
+
+/** The `check` sub-command. */
+export const checkCommand: Command = {
+  name: "check",
+  summary: "parse and statically check scripts, reporting every problem",
+  usage: USAGE,
+  run,
+};
