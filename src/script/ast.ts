@@ -734,8 +734,8 @@ export interface Syscall {
 export interface Errno {
   readonly kind: "errno";
   readonly name: string;
-  /** The text in parentheses after the name (never checked), `null` if absent. */
-  readonly description: string | null;
+  /** The text in parentheses after the name (required by the grammar, never checked). */
+  readonly description: string;
   readonly span: Span;
 }
 

@@ -28,8 +28,7 @@ const KEYWORD_GROUPS: readonly (readonly [string, readonly string[]])[] = [
   ["IP info item", "ect01 ect0 ect1 noecn ce tos flowlabel ttl".split(" ")],
   ["encapsulation", "ipv4 ipv6 gre GREv0 mpls".split(" ")],
   ["hash function", "sha256_32 sha1_32 trunc_l64_hmac full_160_hmac trunc_r64_hmac_sha256 trunc_r64_hmac_sha1 trunc_r64_hmac".split(" ")],
-  ["address function", "htons inet_addr inet6_addr".split(" ")],
-  ["flag name", "flag_ no_flags".split(" ")],
+  ["expression", "... [ { htons inet_addr inet6_addr".split(" ")],
 ];
 
 /** Parses a whole `.pkt` script. Never throws. */
@@ -52,6 +51,8 @@ function syntaxDiagnostic(e: PegSyntaxError, source: string, file: string): Diag
   const end = positionAt(source, offset + found.length);
   const span: Span = { file, start, end };
   const foundText = found.length === 0 ? "end of input" : `'${printable(found)}'`;
+  // Messages of the grammar's own `error()` calls (unterminated tokens) have no expectations.
+  if (e.expected === null) return error("syntax", e.message, span);
   return error("syntax", `Expected ${describeExpected(e.expected ?? [])} but found ${foundText}`, span);
 }
 
@@ -95,7 +96,7 @@ function collapseGroups(names: readonly string[]): string[] {
   for (const [label, members] of KEYWORD_GROUPS) {
     const quoted = new Set(members.map((m) => `'${m}'`));
     const hits = out.filter((n) => quoted.has(n));
-    if (hits.length >= 3 || (hits.length >= 2 && label === "flag name")) {
+    if (hits.length >= 3) {
       out = out.filter((n) => !quoted.has(n));
       if (!out.includes(label)) out.push(label);
     }
@@ -107,7 +108,8 @@ function collapseGroups(names: readonly string[]): string[] {
 function byKind(a: string, b: string): number {
   const qa = a.startsWith("'") ? 0 : 1;
   const qb = b.startsWith("'") ? 0 : 1;
-  return qa !== qb ? qa - qb : a.localeCompare(b);
+  if (qa !== qb) return qa - qb;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One expectation as text, or `null` when it is noise (whitespace, comments, word boundaries). */

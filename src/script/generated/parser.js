@@ -454,69 +454,70 @@ function peg$parse(input, options) {
   const peg$e87 = peg$literalExpectation("v0", false);
   const peg$e88 = peg$literalExpectation("v1", false);
   const peg$e89 = peg$literalExpectation("mpcdatalen", false);
-  const peg$e90 = peg$literalExpectation("flag_", false);
-  const peg$e91 = peg$classExpectation([["a", "h"], "t"], false, false, false);
-  const peg$e92 = peg$literalExpectation("no_flags", false);
-  const peg$e93 = peg$literalExpectation("nokey", false);
-  const peg$e94 = peg$literalExpectation("mp_capable_no_cs", false);
-  const peg$e95 = peg$literalExpectation("mp_capable", false);
-  const peg$e96 = peg$literalExpectation("mp_join_syn", false);
-  const peg$e97 = peg$literalExpectation("token", false);
-  const peg$e98 = peg$literalExpectation("mp_join_syn_ack", false);
-  const peg$e99 = peg$literalExpectation("mp_join_ack", false);
-  const peg$e100 = peg$literalExpectation("sender_hmac", false);
-  const peg$e101 = peg$literalExpectation("backup", false);
-  const peg$e102 = peg$literalExpectation("address_id", false);
-  const peg$e103 = peg$literalExpectation("rand", false);
-  const peg$e104 = peg$literalExpectation("auto", false);
-  const peg$e105 = peg$literalExpectation("sha256_32", false);
-  const peg$e106 = peg$literalExpectation("sha1_32", false);
-  const peg$e107 = peg$literalExpectation("trunc_l64_hmac", false);
-  const peg$e108 = peg$literalExpectation("full_160_hmac", false);
-  const peg$e109 = peg$literalExpectation("trunc_r64_hmac_sha256", false);
-  const peg$e110 = peg$literalExpectation("trunc_r64_hmac_sha1", false);
-  const peg$e111 = peg$literalExpectation("trunc_r64_hmac", false);
-  const peg$e112 = peg$literalExpectation("dss", false);
-  const peg$e113 = peg$literalExpectation("ssn", false);
-  const peg$e114 = peg$literalExpectation("dll", false);
-  const peg$e115 = peg$literalExpectation("fin", false);
-  const peg$e116 = peg$literalExpectation("dack4", false);
-  const peg$e117 = peg$literalExpectation("dack8", false);
-  const peg$e118 = peg$literalExpectation("dsn4", false);
-  const peg$e119 = peg$literalExpectation("dsn8", false);
-  const peg$e120 = peg$literalExpectation("nocs", false);
-  const peg$e121 = peg$literalExpectation("cksum", false);
-  const peg$e122 = peg$literalExpectation("add_address", false);
-  const peg$e123 = peg$literalExpectation("port", false);
-  const peg$e124 = peg$literalExpectation("addr_echo", false);
-  const peg$e125 = peg$literalExpectation("hmac", false);
-  const peg$e126 = peg$literalExpectation("addr", false);
-  const peg$e127 = peg$literalExpectation("inet6_addr", false);
-  const peg$e128 = peg$literalExpectation("inet_addr", false);
-  const peg$e129 = peg$literalExpectation("remove_address", false);
-  const peg$e130 = peg$literalExpectation("mp_prio", false);
-  const peg$e131 = peg$literalExpectation("mp_fail", false);
-  const peg$e132 = peg$literalExpectation("mp_fastclose", false);
-  const peg$e133 = peg$literalExpectation("mp_reset", false);
-  const peg$e134 = peg$classExpectation([")"], true, false, false);
-  const peg$e135 = peg$literalExpectation("|", false);
-  const peg$e136 = peg$literalExpectation("{", false);
-  const peg$e137 = peg$literalExpectation("}", false);
-  const peg$e138 = peg$literalExpectation("htons", false);
-  const peg$e139 = peg$otherExpectation("integer");
-  const peg$e140 = peg$otherExpectation("name");
-  const peg$e141 = peg$literalExpectation("flags", false);
-  const peg$e142 = peg$literalExpectation("Flags", false);
-  const peg$e143 = peg$literalExpectation("0x", false);
-  const peg$e144 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e145 = peg$literalExpectation("-", false);
-  const peg$e146 = peg$otherExpectation("string");
-  const peg$e147 = peg$literalExpectation("\"", false);
-  const peg$e148 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e149 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
-  const peg$e150 = peg$classExpectation(["\n"], true, false, false);
-  const peg$e151 = peg$literalExpectation("*/", false);
-  const peg$e152 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e90 = peg$otherExpectation("flag name");
+  const peg$e91 = peg$literalExpectation("flag_", false);
+  const peg$e92 = peg$classExpectation([["a", "h"], "t"], false, false, false);
+  const peg$e93 = peg$literalExpectation("no_flags", false);
+  const peg$e94 = peg$literalExpectation("nokey", false);
+  const peg$e95 = peg$literalExpectation("mp_capable_no_cs", false);
+  const peg$e96 = peg$literalExpectation("mp_capable", false);
+  const peg$e97 = peg$literalExpectation("mp_join_syn", false);
+  const peg$e98 = peg$literalExpectation("token", false);
+  const peg$e99 = peg$literalExpectation("mp_join_syn_ack", false);
+  const peg$e100 = peg$literalExpectation("mp_join_ack", false);
+  const peg$e101 = peg$literalExpectation("sender_hmac", false);
+  const peg$e102 = peg$literalExpectation("backup", false);
+  const peg$e103 = peg$literalExpectation("address_id", false);
+  const peg$e104 = peg$literalExpectation("rand", false);
+  const peg$e105 = peg$literalExpectation("auto", false);
+  const peg$e106 = peg$literalExpectation("sha256_32", false);
+  const peg$e107 = peg$literalExpectation("sha1_32", false);
+  const peg$e108 = peg$literalExpectation("trunc_l64_hmac", false);
+  const peg$e109 = peg$literalExpectation("full_160_hmac", false);
+  const peg$e110 = peg$literalExpectation("trunc_r64_hmac_sha256", false);
+  const peg$e111 = peg$literalExpectation("trunc_r64_hmac_sha1", false);
+  const peg$e112 = peg$literalExpectation("trunc_r64_hmac", false);
+  const peg$e113 = peg$literalExpectation("dss", false);
+  const peg$e114 = peg$literalExpectation("ssn", false);
+  const peg$e115 = peg$literalExpectation("dll", false);
+  const peg$e116 = peg$literalExpectation("fin", false);
+  const peg$e117 = peg$literalExpectation("dack4", false);
+  const peg$e118 = peg$literalExpectation("dack8", false);
+  const peg$e119 = peg$literalExpectation("dsn4", false);
+  const peg$e120 = peg$literalExpectation("dsn8", false);
+  const peg$e121 = peg$literalExpectation("nocs", false);
+  const peg$e122 = peg$literalExpectation("cksum", false);
+  const peg$e123 = peg$literalExpectation("add_address", false);
+  const peg$e124 = peg$literalExpectation("port", false);
+  const peg$e125 = peg$literalExpectation("addr_echo", false);
+  const peg$e126 = peg$literalExpectation("hmac", false);
+  const peg$e127 = peg$literalExpectation("addr", false);
+  const peg$e128 = peg$literalExpectation("inet6_addr", false);
+  const peg$e129 = peg$literalExpectation("inet_addr", false);
+  const peg$e130 = peg$literalExpectation("remove_address", false);
+  const peg$e131 = peg$literalExpectation("mp_prio", false);
+  const peg$e132 = peg$literalExpectation("mp_fail", false);
+  const peg$e133 = peg$literalExpectation("mp_fastclose", false);
+  const peg$e134 = peg$literalExpectation("mp_reset", false);
+  const peg$e135 = peg$classExpectation([")"], true, false, false);
+  const peg$e136 = peg$literalExpectation("|", false);
+  const peg$e137 = peg$literalExpectation("{", false);
+  const peg$e138 = peg$literalExpectation("}", false);
+  const peg$e139 = peg$literalExpectation("htons", false);
+  const peg$e140 = peg$otherExpectation("integer");
+  const peg$e141 = peg$otherExpectation("name");
+  const peg$e142 = peg$literalExpectation("flags", false);
+  const peg$e143 = peg$literalExpectation("Flags", false);
+  const peg$e144 = peg$literalExpectation("0x", false);
+  const peg$e145 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e146 = peg$literalExpectation("-", false);
+  const peg$e147 = peg$otherExpectation("string");
+  const peg$e148 = peg$literalExpectation("\"", false);
+  const peg$e149 = peg$classExpectation(["\"", "\\"], true, false, false);
+  const peg$e150 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e151 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e152 = peg$literalExpectation("*/", false);
+  const peg$e153 = peg$classExpectation([" ", "\t"], false, false, false);
 
   function peg$f0(options, events) {    return node("script", { file, options, events });  }
   function peg$f1(name, value) {    return node("option", { name, value });  }
@@ -525,48 +526,50 @@ function peg$parse(input, options) {
   function peg$f4(time, action) {    return node("event", { time, blockingEnd: null, action });  }
   function peg$f5(action) {    return node("event", { time: null, blockingEnd: null, action });  }
   function peg$f6(text) {    return node("command", { text });  }
-  function peg$f7(text) {    return node("code", { text: trimCode(text) });  }
-  function peg$f8(start, end) {    return node("relRange", { start, end });  }
-  function peg$f9(offset) {    return node("rel", { offset });  }
-  function peg$f10() {    return node("any", {});  }
-  function peg$f11(start, end) {    return node("absRange", { start, end });  }
-  function peg$f12(at) {    return node("abs", { at });  }
-  function peg$f13(text) {    return node("seconds", { text, value: Number(text) });  }
-  function peg$f14(dir, encaps, ipInfo, psp, body) {    return node("packet", { direction: dir, encaps, ipInfo, psp, body });  }
-  function peg$f15() {    return "inbound";  }
-  function peg$f16() {    return "outbound";  }
-  function peg$f17(items) {    return node("ipInfo", { bracket: "[", items });  }
-  function peg$f18(items) {    return node("ipInfo", { bracket: "(", items });  }
-  function peg$f19(head, tail) {    return [head, ...tail];  }
-  function peg$f20(codepoint) {    return node("ecn", { codepoint });  }
-  function peg$f21(value) {    return node("tos", { value });  }
-  function peg$f22(value) {    return node("flowlabel", { value });  }
-  function peg$f23(value) {    return node("ttl", { value });  }
-  function peg$f24(spi) {    return node("psp", { spi });  }
-  function peg$f25(version, ipInfo, src, dst) {    return node("ipEncap", { version, ipInfo, src, dst });  }
-  function peg$f26(keyword, header) {    return node("greEncap", { keyword, header });  }
-  function peg$f27(entries) {    return node("mplsEncap", { entries });  }
-  function peg$f28(flags, sum, off, key, seq) {    return node("greHeader", { flags, sum, off, key, seq });  }
-  function peg$f29(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
-  function peg$f30() {    return "none";  }
-  function peg$f31() {    return "checksum";  }
-  function peg$f32() {    return "key";  }
-  function peg$f33() {    return "sequence";  }
-  function peg$f34(label, tc, bottom, ttl) {    return node("mplsEntry", { label, tc, bottom: bottom !== null, ttl });  }
-  function peg$f35(text) {    return node("ipv4", { text });  }
-  function peg$f36(text) {    return isIpv6(text);  }
-  function peg$f37(text) {    return node("ipv6", { text });  }
-  function peg$f38(tuple, length) {    return node("udp", { tuple, length });  }
-  function peg$f39(type, code, mtu, id, echoed) {    return node("icmp", { type, code, mtu, id, echoed });  }
-  function peg$f40(length) {    return node("echoedUdp", { length });  }
-  function peg$f41(length) {    return node("echoedRaw", { length });  }
-  function peg$f42(seq) {    return node("echoedTcp", { seq });  }
-  function peg$f43(tuple, flags, seq, ack, win, urg, options) {    return node("tcp", { tuple, flags, seq, ack, win, urg, options });  }
-  function peg$f44(src, dst) {    return node("tuple", { src, dst });  }
-  function peg$f45(address, port) {    return node("hostPort", { address, port });  }
-  function peg$f46(port) {    return node("port", { port });  }
-  function peg$f47(text) {    const i = text.lastIndexOf(":"); return /^[0-9]+$/.test(text.slice(i + 1)) && isIpv6(text.slice(0, i));  }
-  function peg$f48(text) {
+  function peg$f7() {    error("Unterminated command: missing the closing '`'");  }
+  function peg$f8(text) {    return node("code", { text: trimCode(text) });  }
+  function peg$f9() {    error("Unterminated code block: missing the closing '\u007d%'");  }
+  function peg$f10(start, end) {    return node("relRange", { start, end });  }
+  function peg$f11(offset) {    return node("rel", { offset });  }
+  function peg$f12() {    return node("any", {});  }
+  function peg$f13(start, end) {    return node("absRange", { start, end });  }
+  function peg$f14(at) {    return node("abs", { at });  }
+  function peg$f15(text) {    return node("seconds", { text, value: Number(text) });  }
+  function peg$f16(dir, encaps, ipInfo, psp, body) {    return node("packet", { direction: dir, encaps, ipInfo, psp, body });  }
+  function peg$f17() {    return "inbound";  }
+  function peg$f18() {    return "outbound";  }
+  function peg$f19(items) {    return node("ipInfo", { bracket: "[", items });  }
+  function peg$f20(items) {    return node("ipInfo", { bracket: "(", items });  }
+  function peg$f21(head, tail) {    return [head, ...tail];  }
+  function peg$f22(codepoint) {    return node("ecn", { codepoint });  }
+  function peg$f23(value) {    return node("tos", { value });  }
+  function peg$f24(value) {    return node("flowlabel", { value });  }
+  function peg$f25(value) {    return node("ttl", { value });  }
+  function peg$f26(spi) {    return node("psp", { spi });  }
+  function peg$f27(version, ipInfo, src, dst) {    return node("ipEncap", { version, ipInfo, src, dst });  }
+  function peg$f28(keyword, header) {    return node("greEncap", { keyword, header });  }
+  function peg$f29(entries) {    return node("mplsEncap", { entries });  }
+  function peg$f30(flags, sum, off, key, seq) {    return node("greHeader", { flags, sum, off, key, seq });  }
+  function peg$f31(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
+  function peg$f32() {    return "none";  }
+  function peg$f33() {    return "checksum";  }
+  function peg$f34() {    return "key";  }
+  function peg$f35() {    return "sequence";  }
+  function peg$f36(label, tc, bottom, ttl) {    return node("mplsEntry", { label, tc, bottom: bottom !== null, ttl });  }
+  function peg$f37(text) {    return node("ipv4", { text });  }
+  function peg$f38(text) {    return isIpv6(text);  }
+  function peg$f39(text) {    return node("ipv6", { text });  }
+  function peg$f40(tuple, length) {    return node("udp", { tuple, length });  }
+  function peg$f41(type, code, mtu, id, echoed) {    return node("icmp", { type, code, mtu, id, echoed });  }
+  function peg$f42(length) {    return node("echoedUdp", { length });  }
+  function peg$f43(length) {    return node("echoedRaw", { length });  }
+  function peg$f44(seq) {    return node("echoedTcp", { seq });  }
+  function peg$f45(tuple, flags, seq, ack, win, urg, options) {    return node("tcp", { tuple, flags, seq, ack, win, urg, options });  }
+  function peg$f46(src, dst) {    return node("tuple", { src, dst });  }
+  function peg$f47(address, port) {    return node("hostPort", { address, port });  }
+  function peg$f48(port) {    return node("port", { port });  }
+  function peg$f49(text) {    const i = text.lastIndexOf(":"); return /^[0-9]+$/.test(text.slice(i + 1)) && isIpv6(text.slice(0, i));  }
+  function peg$f50(text) {
     const i = text.lastIndexOf(":");
     const l = location();
     const mid = { line: l.start.line, column: l.start.column + i, offset: l.start.offset + i };
@@ -576,75 +579,77 @@ function peg$parse(input, options) {
     const port = { kind: "int", text: portText, value: BigInt(portText), span: { file, start: portStart, end: pos(l.end) } };
     return node("hostPort", { address, port });
   }
-  function peg$f49() {    return node("flags", { text: text().replace(/\s+/g, "") });  }
-  function peg$f50(start, end, length) {    return node("seqRange", { start, end, length });  }
-  function peg$f51() {    return node("anyOptions", {});  }
-  function peg$f52(head, tail) {    return node("optionList", { options: [head, ...tail] });  }
-  function peg$f53(kind) {    return node(kind, {});  }
-  function peg$f54(kind, value) {    return node(kind, { value });  }
-  function peg$f55(blocks) {    return node("sack", { blocks });  }
-  function peg$f56(val, ecr) {    return node("timestamp", { val, ecr });  }
-  function peg$f57(cookie) {    return node("fastOpenExp", { cookie });  }
-  function peg$f58(cookie) {    return node("fastOpen", { cookie });  }
-  function peg$f59(cookie) {    return node("md5", { cookie });  }
-  function peg$f60(fields) {    return node("accEcn", { fields });  }
-  function peg$f61(left, right) {    return node("sackBlock", { left, right });  }
-  function peg$f62(name, value) {    return node("accEcnField", { name, value });  }
-  function peg$f63(version, flags, keys, dataLength) {    return node("mpCapable", { version, flags, keys: keys ?? [], noKey: keys === null, dataLength });  }
-  function peg$f64(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
-  function peg$f65() {    return null;  }
-  function peg$f66(head, tail) {    return tail === null ? [head] : [head, tail];  }
-  function peg$f67(id, value) {    return node("mptcpVar", { name: id.name, value });  }
-  function peg$f68(keyword, sender, receiver, flags) {    return node("mpCapableLegacy", { keyword, sender, receiver, flags });  }
-  function peg$f69(backup, addressId, token, rand) {    return node("mpJoinSyn", { backup, addressId, token, rand });  }
-  function peg$f70(backup, addressId, hmac, rand) {    return node("mpJoinSynAck", { backup, addressId, hmac, rand });  }
-  function peg$f71(hmac) {    return node("mpJoinAck", { hmac });  }
-  function peg$f72(field, value) {    return node("joinHmac", { field, value });  }
-  function peg$f73() {    return node("auto", {});  }
-  function peg$f74(fn, head, tail) {    return [head, ...tail];  }
-  function peg$f75(fn, args) {    return node("hashCall", { fn, args: args ?? [] });  }
-  function peg$f76(dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin) {    return node("dss", { dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin: fin !== null });  }
-  function peg$f77(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
-  function peg$f78(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
-  function peg$f79(base, addend) {    return addend === null ? base : node("plus", { base, addend });  }
-  function peg$f80() {    return node("noChecksum", {});  }
-  function peg$f81(addressId, address, port, echoOrHmac) {    return node("addAddress", { addressId, address, port, echoOrHmac });  }
-  function peg$f82() {    return node("addrEcho", {});  }
-  function peg$f83(id, init) {    return node("addrRef", { name: id.name, init });  }
-  function peg$f84(fn, address) {    return node("addrInit", { fn, address });  }
-  function peg$f85(head, tail) {    return node("removeAddress", { addressIds: [head, ...tail] });  }
-  function peg$f86(backup, addressId) {    return node("mpPrio", { backup, addressId });  }
-  function peg$f87(dataSeq) {    return node("mpFail", { dataSeq });  }
-  function peg$f88(key, addend) {    return node("mpFastclose", { key, addend });  }
-  function peg$f89(reason, flags) {    return node("mpReset", { reason, flags });  }
-  function peg$f90(name, args, result, errno, note) {    return node("syscall", { name, args: args ?? [], result, errno, note });  }
-  function peg$f91(id, description) {    return node("errno", { name: id.name, description });  }
-  function peg$f92(text) {    return text.trim().replace(/\s+/g, " ");  }
-  function peg$f93(head, tail) {    return [head, ...tail];  }
-  function peg$f94(head, tail) {
+  function peg$f51() {    return node("flags", { text: text().replace(/\s+/g, "") });  }
+  function peg$f52(start, end, length) {    return node("seqRange", { start, end, length });  }
+  function peg$f53() {    return node("anyOptions", {});  }
+  function peg$f54(head, tail) {    return node("optionList", { options: [head, ...tail] });  }
+  function peg$f55(kind) {    return node(kind, {});  }
+  function peg$f56(kind, value) {    return node(kind, { value });  }
+  function peg$f57(blocks) {    return node("sack", { blocks });  }
+  function peg$f58(val, ecr) {    return node("timestamp", { val, ecr });  }
+  function peg$f59(cookie) {    return node("fastOpenExp", { cookie });  }
+  function peg$f60(cookie) {    return node("fastOpen", { cookie });  }
+  function peg$f61(cookie) {    return node("md5", { cookie });  }
+  function peg$f62(fields) {    return node("accEcn", { fields });  }
+  function peg$f63(left, right) {    return node("sackBlock", { left, right });  }
+  function peg$f64(name, value) {    return node("accEcnField", { name, value });  }
+  function peg$f65(version, flags, keys, dataLength) {    return node("mpCapable", { version, flags, keys: keys ?? [], noKey: keys === null, dataLength });  }
+  function peg$f66(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
+  function peg$f67() {    return null;  }
+  function peg$f68(head, tail) {    return tail === null ? [head] : [head, tail];  }
+  function peg$f69(id, value) {    return node("mptcpVar", { name: id.name, value });  }
+  function peg$f70(keyword, sender, receiver, flags) {    return node("mpCapableLegacy", { keyword, sender, receiver, flags });  }
+  function peg$f71(backup, addressId, token, rand) {    return node("mpJoinSyn", { backup, addressId, token, rand });  }
+  function peg$f72(backup, addressId, hmac, rand) {    return node("mpJoinSynAck", { backup, addressId, hmac, rand });  }
+  function peg$f73(hmac) {    return node("mpJoinAck", { hmac });  }
+  function peg$f74(field, value) {    return node("joinHmac", { field, value });  }
+  function peg$f75() {    return node("auto", {});  }
+  function peg$f76(fn, head, tail) {    return [head, ...tail];  }
+  function peg$f77(fn, args) {    return node("hashCall", { fn, args: args ?? [] });  }
+  function peg$f78(dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin) {    return node("dss", { dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin: fin !== null });  }
+  function peg$f79(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
+  function peg$f80(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
+  function peg$f81(base, addend) {    return addend === null ? base : node("plus", { base, addend });  }
+  function peg$f82() {    return node("noChecksum", {});  }
+  function peg$f83(addressId, address, port, echoOrHmac) {    return node("addAddress", { addressId, address, port, echoOrHmac });  }
+  function peg$f84() {    return node("addrEcho", {});  }
+  function peg$f85(id, init) {    return node("addrRef", { name: id.name, init });  }
+  function peg$f86(fn, address) {    return node("addrInit", { fn, address });  }
+  function peg$f87(head, tail) {    return node("removeAddress", { addressIds: [head, ...tail] });  }
+  function peg$f88(backup, addressId) {    return node("mpPrio", { backup, addressId });  }
+  function peg$f89(dataSeq) {    return node("mpFail", { dataSeq });  }
+  function peg$f90(key, addend) {    return node("mpFastclose", { key, addend });  }
+  function peg$f91(reason, flags) {    return node("mpReset", { reason, flags });  }
+  function peg$f92(name, args, result, errno, note) {    return node("syscall", { name, args: args ?? [], result, errno, note });  }
+  function peg$f93(id, description) {    return node("errno", { name: id.name, description });  }
+  function peg$f94(text) {    return text.trim().replace(/\s+/g, " ");  }
+  function peg$f95(head, tail) {    return [head, ...tail];  }
+  function peg$f96(head, tail) {
     let left = head;
     for (const right of tail) {
       left = { kind: "binary", op: "|", left, right, span: { file, start: left.span.start, end: right.span.end } };
     }
     return left;
   }
-  function peg$f95() {    return node("ellipsis", {});  }
-  function peg$f96(name) {    return node("ident", { name });  }
-  function peg$f97(items) {    return node("list", { items: items ?? [] });  }
-  function peg$f98(head, tail) {    return node("mplsStack", { entries: [head, ...tail] });  }
-  function peg$f99(items) {    return node("struct", { items: items ?? [] });  }
-  function peg$f100(name, arg, value) {    return node("field", { name, arg, value });  }
-  function peg$f101(fn, args) {    return node("call", { fn, args: args ?? [] });  }
-  function peg$f102(head, tail) {    return [head, ...tail];  }
-  function peg$f103(parts, ellipsis) {    return node("string", { parts, ellipsis: ellipsis !== null });  }
-  function peg$f104(raw) {    return node("stringPart", { raw: raw.slice(1, -1) });  }
-  function peg$f105() {    return node("wildcard", {});  }
-  function peg$f106(text) {    return node("int", { text, value: BigInt(text) });  }
-  function peg$f107(text) {    return node("int", { text, value: BigInt(text) });  }
-  function peg$f108(name) {    return !KEYWORDS.has(name);  }
-  function peg$f109(name) {    return node("ident", { name });  }
-  function peg$f110(w) {    return isWordToken(w);  }
-  function peg$f111(w) {    return w;  }
+  function peg$f97() {    return node("ellipsis", {});  }
+  function peg$f98(name) {    return node("ident", { name });  }
+  function peg$f99(items) {    return node("list", { items: items ?? [] });  }
+  function peg$f100(head, tail) {    return node("mplsStack", { entries: [head, ...tail] });  }
+  function peg$f101(items) {    return node("struct", { items: items ?? [] });  }
+  function peg$f102(name, arg, value) {    return node("field", { name, arg, value });  }
+  function peg$f103(fn, args) {    return node("call", { fn, args: args ?? [] });  }
+  function peg$f104(head, tail) {    return [head, ...tail];  }
+  function peg$f105(parts, ellipsis) {    return node("string", { parts, ellipsis: ellipsis !== null });  }
+  function peg$f106(raw) {    return node("stringPart", { raw: raw.slice(1, -1) });  }
+  function peg$f107() {    return node("wildcard", {});  }
+  function peg$f108(text) {    return node("int", { text, value: BigInt(text) });  }
+  function peg$f109(text) {    return node("int", { text, value: BigInt(text) });  }
+  function peg$f110(name) {    return !KEYWORDS.has(name);  }
+  function peg$f111(name) {    return node("ident", { name });  }
+  function peg$f112(w) {    return isWordToken(w);  }
+  function peg$f113(w) {    return w;  }
+  function peg$f114() {    error("Unterminated string: missing the closing '\"'");  }
+  function peg$f115() {    error("Unterminated comment: missing the closing '*/'");  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1233,6 +1238,21 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 96) {
+        s1 = peg$c5;
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e8); }
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f7();
+      }
+      s0 = s1;
+    }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
@@ -1342,7 +1362,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f7(s2);
+        s0 = peg$f8(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1350,6 +1370,21 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.substr(peg$currPos, 2) === peg$c7) {
+        s1 = peg$c7;
+        peg$currPos += 2;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e13); }
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f9();
+      }
+      s0 = s1;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
@@ -1397,7 +1432,7 @@ function peg$parse(input, options) {
             s9 = peg$parseSeconds();
             if (s9 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f8(s3, s9);
+              s0 = peg$f10(s3, s9);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1432,7 +1467,7 @@ function peg$parse(input, options) {
         s3 = peg$parseSeconds();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f9(s3);
+          s0 = peg$f11(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1452,7 +1487,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f10();
+          s1 = peg$f12();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -1472,7 +1507,7 @@ function peg$parse(input, options) {
               s5 = peg$parseSeconds();
               if (s5 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f11(s1, s5);
+                s0 = peg$f13(s1, s5);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -1490,7 +1525,7 @@ function peg$parse(input, options) {
             s1 = peg$parseSeconds();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f12(s1);
+              s1 = peg$f14(s1);
             }
             s0 = s1;
           }
@@ -1518,7 +1553,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f13(s1);
+      s1 = peg$f15(s1);
     }
     s0 = s1;
     peg$silentFails--;
@@ -1592,7 +1627,7 @@ function peg$parse(input, options) {
       }
       if (s6 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f14(s1, s2, s3, s4, s6);
+        s0 = peg$f16(s1, s2, s3, s4, s6);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1618,7 +1653,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f15();
+      s1 = peg$f17();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1632,7 +1667,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f16();
+        s1 = peg$f18();
       }
       s0 = s1;
     }
@@ -1665,7 +1700,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f17(s3);
+          s0 = peg$f19(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1701,7 +1736,7 @@ function peg$parse(input, options) {
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f18(s3);
+            s0 = peg$f20(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1774,7 +1809,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f19(s1, s2);
+      s0 = peg$f21(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1849,7 +1884,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f20(s1);
+        s0 = peg$f22(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1883,7 +1918,7 @@ function peg$parse(input, options) {
           s4 = peg$parseNumValue();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f21(s4);
+            s0 = peg$f23(s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1921,7 +1956,7 @@ function peg$parse(input, options) {
             s4 = peg$parseNumValue();
             if (s4 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f22(s4);
+              s0 = peg$f24(s4);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1959,7 +1994,7 @@ function peg$parse(input, options) {
               s4 = peg$parseNumValue();
               if (s4 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f23(s4);
+                s0 = peg$f25(s4);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2046,7 +2081,7 @@ function peg$parse(input, options) {
                 s10 = peg$parseNumValue();
                 if (s10 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f24(s10);
+                  s0 = peg$f26(s10);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2154,7 +2189,7 @@ function peg$parse(input, options) {
               }
               if (s11 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f25(s1, s3, s5, s9);
+                s0 = peg$f27(s1, s3, s5, s9);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2248,7 +2283,7 @@ function peg$parse(input, options) {
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f26(s1, s3);
+            s0 = peg$f28(s1, s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2314,7 +2349,7 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f27(s3);
+              s0 = peg$f29(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2487,7 +2522,7 @@ function peg$parse(input, options) {
                             s31 = peg$parseNumValue();
                             if (s31 !== peg$FAILED) {
                               peg$savedPos = s0;
-                              s0 = peg$f28(s1, s8, s15, s24, s31);
+                              s0 = peg$f30(s1, s8, s15, s24, s31);
                             } else {
                               peg$currPos = s0;
                               s0 = peg$FAILED;
@@ -2620,7 +2655,7 @@ function peg$parse(input, options) {
           }
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f29(s5, s6);
+            s0 = peg$f31(s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2682,7 +2717,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f30();
+        s0 = peg$f32();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2733,7 +2768,7 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f31();
+              s0 = peg$f33();
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2792,7 +2827,7 @@ function peg$parse(input, options) {
               }
               if (s5 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f32();
+                s0 = peg$f34();
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2840,7 +2875,7 @@ function peg$parse(input, options) {
               }
               if (s4 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f33();
+                s0 = peg$f35();
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3027,7 +3062,7 @@ function peg$parse(input, options) {
                             }
                             if (s23 !== peg$FAILED) {
                               peg$savedPos = s0;
-                              s0 = peg$f34(s6, s13, s17, s21);
+                              s0 = peg$f36(s6, s13, s17, s21);
                             } else {
                               peg$currPos = s0;
                               s0 = peg$FAILED;
@@ -3114,7 +3149,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f35(s1);
+      s1 = peg$f37(s1);
     }
     s0 = s1;
 
@@ -3330,7 +3365,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f36(s1);
+      s2 = peg$f38(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -3338,7 +3373,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f37(s1);
+        s0 = peg$f39(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3408,7 +3443,7 @@ function peg$parse(input, options) {
             }
             if (s9 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f38(s3, s7);
+              s0 = peg$f40(s3, s7);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3564,7 +3599,7 @@ function peg$parse(input, options) {
             s8 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f39(s4, s5, s6, s7, s8);
+          s0 = peg$f41(s4, s5, s6, s7, s8);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3644,7 +3679,7 @@ function peg$parse(input, options) {
                 }
                 if (s12 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f40(s8);
+                  s0 = peg$f42(s8);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -3734,7 +3769,7 @@ function peg$parse(input, options) {
                   }
                   if (s12 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f41(s8);
+                    s0 = peg$f43(s8);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -3786,7 +3821,7 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f42(s3);
+              s0 = peg$f44(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3959,7 +3994,7 @@ function peg$parse(input, options) {
           s8 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f43(s1, s2, s4, s5, s6, s7, s8);
+        s0 = peg$f45(s1, s2, s4, s5, s6, s7, s8);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3995,7 +4030,7 @@ function peg$parse(input, options) {
         s5 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f44(s1, s5);
+      s0 = peg$f46(s1, s5);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -4025,7 +4060,7 @@ function peg$parse(input, options) {
           s5 = peg$parseIntLiteral();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f45(s1, s5);
+            s0 = peg$f47(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4062,7 +4097,7 @@ function peg$parse(input, options) {
             }
             if (s2 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f46(s1);
+              s0 = peg$f48(s1);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -4112,7 +4147,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f47(s1);
+      s2 = peg$f49(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -4120,7 +4155,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f48(s1);
+        s0 = peg$f50(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4192,7 +4227,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f49();
+      s1 = peg$f51();
     }
     s0 = s1;
     peg$silentFails--;
@@ -4244,7 +4279,7 @@ function peg$parse(input, options) {
               }
               if (s11 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f50(s1, s5, s9);
+                s0 = peg$f52(s1, s5, s9);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -4304,7 +4339,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f51();
+          s0 = peg$f53();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -4388,7 +4423,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f52(s3, s4);
+            s0 = peg$f54(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4454,7 +4489,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f53(s1);
+        s0 = peg$f55(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4503,7 +4538,7 @@ function peg$parse(input, options) {
           s4 = peg$parseOptValue();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f54(s1, s4);
+            s0 = peg$f56(s1, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4565,7 +4600,7 @@ function peg$parse(input, options) {
             }
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f55(s3);
+              s0 = peg$f57(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -4646,7 +4681,7 @@ function peg$parse(input, options) {
                         s12 = peg$parseOptValue();
                         if (s12 !== peg$FAILED) {
                           peg$savedPos = s0;
-                          s0 = peg$f56(s7, s12);
+                          s0 = peg$f58(s7, s12);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
@@ -4713,7 +4748,7 @@ function peg$parse(input, options) {
                   s3 = null;
                 }
                 peg$savedPos = s0;
-                s0 = peg$f57(s3);
+                s0 = peg$f59(s3);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -4756,7 +4791,7 @@ function peg$parse(input, options) {
                     s3 = null;
                   }
                   peg$savedPos = s0;
-                  s0 = peg$f58(s3);
+                  s0 = peg$f60(s3);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -4790,7 +4825,7 @@ function peg$parse(input, options) {
                     s4 = peg$parseCookie();
                     if (s4 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s0 = peg$f59(s4);
+                      s0 = peg$f61(s4);
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -4852,7 +4887,7 @@ function peg$parse(input, options) {
                       }
                       if (s3 !== peg$FAILED) {
                         peg$savedPos = s0;
-                        s0 = peg$f60(s3);
+                        s0 = peg$f62(s3);
                       } else {
                         peg$currPos = s0;
                         s0 = peg$FAILED;
@@ -4898,7 +4933,7 @@ function peg$parse(input, options) {
         s5 = peg$parseOptValue();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f61(s1, s5);
+          s0 = peg$f63(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -4977,7 +5012,7 @@ function peg$parse(input, options) {
         s4 = peg$parseOptValue();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f62(s1, s4);
+          s0 = peg$f64(s1, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5149,7 +5184,7 @@ function peg$parse(input, options) {
                   s10 = null;
                 }
                 peg$savedPos = s0;
-                s0 = peg$f63(s4, s7, s9, s10);
+                s0 = peg$f65(s4, s7, s9, s10);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5279,7 +5314,7 @@ function peg$parse(input, options) {
           }
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f64(s5, s6);
+            s0 = peg$f66(s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -5303,6 +5338,7 @@ function peg$parse(input, options) {
   function peg$parseFlagName() {
     let s0, s1, s2, s3, s4;
 
+    peg$silentFails++;
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
@@ -5311,7 +5347,7 @@ function peg$parse(input, options) {
       peg$currPos += 5;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e90); }
+      if (peg$silentFails === 0) { peg$fail(peg$e91); }
     }
     if (s3 !== peg$FAILED) {
       s4 = input.charAt(peg$currPos);
@@ -5319,7 +5355,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e91); }
+        if (peg$silentFails === 0) { peg$fail(peg$e92); }
       }
       if (s4 !== peg$FAILED) {
         s3 = [s3, s4];
@@ -5338,7 +5374,7 @@ function peg$parse(input, options) {
         peg$currPos += 8;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e92); }
+        if (peg$silentFails === 0) { peg$fail(peg$e93); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5367,6 +5403,11 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e90); }
+    }
 
     return s0;
   }
@@ -5380,7 +5421,7 @@ function peg$parse(input, options) {
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e93); }
+      if (peg$silentFails === 0) { peg$fail(peg$e94); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5395,7 +5436,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f65();
+        s0 = peg$f67();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -5472,7 +5513,7 @@ function peg$parse(input, options) {
               }
               if (s9 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f66(s6, s7);
+                s0 = peg$f68(s6, s7);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5530,7 +5571,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f67(s1, s2);
+      s0 = peg$f69(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -5549,7 +5590,7 @@ function peg$parse(input, options) {
       peg$currPos += 16;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e94); }
+      if (peg$silentFails === 0) { peg$fail(peg$e95); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 10) === peg$c80) {
@@ -5557,7 +5598,7 @@ function peg$parse(input, options) {
         peg$currPos += 10;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e95); }
+        if (peg$silentFails === 0) { peg$fail(peg$e96); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5615,7 +5656,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s0;
-          s0 = peg$f68(s1, s4, s5, s6);
+          s0 = peg$f70(s1, s4, s5, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5641,7 +5682,7 @@ function peg$parse(input, options) {
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e96); }
+      if (peg$silentFails === 0) { peg$fail(peg$e97); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5685,7 +5726,7 @@ function peg$parse(input, options) {
           peg$currPos += 5;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e97); }
+          if (peg$silentFails === 0) { peg$fail(peg$e98); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$currPos;
@@ -5730,7 +5771,7 @@ function peg$parse(input, options) {
                   s12 = null;
                 }
                 peg$savedPos = s0;
-                s0 = peg$f69(s3, s4, s11, s12);
+                s0 = peg$f71(s3, s4, s11, s12);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5768,7 +5809,7 @@ function peg$parse(input, options) {
       peg$currPos += 15;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e98); }
+      if (peg$silentFails === 0) { peg$fail(peg$e99); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5822,7 +5863,7 @@ function peg$parse(input, options) {
             s7 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f70(s3, s4, s6, s7);
+          s0 = peg$f72(s3, s4, s6, s7);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5848,7 +5889,7 @@ function peg$parse(input, options) {
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e99); }
+      if (peg$silentFails === 0) { peg$fail(peg$e100); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5866,7 +5907,7 @@ function peg$parse(input, options) {
         s4 = peg$parseJoinHmac();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f71(s4);
+          s0 = peg$f73(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5893,7 +5934,7 @@ function peg$parse(input, options) {
       peg$currPos += 11;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e100); }
+      if (peg$silentFails === 0) { peg$fail(peg$e101); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 5) === peg$c82) {
@@ -5901,7 +5942,7 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e97); }
+        if (peg$silentFails === 0) { peg$fail(peg$e98); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5940,7 +5981,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f72(s1, s6);
+            s0 = peg$f74(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -5970,7 +6011,7 @@ function peg$parse(input, options) {
       peg$currPos += 6;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e101); }
+      if (peg$silentFails === 0) { peg$fail(peg$e102); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6026,7 +6067,7 @@ function peg$parse(input, options) {
       peg$currPos += 10;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e102); }
+      if (peg$silentFails === 0) { peg$fail(peg$e103); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6085,7 +6126,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e103); }
+      if (peg$silentFails === 0) { peg$fail(peg$e104); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6141,7 +6182,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e104); }
+      if (peg$silentFails === 0) { peg$fail(peg$e105); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6156,7 +6197,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f73();
+        s0 = peg$f75();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6233,7 +6274,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s5;
-          s5 = peg$f74(s1, s6, s7);
+          s5 = peg$f76(s1, s6, s7);
         } else {
           peg$currPos = s5;
           s5 = peg$FAILED;
@@ -6251,7 +6292,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f75(s1, s5);
+          s0 = peg$f77(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -6278,7 +6319,7 @@ function peg$parse(input, options) {
       peg$currPos += 9;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e105); }
+      if (peg$silentFails === 0) { peg$fail(peg$e106); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 7) === peg$c91) {
@@ -6286,7 +6327,7 @@ function peg$parse(input, options) {
         peg$currPos += 7;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e106); }
+        if (peg$silentFails === 0) { peg$fail(peg$e107); }
       }
       if (s2 === peg$FAILED) {
         if (input.substr(peg$currPos, 14) === peg$c92) {
@@ -6294,7 +6335,7 @@ function peg$parse(input, options) {
           peg$currPos += 14;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e107); }
+          if (peg$silentFails === 0) { peg$fail(peg$e108); }
         }
         if (s2 === peg$FAILED) {
           if (input.substr(peg$currPos, 13) === peg$c93) {
@@ -6302,7 +6343,7 @@ function peg$parse(input, options) {
             peg$currPos += 13;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e108); }
+            if (peg$silentFails === 0) { peg$fail(peg$e109); }
           }
           if (s2 === peg$FAILED) {
             if (input.substr(peg$currPos, 21) === peg$c94) {
@@ -6310,7 +6351,7 @@ function peg$parse(input, options) {
               peg$currPos += 21;
             } else {
               s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e109); }
+              if (peg$silentFails === 0) { peg$fail(peg$e110); }
             }
             if (s2 === peg$FAILED) {
               if (input.substr(peg$currPos, 19) === peg$c95) {
@@ -6318,7 +6359,7 @@ function peg$parse(input, options) {
                 peg$currPos += 19;
               } else {
                 s2 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e110); }
+                if (peg$silentFails === 0) { peg$fail(peg$e111); }
               }
               if (s2 === peg$FAILED) {
                 if (input.substr(peg$currPos, 14) === peg$c96) {
@@ -6326,7 +6367,7 @@ function peg$parse(input, options) {
                   peg$currPos += 14;
                 } else {
                   s2 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e111); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e112); }
                 }
               }
             }
@@ -6373,7 +6414,7 @@ function peg$parse(input, options) {
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e112); }
+      if (peg$silentFails === 0) { peg$fail(peg$e113); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6418,7 +6459,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e113); }
+          if (peg$silentFails === 0) { peg$fail(peg$e114); }
         }
         if (s7 !== peg$FAILED) {
           s8 = peg$currPos;
@@ -6471,7 +6512,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s8 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e114); }
+          if (peg$silentFails === 0) { peg$fail(peg$e115); }
         }
         if (s8 !== peg$FAILED) {
           s9 = peg$currPos;
@@ -6536,7 +6577,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s10 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e115); }
+          if (peg$silentFails === 0) { peg$fail(peg$e116); }
         }
         if (s10 !== peg$FAILED) {
           s11 = peg$currPos;
@@ -6564,7 +6605,7 @@ function peg$parse(input, options) {
           s8 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f76(s3, s4, s5, s6, s7, s8);
+        s0 = peg$f78(s3, s4, s5, s6, s7, s8);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6587,7 +6628,7 @@ function peg$parse(input, options) {
       peg$currPos += 5;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e116); }
+      if (peg$silentFails === 0) { peg$fail(peg$e117); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 5) === peg$c102) {
@@ -6595,7 +6636,7 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e117); }
+        if (peg$silentFails === 0) { peg$fail(peg$e118); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -6641,7 +6682,7 @@ function peg$parse(input, options) {
           s3 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f77(s1, s3);
+        s0 = peg$f79(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6664,7 +6705,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e118); }
+      if (peg$silentFails === 0) { peg$fail(peg$e119); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 4) === peg$c104) {
@@ -6672,7 +6713,7 @@ function peg$parse(input, options) {
         peg$currPos += 4;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e119); }
+        if (peg$silentFails === 0) { peg$fail(peg$e120); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -6718,7 +6759,7 @@ function peg$parse(input, options) {
           s3 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f78(s1, s3);
+        s0 = peg$f80(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6763,7 +6804,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f79(s1, s2);
+      s0 = peg$f81(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -6784,7 +6825,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e120); }
+      if (peg$silentFails === 0) { peg$fail(peg$e121); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6799,7 +6840,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f80();
+        s0 = peg$f82();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6815,7 +6856,7 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e121); }
+        if (peg$silentFails === 0) { peg$fail(peg$e122); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -6872,7 +6913,7 @@ function peg$parse(input, options) {
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e122); }
+      if (peg$silentFails === 0) { peg$fail(peg$e123); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6908,7 +6949,7 @@ function peg$parse(input, options) {
             peg$currPos += 4;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e123); }
+            if (peg$silentFails === 0) { peg$fail(peg$e124); }
           }
           if (s8 !== peg$FAILED) {
             s9 = peg$currPos;
@@ -6958,7 +6999,7 @@ function peg$parse(input, options) {
           s8 = peg$parseAddAddrTail();
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f81(s3, s5, s6, s8);
+            s0 = peg$f83(s3, s5, s6, s8);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -6988,7 +7029,7 @@ function peg$parse(input, options) {
       peg$currPos += 9;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e124); }
+      if (peg$silentFails === 0) { peg$fail(peg$e125); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7003,7 +7044,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f82();
+        s0 = peg$f84();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7019,7 +7060,7 @@ function peg$parse(input, options) {
         peg$currPos += 4;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e125); }
+        if (peg$silentFails === 0) { peg$fail(peg$e126); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -7079,7 +7120,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e126); }
+      if (peg$silentFails === 0) { peg$fail(peg$e127); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7140,7 +7181,7 @@ function peg$parse(input, options) {
             }
             if (s9 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f83(s6, s7);
+              s0 = peg$f85(s6, s7);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -7175,7 +7216,7 @@ function peg$parse(input, options) {
       peg$currPos += 10;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e127); }
+      if (peg$silentFails === 0) { peg$fail(peg$e128); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 9) === peg$c113) {
@@ -7183,7 +7224,7 @@ function peg$parse(input, options) {
         peg$currPos += 9;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e128); }
+        if (peg$silentFails === 0) { peg$fail(peg$e129); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -7225,7 +7266,7 @@ function peg$parse(input, options) {
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f84(s1, s6);
+              s0 = peg$f86(s1, s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -7259,7 +7300,7 @@ function peg$parse(input, options) {
       peg$currPos += 14;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e129); }
+      if (peg$silentFails === 0) { peg$fail(peg$e130); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7279,7 +7320,7 @@ function peg$parse(input, options) {
           peg$currPos += 10;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e102); }
+          if (peg$silentFails === 0) { peg$fail(peg$e103); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
@@ -7372,7 +7413,7 @@ function peg$parse(input, options) {
                   }
                   if (s14 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f85(s11, s12);
+                    s0 = peg$f87(s11, s12);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -7418,7 +7459,7 @@ function peg$parse(input, options) {
       peg$currPos += 7;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e130); }
+      if (peg$silentFails === 0) { peg$fail(peg$e131); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7457,7 +7498,7 @@ function peg$parse(input, options) {
           s4 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f86(s3, s4);
+        s0 = peg$f88(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7479,7 +7520,7 @@ function peg$parse(input, options) {
       peg$currPos += 7;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e131); }
+      if (peg$silentFails === 0) { peg$fail(peg$e132); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7506,7 +7547,7 @@ function peg$parse(input, options) {
           s3 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f87(s3);
+        s0 = peg$f89(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7528,7 +7569,7 @@ function peg$parse(input, options) {
       peg$currPos += 12;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e132); }
+      if (peg$silentFails === 0) { peg$fail(peg$e133); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7580,7 +7621,7 @@ function peg$parse(input, options) {
           s4 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f88(s3, s4);
+        s0 = peg$f90(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7602,7 +7643,7 @@ function peg$parse(input, options) {
       peg$currPos += 8;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e133); }
+      if (peg$silentFails === 0) { peg$fail(peg$e134); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7632,7 +7673,7 @@ function peg$parse(input, options) {
             s5 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f89(s4, s5);
+          s0 = peg$f91(s4, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -7715,7 +7756,7 @@ function peg$parse(input, options) {
                 s13 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f90(s1, s5, s11, s12, s13);
+              s0 = peg$f92(s1, s5, s11, s12, s13);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -7741,25 +7782,20 @@ function peg$parse(input, options) {
   }
 
   function peg$parseErrno() {
-    let s0, s1, s2, s3, s4;
+    let s0, s1, s2, s3;
 
     s0 = peg$currPos;
     s1 = peg$parseIdentifier();
     if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      s4 = peg$parseNote();
-      if (s4 !== peg$FAILED) {
-        s2 = s4;
+      s2 = peg$parse_();
+      s3 = peg$parseNote();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f93(s1, s3);
       } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f91(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7787,7 +7823,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e134); }
+        if (peg$silentFails === 0) { peg$fail(peg$e135); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -7796,7 +7832,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e134); }
+          if (peg$silentFails === 0) { peg$fail(peg$e135); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
@@ -7809,7 +7845,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f92(s2);
+        s0 = peg$f94(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7877,7 +7913,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f93(s1, s2);
+      s0 = peg$f95(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7900,7 +7936,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e135); }
+        if (peg$silentFails === 0) { peg$fail(peg$e136); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
@@ -7924,7 +7960,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e135); }
+          if (peg$silentFails === 0) { peg$fail(peg$e136); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
@@ -7941,7 +7977,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f94(s1, s2);
+      s0 = peg$f96(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7963,7 +7999,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f95();
+      s1 = peg$f97();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -7979,7 +8015,7 @@ function peg$parse(input, options) {
               s1 = peg$parseWord();
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f96(s1);
+                s1 = peg$f98(s1);
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -8007,7 +8043,7 @@ function peg$parse(input, options) {
                   }
                   if (s5 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f97(s3);
+                    s0 = peg$f99(s3);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -8023,7 +8059,7 @@ function peg$parse(input, options) {
                     peg$currPos++;
                   } else {
                     s1 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e136); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e137); }
                   }
                   if (s1 !== peg$FAILED) {
                     s2 = peg$parse_();
@@ -8057,11 +8093,11 @@ function peg$parse(input, options) {
                         peg$currPos++;
                       } else {
                         s6 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e138); }
                       }
                       if (s6 !== peg$FAILED) {
                         peg$savedPos = s0;
-                        s0 = peg$f98(s3, s4);
+                        s0 = peg$f100(s3, s4);
                       } else {
                         peg$currPos = s0;
                         s0 = peg$FAILED;
@@ -8081,7 +8117,7 @@ function peg$parse(input, options) {
                       peg$currPos++;
                     } else {
                       s1 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e136); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e137); }
                     }
                     if (s1 !== peg$FAILED) {
                       s2 = peg$parse_();
@@ -8093,7 +8129,7 @@ function peg$parse(input, options) {
                           peg$currPos++;
                         } else {
                           s5 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e138); }
                         }
                         if (s5 !== peg$FAILED) {
                           s0 = s3;
@@ -8116,7 +8152,7 @@ function peg$parse(input, options) {
                         peg$currPos++;
                       } else {
                         s1 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e136); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e137); }
                       }
                       if (s1 !== peg$FAILED) {
                         s2 = peg$parse_();
@@ -8130,11 +8166,11 @@ function peg$parse(input, options) {
                           peg$currPos++;
                         } else {
                           s5 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e138); }
                         }
                         if (s5 !== peg$FAILED) {
                           peg$savedPos = s0;
-                          s0 = peg$f99(s3);
+                          s0 = peg$f101(s3);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
@@ -8213,7 +8249,7 @@ function peg$parse(input, options) {
         s6 = peg$parseExpr();
         if (s6 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f100(s1, s2, s6);
+          s0 = peg$f102(s1, s2, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8240,7 +8276,7 @@ function peg$parse(input, options) {
       peg$currPos += 5;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e138); }
+      if (peg$silentFails === 0) { peg$fail(peg$e139); }
     }
     if (s2 === peg$FAILED) {
       if (input.substr(peg$currPos, 10) === peg$c112) {
@@ -8248,7 +8284,7 @@ function peg$parse(input, options) {
         peg$currPos += 10;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e127); }
+        if (peg$silentFails === 0) { peg$fail(peg$e128); }
       }
       if (s2 === peg$FAILED) {
         if (input.substr(peg$currPos, 9) === peg$c113) {
@@ -8256,7 +8292,7 @@ function peg$parse(input, options) {
           peg$currPos += 9;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e128); }
+          if (peg$silentFails === 0) { peg$fail(peg$e129); }
         }
       }
     }
@@ -8301,7 +8337,7 @@ function peg$parse(input, options) {
           }
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f101(s1, s6);
+            s0 = peg$f103(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8352,7 +8388,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s1;
-      s1 = peg$f102(s2, s3);
+      s1 = peg$f104(s2, s3);
     } else {
       peg$currPos = s1;
       s1 = peg$FAILED;
@@ -8378,7 +8414,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f103(s1, s2);
+      s0 = peg$f105(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -8394,7 +8430,7 @@ function peg$parse(input, options) {
     s1 = peg$parseStringToken();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f104(s1);
+      s1 = peg$f106(s1);
     }
     s0 = s1;
 
@@ -8425,7 +8461,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f105();
+      s1 = peg$f107();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -8455,13 +8491,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f106(s1);
+      s1 = peg$f108(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e139); }
+      if (peg$silentFails === 0) { peg$fail(peg$e140); }
     }
 
     return s0;
@@ -8481,13 +8517,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f107(s1);
+      s1 = peg$f109(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e139); }
+      if (peg$silentFails === 0) { peg$fail(peg$e140); }
     }
 
     return s0;
@@ -8501,7 +8537,7 @@ function peg$parse(input, options) {
     s1 = peg$parseWord();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f108(s1);
+      s2 = peg$f110(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -8509,7 +8545,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f109(s1);
+        s0 = peg$f111(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8521,7 +8557,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e140); }
+      if (peg$silentFails === 0) { peg$fail(peg$e141); }
     }
 
     return s0;
@@ -8536,7 +8572,7 @@ function peg$parse(input, options) {
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e141); }
+      if (peg$silentFails === 0) { peg$fail(peg$e142); }
     }
     if (s1 === peg$FAILED) {
       if (input.substr(peg$currPos, 5) === peg$c124) {
@@ -8544,7 +8580,7 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e142); }
+        if (peg$silentFails === 0) { peg$fail(peg$e143); }
       }
     }
     if (s1 !== peg$FAILED) {
@@ -8587,7 +8623,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f110(s1);
+      s2 = peg$f112(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -8595,7 +8631,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f111(s1);
+        s0 = peg$f113(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8607,7 +8643,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e140); }
+      if (peg$silentFails === 0) { peg$fail(peg$e141); }
     }
 
     return s0;
@@ -8665,7 +8701,7 @@ function peg$parse(input, options) {
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e143); }
+      if (peg$silentFails === 0) { peg$fail(peg$e144); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -8674,7 +8710,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e144); }
+        if (peg$silentFails === 0) { peg$fail(peg$e145); }
       }
       if (s3 !== peg$FAILED) {
         while (s3 !== peg$FAILED) {
@@ -8684,7 +8720,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e144); }
+            if (peg$silentFails === 0) { peg$fail(peg$e145); }
           }
         }
       } else {
@@ -8729,7 +8765,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e145); }
+      if (peg$silentFails === 0) { peg$fail(peg$e146); }
     }
     if (s1 === peg$FAILED) {
       s1 = null;
@@ -8791,7 +8827,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e145); }
+      if (peg$silentFails === 0) { peg$fail(peg$e146); }
     }
     if (s1 === peg$FAILED) {
       s1 = null;
@@ -8870,7 +8906,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e147); }
+      if (peg$silentFails === 0) { peg$fail(peg$e148); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -8879,7 +8915,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e148); }
+        if (peg$silentFails === 0) { peg$fail(peg$e149); }
       }
       if (s4 === peg$FAILED) {
         s4 = peg$currPos;
@@ -8917,7 +8953,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e148); }
+          if (peg$silentFails === 0) { peg$fail(peg$e149); }
         }
         if (s4 === peg$FAILED) {
           s4 = peg$currPos;
@@ -8954,7 +8990,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e147); }
+        if (peg$silentFails === 0) { peg$fail(peg$e148); }
       }
       if (s4 !== peg$FAILED) {
         s2 = [s2, s3, s4];
@@ -8972,10 +9008,25 @@ function peg$parse(input, options) {
     } else {
       s0 = s1;
     }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s1 = peg$c127;
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e148); }
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f114();
+      }
+      s0 = s1;
+    }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e146); }
+      if (peg$silentFails === 0) { peg$fail(peg$e147); }
     }
 
     return s0;
@@ -9107,7 +9158,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e149); }
+      if (peg$silentFails === 0) { peg$fail(peg$e150); }
     }
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
@@ -9125,7 +9176,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e150); }
+          if (peg$silentFails === 0) { peg$fail(peg$e151); }
         }
         while (s4 !== peg$FAILED) {
           s3.push(s4);
@@ -9134,7 +9185,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e150); }
+            if (peg$silentFails === 0) { peg$fail(peg$e151); }
           }
         }
         s2 = [s2, s3];
@@ -9162,7 +9213,7 @@ function peg$parse(input, options) {
             peg$currPos += 2;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e151); }
+            if (peg$silentFails === 0) { peg$fail(peg$e152); }
           }
           peg$silentFails--;
           if (s6 === peg$FAILED) {
@@ -9200,7 +9251,7 @@ function peg$parse(input, options) {
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e151); }
+              if (peg$silentFails === 0) { peg$fail(peg$e152); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -9234,7 +9285,7 @@ function peg$parse(input, options) {
             peg$currPos += 2;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e151); }
+            if (peg$silentFails === 0) { peg$fail(peg$e152); }
           }
           if (s4 !== peg$FAILED) {
             s2 = [s2, s3, s4];
@@ -9247,6 +9298,21 @@ function peg$parse(input, options) {
           peg$currPos = s1;
           s1 = peg$FAILED;
         }
+        if (s1 === peg$FAILED) {
+          s1 = peg$currPos;
+          if (input.substr(peg$currPos, 2) === peg$c3) {
+            s2 = peg$c3;
+            peg$currPos += 2;
+          } else {
+            s2 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e4); }
+          }
+          if (s2 !== peg$FAILED) {
+            peg$savedPos = s1;
+            s2 = peg$f115();
+          }
+          s1 = s2;
+        }
       }
     }
     while (s1 !== peg$FAILED) {
@@ -9256,7 +9322,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e149); }
+        if (peg$silentFails === 0) { peg$fail(peg$e150); }
       }
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
@@ -9274,7 +9340,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e150); }
+            if (peg$silentFails === 0) { peg$fail(peg$e151); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
@@ -9283,7 +9349,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e150); }
+              if (peg$silentFails === 0) { peg$fail(peg$e151); }
             }
           }
           s2 = [s2, s3];
@@ -9311,7 +9377,7 @@ function peg$parse(input, options) {
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e151); }
+              if (peg$silentFails === 0) { peg$fail(peg$e152); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -9349,7 +9415,7 @@ function peg$parse(input, options) {
                 peg$currPos += 2;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e151); }
+                if (peg$silentFails === 0) { peg$fail(peg$e152); }
               }
               peg$silentFails--;
               if (s6 === peg$FAILED) {
@@ -9383,7 +9449,7 @@ function peg$parse(input, options) {
               peg$currPos += 2;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e151); }
+              if (peg$silentFails === 0) { peg$fail(peg$e152); }
             }
             if (s4 !== peg$FAILED) {
               s2 = [s2, s3, s4];
@@ -9395,6 +9461,21 @@ function peg$parse(input, options) {
           } else {
             peg$currPos = s1;
             s1 = peg$FAILED;
+          }
+          if (s1 === peg$FAILED) {
+            s1 = peg$currPos;
+            if (input.substr(peg$currPos, 2) === peg$c3) {
+              s2 = peg$c3;
+              peg$currPos += 2;
+            } else {
+              s2 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e4); }
+            }
+            if (s2 !== peg$FAILED) {
+              peg$savedPos = s1;
+              s2 = peg$f115();
+            }
+            s1 = s2;
           }
         }
       }
@@ -9413,7 +9494,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e152); }
+      if (peg$silentFails === 0) { peg$fail(peg$e153); }
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
@@ -9422,7 +9503,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e152); }
+        if (peg$silentFails === 0) { peg$fail(peg$e153); }
       }
     }
 
