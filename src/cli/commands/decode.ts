@@ -1,0 +1,96 @@
+/**
+ * `mptcpdrill decode FILE`: prints a capture (pcap or pcapng) as `.pkt` lines — every TCP
+ * packet as a packet line, UDP and ICMP where the language has a form, everything else as a
+ * `// comment`. A packet that cannot be decoded becomes `// packet N: cannot decode: …` and the
+ * decode goes on.
+ */
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import type { CliIo } from "../io.ts";
+import { readCaptureFile } from "../pcap-source.ts";
+import { PktDecoder, type DecodeOptions } from "../pkt-decoder.ts";
+import { parseIpAddress, formatIpAddress } from "../../wire/address.ts";
+
+const USAGE = `usage: mptcpdrill decode [--local IP]... [--abs] [--tuple auto|none|ports|addresses] FILE
+
+Prints every packet of a capture file (pcap in µs or ns, or pcapng with any number of
+interfaces; link types Ethernet, raw IP, Linux cooked v1/v2) as a .pkt script line.
+
+Direction: packetdrill scripts are written from the host under test, so '>' is a packet sent by
+the local host and '<' one it received. The local host is the sender of the first SYN (or the
+receiver of a SYN/ACK, or without either the sender of the first TCP packet); addresses it
+advertises in MPTCP ADD_ADDR and the peers' addresses are learnt as packets go by. --local
+names the local host's addresses instead.
+
+Times are relative: the first packet line is at 0.000000, each later line is +seconds since the
+previous packet line. Sequence numbers are relative to each direction's ISN (SYN = 0:0(0)),
+MPTCP DSNs and Data ACKs relative to the IDSN of the sender's / receiver's key.
+
+options:
+  --local IP        an address of the local host (repeatable, or comma-separated)
+  --abs             print absolute sequence numbers, DSNs and Data ACKs
+  --tuple MODE      auto (default: addr:port > addr:port once a capture has a second TCP
+                    connection), none, ports, addresses
+  -h, --help        this help
+exit status: 0 every packet decoded, 1 some packet or the file could not be decoded, 2 usage
+`;
+
+type Parsed = { ok: true; file: string; options: DecodeOptions } | { ok: false; message: string };
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const local: string[] = [];
+  let abs = false;
+  let tuple: DecodeOptions["tuple"] = "auto";
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === "--abs") abs = true;
+    else if (flag === "--local") {
+      for (const ip of (value() ?? "").split(",")) {
+        const parsed = parseIpAddress(ip.trim());
+        if (parsed === undefined) return { ok: false, message: `--local needs an IP address, got '${ip}'` };
+        local.push(formatIpAddress(parsed));
+      }
+    } else if (flag === "--tuple") {
+      const v = value();
+      if (v !== "auto" && v !== "none" && v !== "ports" && v !== "addresses") return { ok: false, message: `--tuple must be auto, none, ports or addresses, got '${v ?? ""}'` };
+      tuple = v;
+    } else if (a.startsWith("-") && a !== "-") return { ok: false, message: `unknown option '${a}'` };
+    else if (file === undefined) file = a;
+    else return { ok: false, message: `one capture file at a time, got '${file}' and '${a}'` };
+  }
+  if (file === undefined) return { ok: false, message: "missing capture FILE" };
+  return { ok: true, file, options: { local, abs, tuple } };
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (!args.ok) {
+    io.stderr.write(`error[MPD_ERR_USAGE]: ${args.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const decoder = new PktDecoder(args.options);
+  const path = args.file.startsWith("/") ? args.file : `${io.cwd}/${args.file}`;
+  let chunk: string[] = [];
+  const flush = (): void => {
+    if (chunk.length > 0) io.stdout.write(`${chunk.join("\n")}\n`);
+    chunk = [];
+  };
+  const summary = await readCaptureFile(path, (item) => {
+    for (const line of decoder.push(item)) chunk.push(line);
+    if (chunk.length >= 4096) flush();
+  });
+  flush();
+  const s = decoder.stats;
+  io.stdout.write(`// ${args.file}: ${summary.format}, ${s.packets} packets (${s.tcp} TCP, ${s.comments} as comments), ${s.errors} not decoded\n`);
+  return s.errors > 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/** The `decode` command. */
+export const decodeCommand: Command = {
+  name: "decode",
+  summary: "print a pcap/pcapng capture as .pkt lines",
+  usage: USAGE,
+  run,
+};
