@@ -1,0 +1,79 @@
+/**
+ * Backtick commands and code programs (pkt-language.md §7): `bash -c` in the script's folder with
+ * packetdrill's environment (`OPT_*`, defines, `PACKETDRILL_PID`), and `python3 <file>` for the
+ * assembled `%{ }%` program. Children stay in the host's process group so killing the group
+ * (timeout, SIGINT) takes them too.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CommandResult } from "../sut.ts";
+import { monoNowUs } from "./clock.ts";
+
+/** How commands run. */
+export interface CommandOptions {
+  /** Working directory: the script's folder. */
+  readonly cwd: string;
+  /** Extra environment (OPT_*, defines); PACKETDRILL_PID is added here. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Kill a command after this long (ms). */
+  readonly timeoutMs: number;
+  /** Interpreter for code programs, e.g. `["python3"]`. */
+  readonly codeCommand: readonly string[];
+}
+
+/** Output kept per stream. */
+const MAX_OUTPUT = 1 << 20;
+
+/** Run argv to completion with the given options. */
+export function runProcess(argv: readonly string[], opts: CommandOptions): Promise<CommandResult> {
+  const startUs = monoNowUs();
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...opts.env, PACKETDRILL_PID: String(process.pid) },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const keep = (into: Buffer[]) => (b: Buffer): void => {
+      if (size < MAX_OUTPUT) into.push(b);
+      size += b.length;
+    };
+    child.stdout.on("data", keep(out));
+    child.stderr.on("data", keep(err));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, opts.timeoutMs);
+    const finish = (code: number | null, signal: string | null, extra = ""): void => {
+      clearTimeout(timer);
+      resolve({
+        exitCode: code, signal, timedOut,
+        stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") + extra,
+        startUs, endUs: monoNowUs(),
+      });
+    };
+    child.on("error", (e) => finish(127, null, String(e)));
+    child.on("close", (code, signal) => finish(code, signal));
+  });
+}
+
+/** A backtick command: `bash -c <command>`. */
+export function runShellCommand(command: string, opts: CommandOptions): Promise<CommandResult> {
+  return runProcess(["/bin/bash", "-c", command], opts);
+}
+
+/** A code program: written to `/tmp/code_XXXXXX/code.py` and run with the code command. */
+export async function runCodeProgram(program: string, opts: CommandOptions): Promise<CommandResult> {
+  const dir = mkdtempSync(join(tmpdir(), "code_"));
+  const file = join(dir, "code.py");
+  writeFileSync(file, program);
+  try {
+    return await runProcess([...opts.codeCommand, file], opts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

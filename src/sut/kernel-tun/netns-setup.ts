@@ -1,0 +1,99 @@
+/**
+ * Bringing up the script's private network namespace: checks (root, fresh namespace, TUN), the
+ * pre-device sysctls, `lo`, the TUN device, then addresses, MTU and the route exactly as
+ * packetdrill configures them (pkt-language.md §1.6; shared/corpus/baseline/README.md).
+ *
+ * Must run inside a namespace created for this process (`unshare -n`): it refuses to touch the
+ * machine's initial namespace.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readlinkSync, writeFileSync } from "node:fs";
+import { MptcpdrillError } from "../../errors.ts";
+import type { SutNetConfig } from "../sut.ts";
+import type { Libc } from "./libc.ts";
+import { deviceSetupSteps, preDeviceSysctls, type SetupStep } from "./net-config.ts";
+import { openTunDevice, type TunDevice } from "./tun-device.ts";
+
+/** Fail with a stable code unless we are root in a private network namespace with TUN support. */
+export function checkEnvironment(): void {
+  if (process.getuid?.() !== 0) {
+    throw new MptcpdrillError("MPD_ERR_NOT_ROOT", "the kernel SUT needs root (CAP_NET_ADMIN) to create a TUN device and a network namespace");
+  }
+  if (!existsSync("/dev/net/tun")) {
+    throw new MptcpdrillError("MPD_ERR_TUN_OPEN", "/dev/net/tun is missing: load the tun module or run on a kernel with TUN support");
+  }
+  let own: string;
+  try {
+    own = readlinkSync("/proc/self/ns/net");
+  } catch (e) {
+    throw new MptcpdrillError("MPD_ERR_NETNS", `cannot read /proc/self/ns/net: ${String(e)}`, { cause: e });
+  }
+  const outer = outerNamespaces();
+  if (outer.length === 0 || outer.includes(own)) {
+    throw new MptcpdrillError("MPD_ERR_NETNS", "refusing to configure a network namespace this process does not own: the script host must run under `unshare -n`");
+  }
+}
+
+/**
+ * Namespaces that are not ours to configure: the one the spawning parent recorded in
+ * MPD_HOST_NETNS, the parent process's, and init's (whichever /proc lets us read).
+ */
+function outerNamespaces(): string[] {
+  const found: string[] = [];
+  const fromEnv = process.env["MPD_HOST_NETNS"];
+  if (fromEnv) found.push(fromEnv);
+  for (const pid of [process.ppid, 1]) {
+    try {
+      found.push(readlinkSync(`/proc/${pid}/ns/net`));
+    } catch {
+      // unreadable (ptrace restrictions): rely on the others
+    }
+  }
+  return found;
+}
+
+function ip(argv: readonly string[]): { ok: boolean; stderr: string } {
+  const r = spawnSync("ip", argv, { encoding: "utf8" });
+  if (r.error) throw new MptcpdrillError("MPD_ERR_TOOL_MISSING", `cannot run 'ip' (iproute2): ${r.error.message}`, { cause: r.error });
+  return { ok: r.status === 0, stderr: r.stderr.trim() };
+}
+
+function runStep(step: SetupStep): string | null {
+  const r = ip(step.argv);
+  if (r.ok) return null;
+  if (step.fallback && ip(step.fallback).ok) return `'ip ${step.argv.join(" ")}' refused (${r.stderr}); used 'ip ${step.fallback.join(" ")}'`;
+  if (step.fatal) throw new MptcpdrillError("MPD_ERR_NETNS", `'ip ${step.argv.join(" ")}' failed: ${r.stderr}`);
+  return `'ip ${step.argv.join(" ")}' failed: ${r.stderr}`;
+}
+
+/** What set-up produced. */
+export interface NetnsSetup {
+  readonly tun: TunDevice;
+  /** Non-fatal deviations (e.g. a route added without its gateway). */
+  readonly notes: readonly string[];
+}
+
+/** Configure the namespace and create the device; the caller owns `tun`. */
+export function setUpNamespace(libc: Libc, net: SutNetConfig, opts: { offloads: boolean; qdisc: "default" | "pfifo" }): NetnsSetup {
+  checkEnvironment();
+  for (const [key, value] of Object.entries(preDeviceSysctls(net))) {
+    try {
+      writeFileSync(`/proc/sys/${key}`, value);
+    } catch (e) {
+      throw new MptcpdrillError("MPD_ERR_NETNS", `cannot set sysctl ${key.replace(/\//g, ".")}: ${String(e)}`, { cause: e });
+    }
+  }
+  runStep({ argv: ["link", "set", "dev", "lo", "up"], fatal: true });
+  const tun = openTunDevice(libc, net.device, opts.offloads);
+  const notes: string[] = [];
+  try {
+    for (const step of deviceSetupSteps(net, opts.qdisc)) {
+      const note = runStep(step);
+      if (note !== null) notes.push(note);
+    }
+  } catch (e) {
+    tun.close();
+    throw e;
+  }
+  return { tun, notes };
+}
