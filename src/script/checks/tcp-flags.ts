@@ -1,8 +1,8 @@
 /**
  * Pass `tcp-flags`: the flags of a TCP packet line are valid (pkt-language.md §3.2; RFC 9293
- * §3.1 control bits, RFC 3168 ECE/CWR, AccECN AE and ACE): letters from `FSRPEWAU`, `.` for
- * ACK written last (or before the ACE digit, `S.5`), at most one ACE digit 0-7 and never
- * together with E, W or A; `-` alone means no flags.
+ * §3.1 control bits, RFC 3168 ECE/CWR, AccECN AE and ACE): letters from `FSRPEWAU`, at most
+ * one ACE digit 0-7 and never together with E, W or A; `-` alone means no flags. Where `.`
+ * (ACK) may stand is already settled by the grammar (last, or before the digit as in `S.5`).
  */
 import type { TcpFlags } from "../ast.ts";
 import { error, type Diagnostic } from "../diagnostic.ts";
@@ -28,8 +28,6 @@ export function flagDiagnostics(flags: TcpFlags): Diagnostic[] {
     const isDigit = c >= "0" && c <= "7";
     if (!LETTERS.includes(c) && c !== "." && !isDigit) {
       out.push(error("tcp-flags", `Invalid TCP flag '${c}'`, charSpan(flags.span, i, i + 1), [`flags are '${LETTERS}', '.' (ACK), one ACE digit 0-7, or '-' for none`]));
-    } else if (c === "." && i !== text.length - 1 && !(i === text.length - 2 && /[0-7]/.test(text[i + 1] ?? ""))) {
-      out.push(error("tcp-flags", "'.' must come last in TCP flags", charSpan(flags.span, i, i + 1), ["write ACK as a trailing '.', as in 'P.' (or before the ACE digit, as in 'S.5')"]));
     }
   }
   if (digits.length > 1 || (digits.length === 1 && /[EWA]/.test(text))) {
