@@ -4,12 +4,11 @@
  */
 import { formatIpAddress } from "../../src/wire/address.ts";
 import { dssChecksum } from "../../src/wire/checksum.ts";
-import { parseIpv4 } from "../../src/wire/ipv4.ts";
-import { parseIpv6 } from "../../src/wire/ipv6.ts";
 import type { MptcpOption } from "../../src/wire/mptcp-options.ts";
 import type { CapturedPacket } from "../../src/wire/pcap/captured-packet.ts";
 import { stripLinkLayer } from "../../src/wire/pcap/link-layer.ts";
-import { parseTcp, type TcpRepr } from "../../src/wire/tcp.ts";
+import { parsePacket } from "../../src/wire/packet.ts";
+import { tcpBufferLen, type TcpRepr } from "../../src/wire/tcp.ts";
 import { diffFields, mptcpOptionAsTshark, type TsharkTcpPacket } from "./tshark.ts";
 
 /** A TCP packet as our code decodes it. */
@@ -22,35 +21,16 @@ export interface OurTcpPacket {
   readonly payload: Uint8Array;
 }
 
-/** Decodes a captured frame down to TCP; undefined for anything that is not TCP. Throws on decode errors. */
+/** Decodes a captured frame down to TCP with src/wire's parsePacket; undefined for anything that is not TCP. Throws on decode errors. */
 export function decodeTcpFrame(frame: CapturedPacket): OurTcpPacket | undefined {
   const link = stripLinkLayer(frame.linkType, frame.data);
   if (!link.ok) throw new Error(`packet ${frame.number}: ${link.error.code}`);
-  const bytes = link.value.payload;
-  let l4: Uint8Array;
-  let src: Uint8Array;
-  let dst: Uint8Array;
-  if (link.value.etherType === 0x0800) {
-    const ip = parseIpv4(bytes);
-    if (!ip.ok) throw new Error(`packet ${frame.number}: ${ip.error.code} at ${ip.error.offset}`);
-    if (ip.value.protocol !== 6) return undefined;
-    const hl = 20 + ip.value.options.length;
-    l4 = bytes.subarray(hl, ip.value.totalLength ?? bytes.length);
-    [src, dst] = [ip.value.src, ip.value.dst];
-  } else if (link.value.etherType === 0x86dd) {
-    const ip = parseIpv6(bytes);
-    if (!ip.ok) throw new Error(`packet ${frame.number}: ${ip.error.code} at ${ip.error.offset}`);
-    if (ip.value.nextHeader !== 6) return undefined;
-    const ext = ip.value.extensions.reduce((n, e) => n + 2 + e.data.length, 0);
-    l4 = bytes.subarray(40 + ext, 40 + (ip.value.payloadLength ?? bytes.length - 40));
-    [src, dst] = [ip.value.src, ip.value.dst];
-  } else {
-    return undefined;
-  }
-  const tcp = parseTcp(l4);
-  if (!tcp.ok) throw new Error(`packet ${frame.number}: tcp ${tcp.error.code} at ${tcp.error.offset} (${tcp.error.field})`);
-  const headerLength = ((l4[12] ?? 0) >> 4) * 4;
-  return { src: formatIpAddress(src), dst: formatIpAddress(dst), tcp: tcp.value, headerLength, payloadLength: l4.length - headerLength, payload: l4.subarray(headerLength) };
+  if (link.value.etherType !== 0x0800 && link.value.etherType !== 0x86dd) return undefined;
+  const pkt = parsePacket(link.value.payload);
+  if (!pkt.ok) throw new Error(`packet ${frame.number}: ${pkt.error.code} at ${pkt.error.offset} (${pkt.error.field})`);
+  const { ip, l4, payload } = pkt.value;
+  if (l4.kind !== "tcp") return undefined;
+  return { src: formatIpAddress(ip.src), dst: formatIpAddress(ip.dst), tcp: l4, headerLength: tcpBufferLen(l4), payloadLength: payload.length, payload };
 }
 
 function headerDiffs(ours: OurTcpPacket, t: TsharkTcpPacket): string[] {

@@ -139,19 +139,19 @@ export function mptcpOptionAsTshark(o: MptcpOption): Record<string, string> {
     case "removeAddr":
       return f(4, { "mptcp.rm_addr.count": dec(o.addressIds.length), addrid: o.addressIds.map(dec).join(",") });
     case "mpPrio":
-      return f(5, { "backup.flag": bit(o.backup), addrid: o.addressId === undefined ? undefined : dec(o.addressId) });
+      return f(5, { flags: hex2(0x50 | joinBits(o)), "backup.flag": bit(o.backup), addrid: o.addressId === undefined ? undefined : dec(o.addressId) });
     case "mpFail":
       return f(6, { rawdataseqno: dec(o.dsn) });
     case "mpFastclose":
       return f(7, { recvkey: dec(o.receiversKey) });
     case "mpTcpRst":
-      return f(8, { "flag_U.flag": bit((o.flags & 8) !== 0), "flag_V.flag": bit((o.flags & 4) !== 0), "flag_W.flag": bit((o.flags & 2) !== 0), "flag_T.flag": bit((o.flags & 1) !== 0), rst_reason: dec(o.reason) });
+      return f(8, { flags: hex2(0x80 | o.flags), "flag_U.flag": bit((o.flags & 8) !== 0), "flag_V.flag": bit((o.flags & 4) !== 0), "flag_W.flag": bit((o.flags & 2) !== 0), "flag_T.flag": bit((o.flags & 1) !== 0), rst_reason: hex2(o.reason) });
     case "unknown":
       return { "tcp.option_len": dec(o.data.length + 2) };
   }
 }
 
-/** tshark prints byte 2 of an MP_JOIN SYN or SYN/ACK (subtype nibble, reserved bits, B) as its flags. */
+/** tshark prints byte 2 of an MP_JOIN SYN or SYN/ACK and of MP_PRIO (subtype nibble, reserved bits, B) as its flags. */
 function joinBits(o: { readonly backup: boolean; readonly reserved?: number }): number {
   return (o.backup ? 1 : 0) | ((o.reserved ?? 0) << 1);
 }
