@@ -8,7 +8,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "../../src/cli/cli.ts";
+import { memoryIo } from "../../src/cli/io.ts";
 import { readCaptureFile } from "../../src/cli/pcap-source.ts";
+import { checkScript } from "../../src/script/check-script.ts";
 import type { CapturedPacket } from "../../src/wire/pcap/captured-packet.ts";
 import { buildMptcpLab, LAB, startCaptures, transfer, type MptcpLab } from "../support/mptcp-lab.ts";
 import { canUseNetns, NetnsLab } from "../support/netns.ts";
@@ -79,4 +82,24 @@ describe("kernel capture: MPTCP over two subflows vs tshark", function () {
       for (const s of ["0/4", "0/12", "0/20", "1/12", "1/16", "1/24", "3/16", "3/8"]) expect(subtypes, `option ${s} seen`).to.include(s);
     });
   }
+
+  it("decode prints every packet as a line that check accepts, with tshark's values", async () => {
+    const io = memoryIo();
+    expect(await runCli(["decode", join(dir, "two.pcapng")], io)).to.equal(0);
+    const text = io.out();
+    expect(checkScript(text, "two.pkt").filter((d) => d.severity === "error")).to.deep.equal([]);
+    const lines = text.trimEnd().split("\n");
+    const theirs = tsharkTcpPackets(join(dir, "two.pcapng"));
+    const tcpLines = lines.filter((l) => /^(0\.000000|\+\d+\.\d{6}) [<>] /.test(l));
+    expect(tcpLines).to.have.length(theirs.length);
+    const syn = theirs.find((t) => t.tcp["tcp.flags"] === "0x0002");
+    const first = tcpLines[theirs.indexOf(syn as (typeof theirs)[number])] ?? "";
+    expect(first).to.match(new RegExp(`> (\\S+ > \\S+ )?S 0:0\\(0\\) win ${syn?.tcp["tcp.window_size_value"]} <mss ${syn?.options["tcp.options.mss_val"]},`));
+    expect(first).to.contain("mpcapable v1 flags[flag_a, flag_h] nokey");
+    const joinAt = theirs.findIndex((t) => t.mptcp.some((o) => o["tcp.options.mptcp.recvtok"] !== undefined));
+    const token = Number(theirs[joinAt]?.mptcp[0]?.["tcp.options.mptcp.recvtok"]).toString(16).padStart(8, "0");
+    expect(tcpLines[joinAt]).to.match(new RegExp(`^\\+\\S+ > ${LAB.client2}:\\d+ > ${LAB.server2}:${LAB.port} S 0:0\\(0\\) .*mp_join_syn backup=0 address_id=1 token=0x${token} `));
+    expect(text).to.contain(`add_address address_id=1 addr[a=inet_addr("${LAB.server2}")] hmac=0x`);
+    expect(text).to.match(/\/\/ packet \d+: arp who-has/);
+  });
 });
