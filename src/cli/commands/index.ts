@@ -3,6 +3,7 @@ import type { Command } from "../command.ts";
 import { checkCommand } from "./check.ts";
 import { decodeCommand } from "./decode.ts";
 import { fmtCommand } from "./fmt.ts";
+import { runCommand } from "./run.ts";
 
 /** All sub-commands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, decodeCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, decodeCommand, runCommand];

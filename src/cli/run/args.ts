@@ -1,0 +1,176 @@
+/**
+ * `mptcpdrill run` argument parsing. Our own options use dashes (`--ip-version`, `--jobs`);
+ * packetdrill's flags keep their underscores (`--tolerance_usecs=…`, pkt-language.md §1.6) and
+ * are passed down to every job, overriding config and script option lines. `--ip_version=V` on
+ * the command line selects variant V, like `--ip-version V`. Errors are values.
+ */
+import type { Variant } from "../../interp/events.ts";
+import { REPORTERS } from "../../report/registry.ts";
+import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
+import { checkFlag } from "./config.ts";
+import { parseVariantSelection } from "./variants.ts";
+
+/** One `--reporter NAME[:FILE]`; `file` null = stdout. */
+export interface ReporterSpec {
+  readonly name: string;
+  readonly file: string | null;
+}
+
+/** Parsed `run` arguments. */
+export interface RunArgs {
+  readonly paths: readonly string[];
+  readonly sut: "kernel" | "reference";
+  readonly jobs: number;
+  readonly variants: readonly Variant[];
+  readonly captureDir: string | null;
+  readonly timeoutSeconds: number;
+  readonly verbose: boolean;
+  readonly configFile: string | null;
+  readonly reporters: readonly ReporterSpec[];
+  /** packetdrill flags from the command line (highest precedence). */
+  readonly flags: Readonly<Record<string, string | true>>;
+  readonly defines: Readonly<Record<string, string>>;
+}
+
+/** Parsed arguments or a usage message. */
+export type RunArgsResult = { readonly ok: true; readonly value: RunArgs } | { readonly ok: false; readonly message: string };
+
+/** Default per-script limit, as run_all.py. */
+export const DEFAULT_TIMEOUT_SECONDS = 180;
+
+interface Draft {
+  paths: string[];
+  sut: "kernel" | "reference";
+  jobs: number;
+  variants: readonly Variant[] | null;
+  captureDir: string | null;
+  timeoutSeconds: number;
+  verbose: boolean;
+  configFile: string | null;
+  reporters: ReporterSpec[];
+  flags: Record<string, string | true>;
+  defines: Record<string, string>;
+}
+
+/** Our options that take a value, each with a setter returning a problem or null. */
+const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> = {
+  "--sut": (d, v) => {
+    if (v !== "kernel" && v !== "reference") return `unknown SUT '${v}' (expected kernel or reference)`;
+    d.sut = v;
+    return null;
+  },
+  "--jobs": (d, v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1) return `--jobs expects a positive integer, got '${v}'`;
+    d.jobs = n;
+    return null;
+  },
+  "--ip-version": (d, v) => setVariants(d, v, "--ip-version"),
+  "--capture": (d, v) => ((d.captureDir = v), null),
+  "--timeout": (d, v) => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || n <= 0) return `--timeout expects a positive number of seconds, got '${v}'`;
+    d.timeoutSeconds = n;
+    return null;
+  },
+  "--config": (d, v) => ((d.configFile = v), null),
+  "--reporter": (d, v) => addReporter(d, v),
+  "--define": (d, v) => addDefine(d, v),
+};
+
+const ALIASES: Readonly<Record<string, string>> = { "-j": "--jobs", "-D": "--define" };
+
+function setVariants(d: Draft, v: string, option: string): string | null {
+  const selection = parseVariantSelection(v);
+  if (selection === null) return `${option} expects ipv4, ipv6, ipv4-mapped-ipv6 or all (or a comma list), got '${v}'`;
+  d.variants = selection;
+  return null;
+}
+
+function addReporter(d: Draft, spec: string): string | null {
+  const colon = spec.indexOf(":");
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const file = colon < 0 ? null : spec.slice(colon + 1);
+  if (!REPORTERS.has(name)) return `unknown reporter '${name}' (expected ${[...REPORTERS.keys()].join(", ")})`;
+  if (file === "") return `--reporter '${spec}': empty FILE after ':'`;
+  d.reporters.push({ name, file });
+  return null;
+}
+
+function addDefine(d: Draft, text: string): string | null {
+  const eq = text.indexOf("=");
+  const name = eq < 0 ? text : text.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `bad define '${text}': expected NAME=VALUE`;
+  d.defines[name] = eq < 0 ? "" : text.slice(eq + 1);
+  return null;
+}
+
+/** `--name[=value]` for a packetdrill flag; `next` is the following argument (consumed if used). */
+function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { problem: string | null; consumed: boolean } {
+  const eq = arg.indexOf("=");
+  const name = (eq < 0 ? arg : arg.slice(0, eq)).slice(2);
+  const takes = KNOWN_OPTIONS.get(name);
+  if (takes === undefined) return { problem: `unknown option '${arg}'`, consumed: false };
+  let value: string | true = eq < 0 ? true : arg.slice(eq + 1);
+  let consumed = false;
+  if (takes === "required" && value === true) {
+    if (next === undefined) return { problem: `option '--${name}' requires a value`, consumed: false };
+    [value, consumed] = [next, true];
+  }
+  if (name === "ip_version") return { problem: setVariants(d, String(value), "--ip_version"), consumed };
+  if (name === "define") return { problem: addDefine(d, String(value)), consumed };
+  if (name === "verbose") return { problem: ((d.verbose = true), null), consumed };
+  const r = checkFlag(name, value);
+  if ("problem" in r) return { problem: r.problem.replace(/write true/, `write '--${name}'`), consumed };
+  d.flags[name] = r.value;
+  return { problem: null, consumed };
+}
+
+/** Splits `--opt=value`, `-jN`, `-DNAME=V` into option and inline value. */
+function splitInline(a: string): [string, string | undefined] {
+  if (a.startsWith("--")) {
+    const eq = a.indexOf("=");
+    return eq < 0 ? [a, undefined] : [a.slice(0, eq), a.slice(eq + 1)];
+  }
+  if (/^-[jD]./.test(a)) return [a.slice(0, 2), a.slice(2)];
+  return [a, undefined];
+}
+
+/** Parses `run`'s argv. */
+export function parseRunArgs(argv: readonly string[]): RunArgsResult {
+  const d: Draft = {
+    paths: [], sut: "kernel", jobs: 1, variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+    verbose: false, configFile: null, reporters: [], flags: {}, defines: {},
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    let problem: string | null = null;
+    const [rawName, inline] = splitInline(a);
+    const name = ALIASES[rawName] ?? rawName;
+    const setter = VALUED[name];
+    if (a === "--") {
+      d.paths.push(...argv.slice(i + 1));
+      break;
+    } else if (a === "-v" || a === "--verbose") d.verbose = true;
+    else if (setter !== undefined) {
+      const value = inline ?? argv[++i];
+      problem = value === undefined ? `option '${rawName}' requires a value` : setter(d, value);
+    } else if (a.startsWith("--")) {
+      const r = packetdrillFlag(d, a, argv[i + 1]);
+      if (r.consumed) i++;
+      problem = r.problem;
+    } else if (a.startsWith("-") && a !== "-") problem = `unknown option '${a}'`;
+    else d.paths.push(a);
+    if (problem !== null) return { ok: false, message: problem };
+  }
+  return finish(d);
+}
+
+function finish(d: Draft): RunArgsResult {
+  if (d.paths.length === 0) return { ok: false, message: "expected at least one PATH (a .pkt file or a folder)" };
+  const stdoutReporters = d.reporters.filter((r) => r.file === null);
+  if (stdoutReporters.length > 1) return { ok: false, message: `at most one reporter may write to stdout; give the others a FILE (NAME:FILE)` };
+  const reporters = stdoutReporters.length === 0 ? [{ name: "human", file: null }, ...d.reporters] : d.reporters;
+  const { variants, ...rest } = d;
+  return { ok: true, value: { ...rest, reporters, variants: variants ?? parseVariantSelection("all") ?? [] } };
+}

@@ -1,0 +1,119 @@
+/**
+ * `mptcpdrill run` end to end: parse arguments, find scripts, plan jobs, open reporters, schedule,
+ * and map the outcome to an exit code. The job runner is injected ({@link RunDeps}) so the whole
+ * command runs in tests with fake jobs.
+ *
+ * Exit codes: 0 every job passed; 1 a job failed or ended in `error`; 2 usage, config, file or
+ * environment problem (also when the environment check failed, after reporting every job as
+ * `error`); 130 the run was stopped by SIGINT or SIGTERM (verdicts known so far are written, the
+ * reporters print their summary).
+ */
+import * as path from "node:path";
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE } from "../command.ts";
+import { findScripts } from "../find-scripts.ts";
+import type { CliIo } from "../io.ts";
+import { openFileSink } from "../../report/file-sink.ts";
+import { REPORTERS, fanOut } from "../../report/registry.ts";
+import type { Reporter, ReportSink } from "../../report/reporter.ts";
+import { parseRunArgs, type RunArgs } from "./args.ts";
+import { planJobs, type RunJobSpec } from "./jobs.ts";
+import { schedule, type RunJob } from "./scheduler.ts";
+
+/** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
+export const EXIT_INTERRUPTED = 130;
+
+/** What `run` needs from the outside besides {@link CliIo}. */
+export interface RunDeps {
+  /**
+   * The job runner for a SUT, or a message why that SUT cannot run here (not root, no TUN, not
+   * built yet). A message turns every job into an `error` verdict and the exit code into 2.
+   */
+  readonly runnerFor: (sut: RunArgs["sut"], io: CliIo) => RunJob<RunJobSpec> | string;
+  /** Grace time after aborting a job (tests shorten it). */
+  readonly settleMs?: number;
+}
+
+function usage(io: CliIo, message: string, text: string): number {
+  io.stderr.write(`error[MPD_ERR_USAGE]: ${message}\n\n${text}`);
+  return EXIT_USAGE;
+}
+
+/** Opens every reporter; on failure closes those opened and returns the message. */
+function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks: ReportSink[] } | string {
+  const reporters: Reporter[] = [];
+  const sinks: ReportSink[] = [];
+  for (const spec of args.reporters) {
+    const factory = REPORTERS.get(spec.name);
+    if (factory === undefined) return `unknown reporter '${spec.name}'`;
+    let sink: ReportSink = io.stdout;
+    if (spec.file !== null) {
+      try {
+        sink = openFileSink(io.fs, path.resolve(io.cwd, spec.file));
+      } catch (e) {
+        sinks.forEach((s) => s.close?.());
+        return `cannot open report file '${spec.file}': ${e instanceof Error ? e.message : String(e)}`;
+      }
+      sinks.push(sink);
+    }
+    reporters.push(factory(sink, { verbose: args.verbose }));
+  }
+  return { reporters, sinks };
+}
+
+/** Runs `mptcpdrill run` with `argv` and returns the exit code. */
+export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDeps, usageText: string): Promise<number> {
+  const parsed = parseRunArgs(argv);
+  if (!parsed.ok) return usage(io, parsed.message, usageText);
+  const args = parsed.value;
+  const found = findScripts(io, args.paths);
+  for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
+  if (found.missing.length > 0) return EXIT_USAGE;
+  const plan = planJobs(io, args, found.files);
+  for (const n of plan.notes) io.stderr.write(`${n}\n`);
+  for (const p of plan.problems) io.stderr.write(`error[MPD_ERR_USAGE]: ${p}\n`);
+  if (plan.problems.length > 0) return EXIT_USAGE;
+  if (plan.jobs.length === 0) {
+    io.stderr.write(`error[MPD_ERR_FILE]: nothing to run: no .pkt script (with a selected variant) under ${args.paths.map((p) => `'${p}'`).join(", ")}\n`);
+    return EXIT_USAGE;
+  }
+  if (args.captureDir !== null) {
+    try {
+      io.fs.mkdirSync(path.resolve(io.cwd, args.captureDir), { recursive: true });
+    } catch (e) {
+      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir}': ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const opened = openReporters(io, args);
+  if (typeof opened === "string") {
+    io.stderr.write(`error[MPD_ERR_FILE]: ${opened}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
+  } finally {
+    opened.sinks.forEach((s) => s.close?.());
+  }
+}
+
+async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
+  const runner = deps.runnerFor(args.sut, io);
+  const environmentProblem = typeof runner === "string" ? runner : null;
+  const runJob: RunJob<RunJobSpec> = typeof runner === "string" ? () => Promise.resolve({ verdict: "error", line: null, message: runner }) : runner;
+  const controller = new AbortController();
+  const unsubscribe = io.onSignal?.((sig) => {
+    if (!controller.signal.aborted) io.stderr.write(`\n${sig}: stopping (killing running jobs; press again to insist)\n`);
+    controller.abort(sig);
+  });
+  try {
+    const result = await schedule({
+      jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut,
+      emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
+    });
+    if (result.interrupted) return EXIT_INTERRUPTED;
+    if (environmentProblem !== null) return EXIT_USAGE;
+    return result.counts.fail + result.counts.error > 0 ? EXIT_FAIL : EXIT_OK;
+  } finally {
+    unsubscribe?.();
+  }
+}

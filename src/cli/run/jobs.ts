@@ -1,0 +1,84 @@
+/**
+ * Building the job list: scripts found under the PATHs × the variants their file names allow and
+ * `--ip-version` selects, each with its resolved flags and defines (config < command line) and its
+ * capture path. Configs are loaded once per file; any problem is collected, not thrown.
+ */
+import * as path from "node:path";
+import type { JobRef, Variant } from "../../interp/events.ts";
+import type { CliIo } from "../io.ts";
+import type { RunArgs } from "./args.ts";
+import { findConfigFor, loadConfig, resolveFlags, type RunConfig } from "./config.ts";
+import { selectVariants } from "./variants.ts";
+
+/** Everything a child needs to run one script as one variant. */
+export interface RunJobSpec extends JobRef {
+  /** Absolute script path. */
+  readonly absFile: string;
+  /** The script's folder: the job's working directory (as run_all.py). */
+  readonly cwd: string;
+  /** packetdrill flags overriding the script's option lines (`ip_version` included). */
+  readonly flags: Readonly<Record<string, string | true>>;
+  readonly defines: Readonly<Record<string, string>>;
+  /** Where the SUT writes the pcap of this job, or null. */
+  readonly capturePath: string | null;
+  readonly verbose: boolean;
+  /** The config file used, or null. */
+  readonly configPath: string | null;
+}
+
+/** The job list, notes for stderr, and problems that stop the run (exit 2). */
+export interface JobPlan {
+  readonly jobs: readonly RunJobSpec[];
+  readonly notes: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/** `dir/a/b-v4.pkt` + ipv4 → `<captureDir>/dir__a__b-v4.ipv4.pcap`. */
+export function capturePathFor(captureDir: string, file: string, variant: Variant): string {
+  const flat = file.replace(/^(\.\.?[/\\])+/, "").replace(/^[/\\]+/, "").replace(/[/\\]/g, "__").replace(/\.pkt$/, "");
+  return path.join(captureDir, `${flat}.${variant}.pcap`);
+}
+
+function configLoader(io: CliIo, args: RunArgs, problems: string[]): (file: string) => RunConfig | null {
+  const cache = new Map<string, RunConfig | null>();
+  const load = (p: string): RunConfig | null => {
+    if (!cache.has(p)) {
+      const r = loadConfig(io, p);
+      if (!r.ok) problems.push(r.message);
+      cache.set(p, r.ok ? r.value : null);
+    }
+    return cache.get(p) ?? null;
+  };
+  return (file) => {
+    if (args.configFile !== null) return load(args.configFile);
+    const found = findConfigFor(io, file);
+    return found === null ? null : load(found);
+  };
+}
+
+/** Plans the jobs for `scripts` (as found by findScripts, sorted). */
+export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[]): JobPlan {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const configFor = configLoader(io, args, problems);
+  const commandLine = { flags: args.flags, defines: args.defines };
+  const captureDir = args.captureDir === null ? null : path.resolve(io.cwd, args.captureDir);
+  const jobs: RunJobSpec[] = [];
+  for (const file of scripts) {
+    const variants = selectVariants(file, args.variants);
+    if (variants.length === 0) {
+      notes.push(`note: '${file}' runs as no selected variant (a name ending in v4.pkt runs as ipv4 and ipv4-mapped-ipv6, v6.pkt as ipv6)`);
+      continue;
+    }
+    const config = configFor(file);
+    const absFile = path.resolve(io.cwd, file);
+    for (const variant of variants) {
+      const { flags, defines } = resolveFlags(config, variant, commandLine);
+      jobs.push({
+        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose,
+        capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
+      });
+    }
+  }
+  return { jobs, notes, problems: [...new Set(problems)] };
+}
