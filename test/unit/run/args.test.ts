@@ -1,0 +1,66 @@
+import { expect } from "chai";
+import { parseRunArgs, type RunArgs } from "../../../src/cli/run/args.ts";
+
+function ok(argv: string[]): RunArgs {
+  const r = parseRunArgs(argv);
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+}
+
+function problem(argv: string[]): string {
+  const r = parseRunArgs(argv);
+  if (r.ok) throw new Error("expected a usage error");
+  return r.message;
+}
+
+describe("run argument parsing", () => {
+  it("has run_all.py-like defaults", () => {
+    const a = ok(["x.pkt"]);
+    expect(a).to.deep.include({ sut: "kernel", jobs: 1, timeoutSeconds: 180, verbose: false, configFile: null, captureDir: null });
+    expect(a.variants).to.deep.equal(["ipv4", "ipv4-mapped-ipv6", "ipv6"]);
+    expect(a.reporters).to.deep.equal([{ name: "human", file: null }]);
+  });
+  it("reads every option in its separate and inline forms", () => {
+    const a = ok(["-j", "3", "--ip-version=ipv6", "--capture", "caps", "--timeout=2.5", "-v", "--config", "c.json", "--sut=reference", "d/"]);
+    expect(a).to.deep.include({ jobs: 3, captureDir: "caps", timeoutSeconds: 2.5, verbose: true, configFile: "c.json", sut: "reference" });
+    expect(a.variants).to.deep.equal(["ipv6"]);
+    expect(ok(["-j4", "x"]).jobs).to.equal(4);
+    expect(ok(["--jobs=2", "x"]).jobs).to.equal(2);
+  });
+  it("passes packetdrill flags and defines down, later ones winning", () => {
+    const a = ok(["--tolerance_usecs=10000", "--strict_segments", "--mtu", "1400", "-D", "A=1", "-DB=2", "--define=C=x=y", "--define", "A=3", "x"]);
+    expect(a.flags).to.deep.equal({ tolerance_usecs: "10000", strict_segments: true, mtu: "1400" });
+    expect(a.defines).to.deep.equal({ A: "3", B: "2", C: "x=y" });
+  });
+  it("treats --ip_version=V as a variant selection", () => {
+    expect(ok(["--ip_version=ipv4-mapped-ipv6", "x"]).variants).to.deep.equal(["ipv4-mapped-ipv6"]);
+    expect(ok(["--ip_version=ipv4-mapped-ipv6", "x"]).flags).to.deep.equal({});
+  });
+  it("keeps human on stdout unless another reporter takes stdout", () => {
+    expect(ok(["--reporter", "jsonl:out.jsonl", "--reporter=junit:r.xml", "x"]).reporters).to.deep.equal([
+      { name: "human", file: null }, { name: "jsonl", file: "out.jsonl" }, { name: "junit", file: "r.xml" },
+    ]);
+    expect(ok(["--reporter", "tap", "x"]).reporters).to.deep.equal([{ name: "tap", file: null }]);
+  });
+  it("takes paths after --", () => expect(ok(["--", "-odd.pkt"]).paths).to.deep.equal(["-odd.pkt"]));
+
+  const errors: [string[], string][] = [
+    [[], "expected at least one PATH (a .pkt file or a folder)"],
+    [["-j", "0", "x"], "--jobs expects a positive integer, got '0'"],
+    [["-j"], "option '-j' requires a value"],
+    [["--timeout", "soon", "x"], "--timeout expects a positive number of seconds, got 'soon'"],
+    [["--ip-version", "ipv5", "x"], "--ip-version expects ipv4, ipv6, ipv4-mapped-ipv6 or all (or a comma list), got 'ipv5'"],
+    [["--sut", "bsd", "x"], "unknown SUT 'bsd' (expected kernel or reference)"],
+    [["--reporter", "xml", "x"], "unknown reporter 'xml' (expected human, tap, junit, jsonl)"],
+    [["--reporter", "tap", "--reporter", "jsonl", "x"], "at most one reporter may write to stdout; give the others a FILE (NAME:FILE)"],
+    [["--reporter", "tap:", "x"], "--reporter 'tap:': empty FILE after ':'"],
+    [["--tolerance_usec=5", "x"], "unknown option '--tolerance_usec=5'"],
+    [["--strict_segments=1", "x"], "flag 'strict_segments' takes no value: write '--strict_segments'"],
+    [["--mtu"], "option '--mtu' requires a value"],
+    [["-D", "1X=2", "x"], "bad define '1X=2': expected NAME=VALUE"],
+    [["-q", "x"], "unknown option '-q'"],
+  ];
+  for (const [argv, message] of errors) {
+    it(`rejects ${JSON.stringify(argv)}`, () => expect(problem(argv)).to.equal(message));
+  }
+});
