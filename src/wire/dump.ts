@@ -5,8 +5,9 @@
  * Absolute values by default (decode); the interpreter passes a {@link FormatContext} with
  * `seqBase`/`ackBase` (and `dsnBase`/`dataAckBase`) to print script-relative numbers.
  * Spellings chosen where the script language has no literal are listed in option-format.ts;
- * here: a tuple with an IPv6 address prints `[addr]:port`, and an upper layer that is not
- * TCP/UDP/ICMP prints `ipproto N (len)` (neither is in the grammar).
+ * here: a tuple endpoint prints `addr:port` for both versions (`2001:db8::1:8080`, the port is
+ * after the last colon), and an upper layer that is not TCP/UDP/ICMP prints `ipproto N (len)`
+ * (not in the grammar).
  */
 import { formatIpAddress } from "./address.ts";
 import type { FormatContext } from "./format-context.ts";
@@ -50,7 +51,7 @@ function formatEncap(e: EncapRepr): string {
 }
 
 function endpoint(addr: Uint8Array, port: number): string {
-  return addr.length === 16 ? `[${formatIpAddress(addr)}]:${port}` : `${formatIpAddress(addr)}:${port}`;
+  return `${formatIpAddress(addr)}:${port}`;
 }
 
 /** `8080 > 40000` or `192.0.2.1:8080 > 192.168.0.2:40000` per `ctx.tuple`, or undefined. */

@@ -153,7 +153,10 @@ export function emitIpv6(repr: Ipv6Repr, buf: Uint8Array, at: number, payloadLen
   return hl;
 }
 
-/** `ipv6 2001:db8::1 > 2001:db8::2: ` — the `.pkt` encapsulation form (pkt-language.md §3.1). */
+/**
+ * `ipv6 2001:db8::1 > 2001:db8::2 :` — the `.pkt` encapsulation form (pkt-language.md §3.1), with
+ * a space before the colon so the colon is not read as part of the address.
+ */
 export function formatIpv6(repr: Ipv6Repr): string {
-  return `ipv6 ${formatIpAddress(repr.src)} > ${formatIpAddress(repr.dst)}:`;
+  return `ipv6 ${formatIpAddress(repr.src)} > ${formatIpAddress(repr.dst)} :`;
 }
