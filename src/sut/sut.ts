@@ -237,8 +237,8 @@ export interface Sut {
   inject(packet: Uint8Array, opts?: { readonly gsoSize?: number }): Promise<InjectOutcome>;
   /** The oldest unread outbound packet; waits until `deadlineUs`, then null. */
   nextOutbound(deadlineUs: MonoMicros): Promise<OutboundPacket | null>;
-  /** Number of outbound packets read but not yet taken. */
-  pendingOutbound(): number;
+  /** Number of outbound packets sent by the stack and not yet taken. */
+  pendingOutbound(): Promise<number>;
   /** Start a syscall (pkt-language.md §6). */
   syscall(request: SyscallRequest): SyscallHandle;
   /** Run a backtick command with packetdrill's environment in the script's folder (§7). */

@@ -87,9 +87,9 @@ export class KernelTunSut implements Sut {
     return this.#pump.next(deadlineUs);
   }
 
-  pendingOutbound(): number {
+  pendingOutbound(): Promise<number> {
     this.#pump.drain();
-    return this.#pump.pending();
+    return Promise.resolve(this.#pump.pending());
   }
 
   syscall(request: SyscallRequest): SyscallHandle {

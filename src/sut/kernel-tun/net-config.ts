@@ -4,6 +4,7 @@
  * the device set-up steps derived from them. Pure: no I/O.
  */
 import type { IpVersion, SutNetConfig } from "../sut.ts";
+import { formatIpv6, parseIpv6 } from "./sockaddr.ts";
 
 /** packetdrill-style flags; anything left out takes the default for the IP version. */
 export interface NetFlags {
@@ -70,21 +71,12 @@ export function networkOf(ip: string, len: number): string {
     const masked = len === 0 ? 0 : Math.floor(n / 2 ** (32 - len)) * 2 ** (32 - len);
     return `${[24, 16, 8, 0].map((s) => Math.floor(masked / 2 ** s) % 256).join(".")}/${len}`;
   }
-  const groups = expandIpv6(ip);
-  const out = groups.map((g, i) => {
-    const keep = Math.max(0, Math.min(16, len - i * 16));
-    return keep === 16 ? g : keep === 0 ? 0 : g & (0xffff << (16 - keep)) & 0xffff;
+  const bytes = parseIpv6(ip) ?? new Uint8Array(16);
+  const masked = bytes.map((b, i) => {
+    const keep = Math.max(0, Math.min(8, len - i * 8));
+    return b & ((0xff << (8 - keep)) & 0xff);
   });
-  return `${out.map((g) => g.toString(16)).join(":")}/${len}`;
-}
-
-/** The 8 groups of an IPv6 address text (no embedded IPv4 form). */
-export function expandIpv6(ip: string): number[] {
-  const [head = "", tail] = ip.split("::");
-  const h = head === "" ? [] : head.split(":");
-  const t = tail === undefined || tail === "" ? [] : tail.split(":");
-  const zeros = tail === undefined ? 0 : 8 - h.length - t.length;
-  return [...h, ...Array<string>(zeros).fill("0"), ...t].map((g) => parseInt(g, 16));
+  return `${formatIpv6(masked)}/${len}`;
 }
 
 /** One step of device set-up: an `ip` command (argv after `ip`), and whether failure is fatal. */

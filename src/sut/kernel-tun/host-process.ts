@@ -1,0 +1,158 @@
+/**
+ * Parent side of the process model: start a script host child in a fresh network namespace
+ * (`unshare -n node --import tsx src/cli/script-host.ts`) as the leader of its own process group,
+ * talk to it over Node IPC, and make sure nothing outlives it: a hard timeout, `kill()`, and a
+ * {@link HostSupervisor} that kills every live group on SIGINT/SIGTERM/exit of the parent. The
+ * namespace and the TUN device are anonymous and vanish with the child.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readlinkSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MptcpdrillError } from "../../errors.ts";
+import type { HostMessage, HostRequest } from "./host-protocol.ts";
+
+/** How to start a host. */
+export interface ScriptHostOptions {
+  /** Hard limit on the child's life (ms); on expiry its whole group is killed. */
+  readonly timeoutMs: number;
+  /** Entry module; defaults to src/cli/script-host.ts of this checkout. */
+  readonly entry?: string;
+  /** Extra environment for the child. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Why the child ended. */
+export interface HostExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly reason: "exit" | "timeout" | "killed";
+  /** The child's stderr (last 64 KiB). */
+  readonly stderr: string;
+}
+
+/** A running script host. */
+export interface ScriptHost {
+  readonly pid: number;
+  /** Send a request; false when the channel is closed. */
+  send(msg: HostRequest): boolean;
+  /** Subscribe to messages; returns an unsubscribe function. */
+  onMessage(listener: (msg: HostMessage) => void): () => void;
+  /** Kill the child's whole process group (SIGKILL). */
+  kill(): void;
+  readonly exited: Promise<HostExit>;
+}
+
+const DEFAULT_ENTRY = fileURLToPath(new URL("../../cli/script-host.ts", import.meta.url));
+const STDERR_KEEP = 64 * 1024;
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // ESRCH: the group is already gone
+  }
+}
+
+/** Owns every host it started and kills them all when the parent is told to stop. */
+export class HostSupervisor {
+  readonly #live = new Set<number>();
+
+  /** Start a host; see {@link ScriptHostOptions}. Throws MPD_ERR_NOT_ROOT / MPD_ERR_NETNS. */
+  spawn(opts: ScriptHostOptions): ScriptHost {
+    const host = spawnScriptHost(opts);
+    this.#live.add(host.pid);
+    void host.exited.then(() => this.#live.delete(host.pid));
+    return host;
+  }
+
+  /** pids of hosts still running. */
+  livePids(): number[] {
+    return [...this.#live];
+  }
+
+  /** Kill every live host's process group now (synchronous, safe in an exit handler). */
+  killAll(): void {
+    for (const pid of this.#live) killGroup(pid);
+  }
+
+  /**
+   * Kill all hosts on SIGINT, SIGTERM or exit of this process, then let the signal take its
+   * default course. Returns a function that removes the handlers.
+   */
+  installProcessHandlers(): () => void {
+    const onExit = (): void => this.killAll();
+    const onSignal = (sig: NodeJS.Signals): void => {
+      this.killAll();
+      remove();
+      process.kill(process.pid, sig);
+    };
+    const remove = (): void => {
+      process.off("exit", onExit);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    };
+    process.on("exit", onExit);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    return remove;
+  }
+}
+
+/** Start one host without a supervisor (the caller must `kill()` it or await `exited`). */
+export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
+  if (process.getuid?.() !== 0) {
+    throw new MptcpdrillError("MPD_ERR_NOT_ROOT", "the kernel SUT needs root: run as root (or with CAP_SYS_ADMIN and CAP_NET_ADMIN)");
+  }
+  let ownNs = "";
+  try {
+    ownNs = readlinkSync("/proc/self/ns/net");
+  } catch {
+    // the child then relies on /proc/<ppid>/ns/net
+  }
+  const child = spawn("unshare", ["-n", "--", process.execPath, "--import", "tsx", opts.entry ?? DEFAULT_ENTRY], {
+    detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced",
+    env: { ...process.env, ...opts.env, UV_THREADPOOL_SIZE: "8", MPD_HOST_NETNS: ownNs, MPD_PARENT_PID: String(process.pid) },
+  });
+  if (child.pid === undefined) {
+    throw new MptcpdrillError("MPD_ERR_NETNS", "cannot start 'unshare' (util-linux): is it installed and on PATH?");
+  }
+  return wrap(child, child.pid, opts.timeoutMs);
+}
+
+function wrap(child: ChildProcess, pid: number, timeoutMs: number): ScriptHost {
+  let reason: HostExit["reason"] = "exit";
+  let stderr = "";
+  child.stderr?.on("data", (b: Buffer) => {
+    stderr = (stderr + b.toString("utf8")).slice(-STDERR_KEEP);
+  });
+  const timer = setTimeout(() => {
+    reason = "timeout";
+    killGroup(pid);
+  }, timeoutMs);
+  const exited = new Promise<HostExit>((resolve) => {
+    const done = (code: number | null, signal: string | null): void => {
+      clearTimeout(timer);
+      killGroup(pid);
+      resolve({ code, signal, reason, stderr });
+    };
+    child.on("error", (e) => {
+      stderr += String(e);
+      done(null, null);
+    });
+    child.on("exit", (code, signal) => done(code, signal));
+  });
+  return {
+    pid,
+    send: (msg) => child.connected && child.send(msg),
+    onMessage(listener) {
+      const l = (m: unknown): void => listener(m as HostMessage);
+      child.on("message", l);
+      return () => child.off("message", l);
+    },
+    kill() {
+      if (reason === "exit") reason = "killed";
+      killGroup(pid);
+    },
+    exited,
+  };
+}

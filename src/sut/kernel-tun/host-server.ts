@@ -1,0 +1,92 @@
+/**
+ * The child side of the script host: runs inside `unshare -n`, ties its life to the parent
+ * (PR_SET_PDEATHSIG + IPC disconnect), opens the kernel SUT on request and serves its methods
+ * over the IPC channel (host-protocol.ts). When anything ends it, it takes its whole process
+ * group with it (backtick commands included).
+ */
+import { isMptcpdrillError } from "../../errors.ts";
+import type { HostMessage, HostRequest } from "./host-protocol.ts";
+import { openKernelTunSut, type KernelTunSut } from "./kernel-tun-sut.ts";
+import { openLibc, type Libc } from "./libc.ts";
+
+const PR_SET_PDEATHSIG = 1;
+const SIGTERM = 15;
+
+function send(msg: HostMessage): void {
+  process.send?.(msg);
+}
+
+/** Kill every process in our group (bash children of commands), then ourselves. */
+function killGroupAndExit(code: number): never {
+  try {
+    process.kill(-process.pid, "SIGKILL");
+  } catch {
+    // not a group leader (started without the parent helper): just exit
+  }
+  process.exit(code);
+}
+
+/** Die with the parent: PDEATHSIG, a re-check of the parent pid, and IPC disconnect. */
+function bindToParent(libc: Libc): void {
+  libc.prctl(PR_SET_PDEATHSIG, "unsigned long", SIGTERM);
+  const expected = Number(process.env["MPD_PARENT_PID"] ?? "0");
+  if (expected !== 0 && libc.getppid() !== expected) killGroupAndExit(1);
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => killGroupAndExit(1));
+  process.on("disconnect", () => killGroupAndExit(1));
+}
+
+async function dispatch(sut: KernelTunSut, req: Extract<HostRequest, { type: "call" }>): Promise<unknown> {
+  switch (req.method) {
+    case "inject": return sut.inject(req.args[0], req.args[1]);
+    case "nextOutbound": return sut.nextOutbound(req.args[0]);
+    case "pendingOutbound": return sut.pendingOutbound();
+    case "syscall": {
+      const h = sut.syscall(req.args[0]);
+      void h.settled.then((state) => send({ type: "settled", id: req.id, state }));
+      return h.result;
+    }
+    case "runCommand": return sut.runCommand(req.args[0]);
+    case "runCode": return sut.runCode(req.args[0]);
+    case "snapshotTcpInfo": return sut.snapshotTcpInfo(req.args[0]);
+    case "close": return sut.close();
+  }
+}
+
+/** Serve until the parent says exit or goes away. Call once, from the entry point. */
+export function serveScriptHost(): void {
+  if (process.send === undefined) {
+    process.stderr.write("script-host: must be started by spawnScriptHost (needs an IPC channel)\n");
+    process.exit(2);
+  }
+  const libc = openLibc();
+  bindToParent(libc);
+  let sut: KernelTunSut | null = null;
+  process.on("message", (raw) => {
+    const req = raw as HostRequest;
+    if (req.type === "exit") {
+      void (sut?.close() ?? Promise.resolve()).finally(() => killGroupAndExit(0));
+      return;
+    }
+    if (req.type === "open") {
+      try {
+        sut = openKernelTunSut(req.config);
+        send({ type: "ready", pid: process.pid, net: sut.net, notes: sut.notes });
+      } catch (e) {
+        send({ type: "fatal", code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+    const open = sut;
+    if (open === null) {
+      send({ type: "reply", id: req.id, ok: false, code: "MPD_ERR_INTERNAL", message: "SUT not open" });
+      return;
+    }
+    dispatch(open, req).then(
+      (value) => send({ type: "reply", id: req.id, ok: true, value }),
+      (e: unknown) => send({
+        type: "reply", id: req.id, ok: false, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL",
+        message: e instanceof Error ? e.message : String(e),
+      }),
+    );
+  });
+}
