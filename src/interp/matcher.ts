@@ -1,0 +1,250 @@
+/**
+ * Outbound verification (pkt-language.md §3.5, §4, §5, §8.9; house-style rule 13): a live packet
+ * is mapped into script space and compared field by field in packetdrill's order. The answer is
+ * a {@link Mismatch} value, never an exception.
+ */
+import type { Span } from "../script/span.ts";
+import { bytesEqual } from "../wire/bytes.ts";
+import type { MptcpOption } from "../wire/mptcp-options.ts";
+import type { PacketRepr } from "../wire/packet.ts";
+import { type SeqNum, seqAdd } from "../wire/seq.ts";
+import { TCP_FLAG, type TcpRepr, tcpBufferLen } from "../wire/tcp.ts";
+import { type TcpOption, emitTcpOption, tcpOptionLen } from "../wire/tcp-options.ts";
+import type { ConnectionMapping } from "./mapping.ts";
+import { type Mismatch, fieldMismatch, plainMismatch } from "./mismatch.ts";
+import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
+
+/** What the matcher needs besides the two packets. */
+export interface MatchContext {
+  readonly conn: ConnectionMapping;
+  /** `--tcp_ts_tick_usecs`; 0 = TS val unchecked (§5.3). */
+  readonly tsTickUsecs: number;
+  /** The event's timing tolerance in µs (for TS val checks). */
+  readonly toleranceUsecs: number;
+  /** The event's expected time minus the script start, µs (TS val check base). */
+  readonly eventTimeUsecs: number;
+}
+
+/** Live TCP header mapped into script space (seq, ack, SACK edges; §5.2). TS vals are left live. */
+export function mapOutboundTcp(live: TcpRepr, conn: ConnectionMapping): TcpRepr {
+  const syn = (live.flags & TCP_FLAG.SYN) !== 0;
+  const options = live.options.map((o): TcpOption =>
+    o.kind === "sack"
+      ? { kind: "sack", blocks: o.blocks.map((b) => ({ left: conn.outboundAck(b.left, false), right: conn.outboundAck(b.right, false) })) }
+      : o);
+  return { ...live, seq: conn.outboundSeq(live.seq, syn), ack: conn.outboundAck(live.ack, syn), options };
+}
+
+const FLAG_FIELDS: readonly (readonly [string, number])[] = [
+  ["tcp_fin", TCP_FLAG.FIN], ["tcp_syn", TCP_FLAG.SYN], ["tcp_rst", TCP_FLAG.RST], ["tcp_psh", TCP_FLAG.PSH],
+  ["tcp_ack", TCP_FLAG.ACK], ["tcp_urg", TCP_FLAG.URG],
+];
+
+function aceOf(flags: number): number {
+  return (flags & TCP_FLAG.ECE ? 1 : 0) | (flags & TCP_FLAG.CWR ? 2 : 0) | (flags & TCP_FLAG.AE ? 4 : 0);
+}
+
+/** IP-layer checks (§3.5 step 5): version, protocol, header length, total length, ECN/TOS, TTL. */
+function matchIp(sp: ScriptTcpPacket, live: PacketRepr, expectedL4Len: number, span: Span): Mismatch | null {
+  const ip = live.ip;
+  if (ip.kind === "ipv4") {
+    if (ip.protocol !== 6) return fieldMismatch("ipv4_protocol", 6, ip.protocol, span);
+    const ihl = 5 + ((ip.options.length + 3) >> 2);
+    if (ihl !== 5) return fieldMismatch("ipv4_header_length", 5, ihl, span);
+    if (sp.options !== null && ip.totalLength !== undefined && ip.totalLength !== 20 + expectedL4Len) {
+      return fieldMismatch("ipv4_total_length", 20 + expectedL4Len, ip.totalLength, span);
+    }
+  } else {
+    if (ip.nextHeader !== 6) return fieldMismatch("ipv6_next_header", 6, ip.nextHeader, span);
+    if (sp.options !== null && ip.payloadLength !== undefined && ip.payloadLength !== expectedL4Len) {
+      return fieldMismatch("ipv6_payload_len", expectedL4Len, ip.payloadLength, span);
+    }
+  }
+  const tos = ip.kind === "ipv4" ? ip.tos : ip.trafficClass;
+  const e = sp.ip.ecn;
+  if (e === "ect01") {
+    if ((tos & 3) !== ECN.ect0 && (tos & 3) !== ECN.ect1) {
+      return plainMismatch("packet", "ip_ecn", `live packet field ip_ecn: expected: 0x1 or 0x2 vs actual: 0x${(tos & 3).toString(16)}`, span, false);
+    }
+  } else if (e !== null && (tos & 3) !== e) return fieldMismatch("ip_ecn", e, tos & 3, span);
+  if (sp.ip.tos !== null && tos !== sp.ip.tos) return fieldMismatch("tos", sp.ip.tos, tos, span);
+  const ttl = ip.kind === "ipv4" ? ip.ttl : ip.hopLimit;
+  if (sp.ip.ttl !== null && sp.ip.ttl !== 255 && ttl !== sp.ip.ttl) return fieldMismatch("ttl", sp.ip.ttl, ttl, span);
+  return null;
+}
+
+/** TCP header checks (§3.5 step 5) on the script-mapped live header. */
+function matchTcpHeader(sp: ScriptTcpPacket, mapped: TcpRepr, expectedHdrLen: number, span: Span): Mismatch | null {
+  if (sp.options !== null && tcpBufferLen(mapped) !== expectedHdrLen) {
+    return fieldMismatch("tcp_data_offset", expectedHdrLen / 4, tcpBufferLen(mapped) / 4, span);
+  }
+  for (const [name, bit] of FLAG_FIELDS) {
+    if ((sp.flags & bit) !== (mapped.flags & bit)) return fieldMismatch(name, sp.flags & bit ? 1 : 0, mapped.flags & bit ? 1 : 0, span);
+  }
+  if (sp.ace) {
+    if (aceOf(sp.flags) !== aceOf(mapped.flags)) return fieldMismatch("tcp_ace", aceOf(sp.flags), aceOf(mapped.flags), span);
+  } else {
+    for (const [name, bit] of [["tcp_ece", TCP_FLAG.ECE], ["tcp_cwr", TCP_FLAG.CWR], ["tcp_ae", TCP_FLAG.AE]] as const) {
+      if ((sp.flags & bit) !== (mapped.flags & bit)) return fieldMismatch(name, sp.flags & bit ? 1 : 0, mapped.flags & bit ? 1 : 0, span);
+    }
+  }
+  if ((mapped.reserved ?? 0) !== 0) return fieldMismatch("tcp_reserved_bits", 0, mapped.reserved ?? 0, span);
+  if (mapped.seq !== sp.seq) return fieldMismatch("tcp_seq", sp.seq, mapped.seq, span);
+  // §10.8: ack_seq is compared even without ACK.
+  if (mapped.ack !== sp.ack) return fieldMismatch("tcp_ack_seq", sp.ack, mapped.ack, span);
+  if (sp.window !== null && mapped.window !== sp.window) return fieldMismatch("tcp_window", sp.window, mapped.window, span);
+  if (mapped.urgent !== sp.urgent) return fieldMismatch("tcp_urg_ptr", sp.urgent, mapped.urgent, span);
+  return null;
+}
+
+function optionValueMismatch(kind: number, what: string, expected: number | string, actual: number | string, span: Span, field: string): Mismatch {
+  return {
+    ...plainMismatch("packet", field, `bad ${what} in outbound TCP option (kind=${kind}): expected: ${expected} actual: ${actual}`, span, false),
+    expected, actual,
+  };
+}
+
+const KIND_NUMBER: Readonly<Record<string, number>> = {
+  eol: 0, nop: 1, mss: 2, wscale: 3, sackPermitted: 4, sack: 5, timestamps: 8, md5: 19, mptcp: 30, fastOpen: 34, fastOpenExp: 254, accEcn: 172,
+};
+
+/** Compares one option pair (§4); `s.wire.kind === l.kind` already holds. */
+function matchOption(s: ScriptOption, l: TcpOption, ctx: MatchContext, span: Span): Mismatch | null {
+  const w = s.wire;
+  const k = l.kind === "unknown" ? l.type : (KIND_NUMBER[l.kind] ?? 0);
+  const field = `tcp_option ${w.kind}`;
+  if (w.kind === "mss" && l.kind === "mss" && !s.wild.has("mss") && w.mss !== l.mss) return optionValueMismatch(k, "value", w.mss, l.mss, span, field);
+  if (w.kind === "wscale" && l.kind === "wscale" && !s.wild.has("wscale") && w.shift !== l.shift) return optionValueMismatch(k, "value", w.shift, l.shift, span, field);
+  if (w.kind === "timestamps" && l.kind === "timestamps") return matchTimestamp(w.tsVal, l.tsVal, s, ctx, span);
+  if (w.kind === "mptcp" && l.kind === "mptcp") return matchMptcp(w, l, s.wild, span);
+  if (w.kind === "sack" && l.kind === "sack") {
+    const fmt = (o: typeof w): string => o.blocks.map((b) => `${b.left}:${b.right}`).join(" ");
+    const same = w.blocks.length === l.blocks.length && w.blocks.every((b, i) => s.wild.has(`sack${i}`) || (b.left === l.blocks[i]?.left && b.right === l.blocks[i]?.right));
+    return same ? null : optionValueMismatch(k, "value", fmt(w), fmt(l), span, field);
+  }
+  if (tcpOptionLen(w) !== tcpOptionLen(l)) return optionValueMismatch(k, "length", tcpOptionLen(w), tcpOptionLen(l), span, field);
+  if (s.wild.size > 0) return null;
+  const a = encode(w);
+  const b = encode(l);
+  return bytesEqual(a, b) ? null : optionValueMismatch(k, "value", hex(a), hex(b), span, field);
+}
+
+function encode(o: TcpOption): Uint8Array {
+  const buf = new Uint8Array(tcpOptionLen(o));
+  emitTcpOption(o, buf, 0);
+  return buf;
+}
+const hex = (b: Uint8Array): string => `0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")}`;
+
+/** §5.3: pair the TS vals; check only with `--tcp_ts_tick_usecs`. ecr is never checked. */
+function matchTimestamp(scriptVal: number, liveVal: number, s: ScriptOption, ctx: MatchContext, span: Span): Mismatch | null {
+  if (s.wild.has("val")) return null;
+  const rewritten = ctx.conn.mapOutboundTsVal(scriptVal, liveVal);
+  if (ctx.tsTickUsecs === 0) return null;
+  const diff = Math.abs(((rewritten - scriptVal) | 0));
+  if (diff * ctx.tsTickUsecs <= ctx.toleranceUsecs) return null;
+  return {
+    ...plainMismatch("packet", "tcp_ts_val", `bad outbound TCP timestamp value, tolerance ${ctx.toleranceUsecs}`, span, false),
+    expected: scriptVal, actual: rewritten,
+  };
+}
+
+/** §8.9: MPTCP options field by field, named `mptcp <subtype> <field>`; wildcards skip. */
+function matchMptcp(w: MptcpOption, l: MptcpOption, wild: ReadonlySet<string>, span: Span): Mismatch | null {
+  if (w.subtype !== l.subtype) {
+    return { ...plainMismatch("packet", "mptcp subtype", `MPTCP option mismatch: 30 (expected ${w.subtype} vs actual ${l.subtype})`, span, false), expected: w.subtype, actual: l.subtype };
+  }
+  for (const [name, e, a] of mptcpFields(w, l)) {
+    if (wild.has(name) || e === a) continue;
+    const field = `mptcp ${mptcpName(w.subtype)} ${name}`;
+    const num = (v: number | bigint | boolean | undefined): number | bigint => (typeof v === "boolean" ? (v ? 1 : 0) : (v ?? -1));
+    return fieldMismatch(field, num(e), num(a), span);
+  }
+  return null;
+}
+
+function mptcpName(subtype: MptcpOption["subtype"]): string {
+  const names: Readonly<Record<string, string>> = {
+    mpCapable: "mpcapable", mpJoinSyn: "mp_join_syn", mpJoinSynAck: "mp_join_syn_ack", mpJoinAck: "mp_join_ack", dss: "dss",
+    addAddr: "add_address", removeAddr: "remove_address", mpPrio: "mp_prio", mpFail: "mp_fail", mpFastclose: "mp_fastclose", mpTcpRst: "mp_reset",
+  };
+  return names[subtype] ?? subtype;
+}
+
+type FieldTriple = readonly [string, number | bigint | boolean | undefined, number | bigint | boolean | undefined];
+
+/** The comparable fields of an MPTCP option pair of the same subtype, in wire order. */
+function mptcpFields(w: MptcpOption, l: MptcpOption): FieldTriple[] {
+  const same = <K extends string>(o: MptcpOption, k: K): number | bigint | boolean | undefined => (o as unknown as Record<K, number | bigint | boolean | undefined>)[k];
+  const pick = (pairs: readonly (readonly [string, string])[]): FieldTriple[] => pairs.map(([n, k]) => [n, same(w, k), same(l, k)] as const);
+  switch (w.subtype) {
+    case "mpCapable": return pick([["version", "version"], ["flags", "flags"], ["key", "sendersKey"], ["rkey", "receiversKey"], ["dll", "dataLevelLength"]]);
+    case "mpJoinSyn": return pick([["backup", "backup"], ["address_id", "addressId"], ["token", "receiversToken"], ["rand", "sendersRandom"]]);
+    case "mpJoinSynAck": return pick([["backup", "backup"], ["address_id", "addressId"], ["hmac", "sendersHmac"], ["rand", "sendersRandom"]]);
+    case "dss": {
+      if (l.subtype !== "dss") return [];
+      const dack = w.dataAck64 ? "dack8" : "dack4";
+      const dsn = w.dsn64 ? "dsn8" : "dsn4";
+      return [
+        ["fin", w.dataFin, l.dataFin], ["dack", w.dataAck !== undefined, l.dataAck !== undefined], [dack + "_width", w.dataAck64, l.dataAck64],
+        [dack, w.dataAck, l.dataAck], ["mapping", w.mapping !== undefined, l.mapping !== undefined], [dsn + "_width", w.dsn64, l.dsn64],
+        [dsn, w.mapping?.dsn, l.mapping?.dsn], ["ssn", w.mapping?.subflowSeq, l.mapping?.subflowSeq],
+        ["dll", w.mapping?.dataLevelLength, l.mapping?.dataLevelLength], ["cksum", w.mapping?.checksum, l.mapping?.checksum],
+      ];
+    }
+    case "addAddr": return pick([["echo", "echo"], ["address_id", "addressId"], ["port", "port"], ["hmac", "hmac"]]);
+    case "mpPrio": return pick([["backup", "backup"], ["address_id", "addressId"]]);
+    case "mpFail": return pick([["dsn8", "dsn"]]);
+    case "mpFastclose": return pick([["key", "receiversKey"]]);
+    case "mpTcpRst": return pick([["flags", "flags"], ["reason", "reason"]]);
+    default: return [];
+  }
+}
+
+/** TCP options pairwise in order (§4): same count and kinds, then per-kind rules. */
+function matchOptions(sp: ScriptTcpPacket, live: readonly TcpOption[], ctx: MatchContext, span: Span): Mismatch | null {
+  if (sp.options === null) return null;
+  const so = sp.options;
+  const kinds = (o: TcpOption): string => (o.kind === "mptcp" ? "mptcp" : o.kind);
+  if (so.length !== live.length || so.some((s, i) => kinds(s.wire) !== kinds(live[i] as TcpOption))) {
+    return plainMismatch("packet", "tcp_options", "bad outbound TCP options", span, false);
+  }
+  for (let i = 0; i < so.length; i++) {
+    const m = matchOption(so[i] as ScriptOption, live[i] as TcpOption, ctx, span);
+    if (m) return m;
+  }
+  return null;
+}
+
+/**
+ * Compares an (aggregated) live outbound packet with a TCP line (§3.5 steps 2–8): payload size,
+ * IP fields, TCP header in script space, options, payload bytes. Records TS pairs on the way.
+ */
+export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchContext): Mismatch | null {
+  const span = sp.span;
+  if (live.l4.kind !== "tcp") {
+    return plainMismatch("packet", "ip_protocol", `live packet header layer 1: expected: TCP header vs actual: ${live.l4.kind.toUpperCase()} header`, span, false);
+  }
+  if (live.payload.length !== sp.payloadLen) {
+    return {
+      ...plainMismatch("packet", "payload_len", `live packet payload: expected ${sp.payloadLen} bytes vs actual ${live.payload.length} bytes`, span),
+      expected: sp.payloadLen, actual: live.payload.length,
+    };
+  }
+  const expectedOpts = (sp.options ?? []).map((o) => o.wire);
+  const hdrLen = tcpBufferLen({ ...live.l4, options: expectedOpts });
+  const ipm = matchIp(sp, live, hdrLen + sp.payloadLen, span);
+  if (ipm) return ipm;
+  const mapped = mapOutboundTcp(live.l4, ctx.conn);
+  const hm = matchTcpHeader(sp, mapped, hdrLen, span);
+  if (hm) return hm;
+  const om = matchOptions(sp, mapped.options, ctx, span);
+  if (om) return om;
+  if (live.payload.some((b) => b !== 0)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
+  return null;
+}
+
+/** The end of a script segment: `seq + len` (for the final RST and aggregation checks). */
+export function segmentEnd(seq: SeqNum, len: number): SeqNum {
+  return seqAdd(seq, len);
+}

@@ -1,0 +1,332 @@
+/**
+ * `runScript`: executes one parsed script against a SUT with packetdrill's semantics
+ * (pkt-language.md §1.1, §2, §3.5, §6, §7, §10.6): events in order on the run's clock, stopping
+ * at the first fatal mismatch, then closing sockets, injecting the final RSTs, running the
+ * cleanup command and, only after a full pass, the collected code. Emits `ScriptEvent`s.
+ */
+import type * as ast from "../script/ast.ts";
+import type { Sut } from "../sut/sut.ts";
+import { formatPacket } from "../wire/dump.ts";
+import type { PacketRepr } from "../wire/packet.ts";
+import type { EmitScriptEvent } from "./events.ts";
+import { mapOutboundTcp } from "./matcher.ts";
+import { type Mismatch, locate, plainMismatch } from "./mismatch.ts";
+import { scriptPacketRepr } from "./packet-build.ts";
+import {
+  type PacketContext, checkOutbound, injectInbound, sniffOutbound, socketForInbound, socketForOutbound,
+} from "./packet-events.ts";
+import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
+import type { RunOptions } from "./run-options.ts";
+import { type ScriptTcpPacket, scriptTcpPacket } from "./script-packet.ts";
+import { SocketTable } from "./sockets.ts";
+import { type PreparedSyscall, checkSyscall, prepareSyscall } from "./syscalls.ts";
+import { type EventClass, type Scheduled, Timeline, checkTime, sniffTimeoutMicros, toleranceFor } from "./timeline.ts";
+import { ScriptFault, ValueEnv } from "./values.ts";
+
+/** How a script run ended. */
+export interface ScriptOutcome {
+  readonly verdict: "pass" | "fail" | "error";
+  /** The first fatal problem (full multi-line message), absent on pass. */
+  readonly failure?: { readonly line: number | null; readonly message: string };
+  /** Non-fatal problems (`--non_fatal=packet`), rendered. */
+  readonly warnings: readonly string[];
+}
+
+/** A blocking syscall still in flight (§6.5). */
+interface PendingCall {
+  readonly prepared: PreparedSyscall;
+  readonly sched: Scheduled;
+  readonly startedAt: number;
+  done: boolean;
+  readonly result: Promise<Mismatch | null>;
+}
+
+const sec9 = (us: number): string => (us / 1e6).toFixed(6).padStart(9);
+
+function classOf(a: ast.Action): EventClass {
+  return a.kind === "packet" ? a.direction : "other";
+}
+
+/** One run of one script; owns all per-run state (house-style rule 14). */
+class ScriptRun {
+  private readonly env: ValueEnv;
+  private readonly fds: SocketTable;
+  private readonly timeline = new Timeline();
+  private readonly pctx: PacketContext;
+  private start = 0;
+  /** Script time the previous event finished, per the SUT's timestamps; null = use now. */
+  private activity: number | null = null;
+  private pending: PendingCall | null = null;
+  readonly codeParts: string[] = [];
+  readonly warnings: string[] = [];
+
+  constructor(private readonly script: ast.Script, private readonly sut: Sut, private readonly o: RunOptions, private readonly emit: EmitScriptEvent) {
+    this.env = new ValueEnv(o.defines);
+    this.fds = new SocketTable(o.ephemeralPortStart);
+    this.pctx = { sut, fds: this.fds, strictSegments: o.strictSegments, tsEcrScaled: o.tcpTsEcrScaled, tsTickUsecs: o.tcpTsTickUsecs, gsoSize: o.mss };
+  }
+
+  private elapsed(): number {
+    return this.o.clock.now() - this.start;
+  }
+
+  private ms(): number {
+    return Math.round(this.elapsed() / 1000);
+  }
+
+  /** Runs the whole script; returns the first fatal failure message or null. */
+  async run(): Promise<{ line: number | null; message: string } | null> {
+    const events = this.script.events;
+    const init = events[0]?.time === null && events[0].action.kind === "command" ? events[0] : null;
+    const last = events[events.length - 1];
+    const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
+    if (init && init.action.kind === "command") {
+      const r = await this.sut.runCommand(init.action.text);
+      if (r.exitCode !== 0) return { line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` };
+    }
+    this.start = this.o.clock.now();
+    let failure: { line: number | null; message: string } | null = null;
+    for (const ev of events) {
+      if (ev === init || ev === cleanup || ev.time === null) continue;
+      failure = await this.guard(ev, () => this.step(ev));
+      if (failure) break;
+    }
+    if (!failure) failure = await this.endPending();
+    failure = (await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
+    if (init && cleanup && cleanup.action.kind === "command") {
+      const r = await this.sut.runCommand(cleanup.action.text);
+      if (r.exitCode !== 0 && !failure) failure = { line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` };
+    }
+    if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file);
+    return failure;
+  }
+
+  /** Runs one step, turning script faults into failures and reporting the event. */
+  private async guard(ev: ast.Event, f: () => Promise<Mismatch | null>): Promise<{ line: number | null; message: string } | null> {
+    let m: Mismatch | null;
+    let dumps = "";
+    try {
+      m = await f();
+      dumps = this.lastDumps;
+    } catch (e) {
+      if (!(e instanceof ScriptFault)) throw e;
+      m = plainMismatch("runtime", e.field, e.message, e.span);
+    }
+    const line = ev.span.start.line;
+    if (m === null) {
+      this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line, what: describe(ev.action), ms: this.ms() });
+      return null;
+    }
+    const message = this.render(m, dumps);
+    const fatal = !(this.o.nonFatalPacket && !m.alwaysFatal && (m.kind === "packet" || m.kind === "timing"));
+    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line, message, fatal, ms: this.ms() });
+    if (!fatal) {
+      this.warnings.push(message);
+      return null;
+    }
+    return { line, message };
+  }
+
+  private lastDumps = "";
+
+  private render(m: Mismatch, dumps: string): string {
+    const isPacket = m.kind === "packet" || m.kind === "timeout" || (m.kind === "timing" && dumps !== "");
+    const prefix = isPacket ? (this.o.nonFatalPacket && !m.alwaysFatal ? "warning handling packet: " : "error handling packet: ") : "";
+    return locate(m.span, prefix + m.detail) + (isPacket ? dumps : "");
+  }
+
+  private async step(ev: ast.Event): Promise<Mismatch | null> {
+    this.lastDumps = "";
+    const time = ev.time as ast.EventTime;
+    const cls = classOf(ev.action);
+    const early = await this.finishPending();
+    if (early) return early;
+    if (ev.action.kind === "syscall" && this.pending) {
+      const wait = await this.waitPending(1_000_000);
+      if (wait) return wait;
+      if (this.pending) return plainMismatch("syscall", "blocking", "blocking system call while another blocking system call is already in progress", ev.span);
+    }
+    // §2.2: the base is when the interpreter finished the previous event; with a SUT behind IPC,
+    // the SUT's own timestamps of that moment (injection, syscall return, capture) stand for it.
+    const sched = this.timeline.schedule(time, ev.blockingEnd, cls, this.activity ?? this.elapsed());
+    this.activity = null;
+    if (typeof sched === "string") throw new ScriptFault(sched, time.span);
+    const a = ev.action;
+    let res: Mismatch | null;
+    let resolved = sched.startAt ?? this.elapsed();
+    if (a.kind === "packet") {
+      if (a.body.kind !== "tcp") throw new ScriptFault(`${a.body.kind.toUpperCase()} packets are not supported yet`, a.span);
+      const sp = scriptTcpPacket(a, a.body, this.env);
+      if (a.direction === "inbound") res = await this.inbound(sp, sched);
+      else {
+        const r = await this.outbound(sp, sched);
+        res = r.m;
+        if (sched.startAt === null) resolved = r.actual;
+      }
+    } else if (a.kind === "syscall") res = await this.syscall(a, sched, ev);
+    else {
+      await this.waitFor(sched);
+      res = this.checkStart(a.kind === "command" ? "command" : "data collection for code", sched, ev.span);
+      if (!res) res = a.kind === "command" ? await this.command(a, ev) : await this.code(a, ev);
+    }
+    this.timeline.complete(resolved, cls);
+    return res;
+  }
+
+  private async waitFor(s: Scheduled): Promise<void> {
+    if (s.startAt !== null) await this.o.clock.sleepUntil(this.start + s.startAt);
+  }
+
+  private checkStart(what: Parameters<typeof checkTime>[0], s: Scheduled, span: ast.Event["span"]): Mismatch | null {
+    if (this.timeline.atFirstEvent) return null;
+    return checkTime(what, s.expected, this.elapsed(), s.prev, this.o.timing, span);
+  }
+
+  private async inbound(sp: ScriptTcpPacket, s: Scheduled): Promise<Mismatch | null> {
+    await this.waitFor(s);
+    const late = this.checkStart("inbound packet", s, sp.span);
+    if (late) return late;
+    const sock = socketForInbound(sp, this.pctx);
+    const { repr, timestampUs } = await injectInbound(sp, sock, this.pctx);
+    this.activity = timestampUs - this.start;
+    if (this.o.verbose) this.log(sp, `inbound injected packet: ${sec9(this.elapsed())} ${formatPacket(repr)}`);
+    return null;
+  }
+
+  private async outbound(sp: ScriptTcpPacket, s: Scheduled): Promise<{ m: Mismatch | null; actual: number }> {
+    const sock = socketForOutbound(sp, this.fds);
+    const timeout = sniffTimeoutMicros(s);
+    const deadline = timeout === null ? this.o.clock.now() + 3_600_000_000 : this.o.clock.now() + timeout;
+    const r = await sniffOutbound(sp, sock, this.pctx, deadline);
+    const expectedAt = s.expected.kind === "point" ? s.expected.at : s.expected.kind === "range" ? s.expected.start : this.elapsed();
+    const actual = r.last ? r.last.timestampUs - this.start : this.elapsed();
+    this.lastDumps = this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
+    if (!r.ok) return { m: r.mismatch, actual };
+    this.activity = actual;
+    if (this.o.verbose) this.log(sp, `outbound sniffed packet: ${sec9(actual)} ${formatPacket(r.packet)}`);
+    const tol = s.expected.kind === "any" ? 0 : toleranceFor(this.o.timing, expectedAt, s.prev);
+    const m = checkOutbound(sp, sock, r.packet, { conn: sock.conn, tsTickUsecs: this.o.tcpTsTickUsecs, toleranceUsecs: tol, eventTimeUsecs: expectedAt });
+    this.lastDumps = this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
+    if (m) return { m, actual };
+    return { m: checkTime("outbound packet", s.expected, actual, s.prev, this.o.timing, sp.span), actual };
+  }
+
+  private dumps(sp: ScriptTcpPacket, live: PacketRepr | null, conn: Parameters<typeof mapOutboundTcp>[1], expectedAt: number, actual: number): string {
+    const script = formatPacket(scriptPacketRepr(sp, this.sut.net), { window: sp.window !== null });
+    let out = `\nscript packet: ${sec9(expectedAt)} ${script}`;
+    if (live) {
+      const mapped = live.l4.kind === "tcp" ? { ...live, l4: mapOutboundTcp(live.l4, conn) } : live;
+      out += `\nactual packet: ${sec9(actual)} ${formatPacket(mapped)}`;
+    }
+    return out;
+  }
+
+  private log(sp: ScriptTcpPacket, text: string): void {
+    this.emit({ kind: "log", file: this.o.file, variant: this.o.variant, line: sp.span.start.line, text });
+  }
+
+  private async syscall(call: ast.Syscall, s: Scheduled, ev: ast.Event): Promise<Mismatch | null> {
+    await this.waitFor(s);
+    const late = this.checkStart("system call start", s, call.span);
+    if (late) return late;
+    const prepared = prepareSyscall(call, this.env, this.fds, this.sut.net);
+    const blocking = s.blockingEnd !== null;
+    const handle = this.sut.syscall({ name: prepared.name, args: prepared.args, blocking });
+    const startedAt = this.elapsed();
+    const check = async (): Promise<Mismatch | null> => {
+      const out = await handle.result;
+      if (out.kind === "invalid") return plainMismatch("syscall", "args", `runtime error in ${call.name} call: ${out.message}`, call.span);
+      if (!blocking) this.activity = out.endUs - this.start;
+      const m = checkSyscall(prepared, out, this.env, this.fds, this.sut.net);
+      if (m || !blocking || s.blockingEnd === null) return m;
+      return checkTime("system call return", { kind: "point", at: s.blockingEnd }, out.endUs - this.start, s.startAt ?? startedAt, this.o.timing, ev.span);
+    };
+    if (!blocking) return check();
+    const state = await handle.settled;
+    if (state === "returned") return check();
+    const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
+    void p.result.then(() => (p.done = true), () => (p.done = true));
+    this.pending = p;
+    return null;
+  }
+
+  /** Checks a blocking call that already returned (§6.5); null while it is still blocked. */
+  private async finishPending(): Promise<Mismatch | null> {
+    return this.pending?.done ? this.waitPending(0) : null;
+  }
+
+  /** At the end: waits up to 1 s for a blocking call, which must have returned by then. */
+  private async endPending(): Promise<{ line: number | null; message: string } | null> {
+    if (!this.pending) return null;
+    const span = this.pending.prepared.call.span;
+    const m = await this.waitPending(1_000_000);
+    if (m) return { line: m.span.start.line, message: this.render(m, "") };
+    if (this.pending) return { line: span.start.line, message: `${this.script.file}: runtime error: exiting while a blocking system call is in progress` };
+    return null;
+  }
+
+  private async waitPending(maxUs: number): Promise<Mismatch | null> {
+    const p = this.pending;
+    if (!p) return null;
+    if (!p.done && maxUs > 0) await Promise.race([p.result, new Promise((r) => setTimeout(r, maxUs / 1000))]);
+    if (!p.done) return null;
+    this.pending = null;
+    const m = await p.result;
+    if (m) this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: m.span.start.line, message: this.render(m, ""), fatal: true, ms: this.ms() });
+    else this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line: p.prepared.call.span.start.line, what: `syscall ${p.prepared.name} return`, ms: this.ms() });
+    return m;
+  }
+
+  private async command(c: ast.Command, ev: ast.Event): Promise<Mismatch | null> {
+    const r = await this.sut.runCommand(c.text);
+    if (r.exitCode === 0) return null;
+    return plainMismatch("command", "command", `error executing \`${c.text}\` command: ${describeExit(r)}`, ev.span);
+  }
+
+  private async code(c: ast.Code, ev: ast.Event): Promise<Mismatch | null> {
+    const snap = await snapshotForCode(this.sut, this.fds, c, ev);
+    if (typeof snap !== "string") return snap;
+    this.codeParts.push(snap);
+    return null;
+  }
+}
+
+function describeExit(r: { exitCode: number | null; signal: string | null; timedOut: boolean }): string {
+  if (r.timedOut) return "timed out";
+  if (r.signal !== null) return `killed by ${r.signal}`;
+  return `non-zero status ${r.exitCode}`;
+}
+
+function describe(a: ast.Action): string {
+  switch (a.kind) {
+    case "packet": return `${a.direction} packet`;
+    case "syscall": return `syscall ${a.name}`;
+    case "command": return "command";
+    case "code": return "code";
+  }
+}
+
+/**
+ * Runs `script` against `sut` and reports through `emit` (scriptStart … scriptEnd). Never throws
+ * for script problems; SUT/environment errors (`MptcpdrillError`) end the run as `error`.
+ */
+export async function runScript(script: ast.Script, sut: Sut, options: RunOptions, emit: EmitScriptEvent): Promise<ScriptOutcome> {
+  const t0 = options.clock.now();
+  const job = { file: options.file, variant: options.variant };
+  emit({ kind: "scriptStart", ...job });
+  const run = new ScriptRun(script, sut, options, emit);
+  let outcome: ScriptOutcome;
+  try {
+    const failure = await run.run();
+    outcome = failure ? { verdict: "fail", failure, warnings: run.warnings } : { verdict: "pass", warnings: run.warnings };
+  } catch (e) {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    emit({ kind: "eventFail", ...job, line: null, message, fatal: true, ms: Math.round((options.clock.now() - t0) / 1000) });
+    outcome = { verdict: "error", failure: { line: null, message }, warnings: run.warnings };
+  }
+  emit({
+    kind: "scriptEnd", ...job, verdict: outcome.verdict, line: outcome.failure?.line ?? null,
+    message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null, ms: Math.round((options.clock.now() - t0) / 1000),
+  });
+  return outcome;
+}
