@@ -6,7 +6,7 @@
  * written at `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
  */
 import { VARIANTS, emptyCounts, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
-import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
+import { withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** Escapes text for XML attributes and character data; drops characters XML 1.0 forbids. */
 export function xmlEscape(s: string): string {
@@ -28,8 +28,7 @@ function caseXml(c: Case): string {
   const e = c.end;
   const open = `    <testcase classname="${xmlEscape(e.file)}" name="${e.variant}" time="${seconds(e.ms)}"`;
   const message = xmlEscape(e.message ?? "");
-  const where = e.line === null ? e.file : `${e.file}:${e.line}`;
-  const body = xmlEscape(c.detail ?? `${where}: ${e.message ?? ""}`);
+  const body = xmlEscape(c.detail ?? withLocation(e.file, e.line, e.message ?? ""));
   switch (e.verdict) {
     case "pass":
       return `${open}/>`;
@@ -62,7 +61,7 @@ class JunitReporter implements Reporter {
   onEvent(event: RunEvent): void {
     if (event.kind === "eventFail" && event.fatal) {
       const key = `${event.file}\u0000${event.variant}`;
-      if (!this.details.has(key)) this.details.set(key, event.line === null ? event.message : `${event.file}:${event.line}: ${event.message}`);
+      if (!this.details.has(key)) this.details.set(key, withLocation(event.file, event.line, event.message));
     } else if (event.kind === "scriptEnd") {
       const list = this.cases.get(event.file) ?? [];
       list.push({ end: event, detail: this.details.get(`${event.file}\u0000${event.variant}`) ?? null });

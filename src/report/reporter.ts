@@ -39,3 +39,12 @@ export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
 }
+
+/**
+ * `file:line: message`, unless the message already starts with the file name (packetdrill-shaped
+ * messages carry their own `<path>:<line>:` prefix, pkt-language.md §9).
+ */
+export function withLocation(file: string, line: number | null, message: string): string {
+  if (message.startsWith(`${file}:`)) return message;
+  return `${line === null ? file : `${file}:${line}`}: ${message}`;
+}

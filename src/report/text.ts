@@ -6,7 +6,7 @@
  * each prefixed with its job so parallel runs stay readable.
  */
 import { type RunEvent, type ScriptEndEvent, type Verdict, type VerdictCounts, emptyCounts } from "../interp/events.ts";
-import { formatDuration, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
+import { formatDuration, withLocation, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
 
 const LABEL: Readonly<Record<Verdict, string>> = { pass: "PASS ", fail: "FAIL ", error: "ERROR", skip: "SKIP " };
 const CLEAR_LINE = "\r\u001b[K";
@@ -52,8 +52,7 @@ class TextReporter implements Reporter {
         if (this.options.verbose) this.print(`${indent(event.text, `  ${jobName(event)} | `)}\n`);
         break;
       case "eventFail": {
-        const where = event.line === null ? event.file : `${event.file}:${event.line}`;
-        const text = `${event.fatal ? "" : "warning: "}${where}: ${event.message}`;
+        const text = `${event.fatal ? "" : "warning: "}${withLocation(event.file, event.line, event.message)}`;
         this.details.set(jobName(event), [...(this.details.get(jobName(event)) ?? []), text]);
         break;
       }
@@ -74,7 +73,7 @@ class TextReporter implements Reporter {
     const details = this.details.get(jobName(e)) ?? [];
     this.details.delete(jobName(e));
     if (e.verdict !== "pass" && e.verdict !== "skip" && !details.some((d) => !d.startsWith("warning: "))) {
-      details.push(`${e.line === null ? e.file : `${e.file}:${e.line}`}: ${e.message ?? "no message"}`);
+      details.push(withLocation(e.file, e.line, e.message ?? "no message"));
     }
     if (e.verdict === "skip") lines[0] += ` ${e.message ?? ""}`.trimEnd();
     for (const d of details) lines.push(indent(d, "      "));
@@ -87,8 +86,7 @@ class TextReporter implements Reporter {
     if (this.failures.length > 0) {
       out.push("failures:");
       for (const f of this.failures) {
-        const where = f.line === null ? "" : `:${f.line}`;
-        out.push(`  ${f.verdict.padEnd(5)} ${f.file}${where} [${f.variant}] ${f.message ?? ""}`.trimEnd());
+        out.push(`  ${f.verdict.padEnd(5)} [${f.variant}] ${withLocation(f.file, f.line, f.message ?? "")}`.trimEnd());
       }
       out.push("");
     }

@@ -8,6 +8,7 @@ import type { CliIo } from "../io.ts";
 import type { RunArgs } from "../run/args.ts";
 import { executeRun, type RunDeps } from "../run/execute.ts";
 import type { RunJobSpec } from "../run/jobs.ts";
+import { kernelRunner } from "../run/kernel-job.ts";
 import { kernelPreflight } from "../run/preflight.ts";
 import type { RunJob } from "../run/scheduler.ts";
 
@@ -41,15 +42,16 @@ exit status: 0 all passed, 1 a job failed or had an error, 2 usage, config or en
 problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT/SIGTERM
 `;
 
-function kernelRunner(io: CliIo): RunJob<RunJobSpec> | string {
+function kernelJobs(args: RunArgs, io: CliIo): RunJob<RunJobSpec> | string {
   const problem = kernelPreflight(io);
   if (problem !== null) return problem;
-  return "the kernel SUT's script host (src/sut/kernel-tun/host-process.ts) is not available in this build yet";
+  // The child's own limit is a backstop: the scheduler fails the job at --timeout and kills it.
+  return kernelRunner(io, { hostLimitMs: args.timeoutSeconds * 1000 + 30_000 });
 }
 
 /** Production job runners per SUT. */
 export const DEFAULT_RUN_DEPS: RunDeps = {
-  runnerFor: (sut: RunArgs["sut"], io: CliIo) => (sut === "kernel" ? kernelRunner(io) : "the reference SUT is not available in this build yet"),
+  runnerFor: (args: RunArgs, io: CliIo) => (args.sut === "kernel" ? kernelJobs(args, io) : "the reference SUT is not available in this build yet"),
 };
 
 /** Builds the `run` command with injected dependencies (tests pass fake job runners). */

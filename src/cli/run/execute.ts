@@ -28,7 +28,7 @@ export interface RunDeps {
    * The job runner for a SUT, or a message why that SUT cannot run here (not root, no TUN, not
    * built yet). A message turns every job into an `error` verdict and the exit code into 2.
    */
-  readonly runnerFor: (sut: RunArgs["sut"], io: CliIo) => RunJob<RunJobSpec> | string;
+  readonly runnerFor: (args: RunArgs, io: CliIo) => RunJob<RunJobSpec> | string;
   /** Grace time after aborting a job (tests shorten it). */
   readonly settleMs?: number;
 }
@@ -97,7 +97,7 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
 }
 
 async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
-  const runner = deps.runnerFor(args.sut, io);
+  const runner = deps.runnerFor(args, io);
   const environmentProblem = typeof runner === "string" ? runner : null;
   const runJob: RunJob<RunJobSpec> = typeof runner === "string" ? () => Promise.resolve({ verdict: "error", line: null, message: runner }) : runner;
   const controller = new AbortController();

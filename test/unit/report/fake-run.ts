@@ -24,7 +24,7 @@ export const FULL_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: B, variant: "ipv4", verdict: "fail", line: 12, message: "error handling packet: live packet field tcp_ack: expected: 1001 (0x3e9) vs actual: 1 (0x1)", ms: 1530 },
   { kind: "scriptStart", file: B, variant: "ipv4-mapped-ipv6" },
   { kind: "scriptStart", file: C, variant: "ipv6" },
-  { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: "parse error at 'foo': syntax error", ms: 35 },
+  { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: `${C}:2: parse error at 'foo': syntax error`, ms: 35 },
   { kind: "scriptEnd", file: B, variant: "ipv4-mapped-ipv6", verdict: "pass", line: null, message: null, ms: 1499 },
   { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0 }, ms: 1999, interrupted: false },
 ];
