@@ -96,3 +96,13 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * `b.subarray(start, end)` for non-negative indices, clamped like subarray, but about twice as
+ * fast in V8 (no species lookup). The result shares `b`'s memory.
+ */
+export function sub(b: Uint8Array, start: number, end: number = b.length): Uint8Array {
+  const e = end > b.length ? b.length : end;
+  const s = start > e ? e : start;
+  return new Uint8Array(b.buffer, b.byteOffset + s, e - s);
+}

@@ -4,7 +4,7 @@
  * and other bodies, parse/emit, type/code names and the `.pkt` form of pkt-language.md §3.3.
  */
 import { type IpAddress } from "./address.ts";
-import { getU16, getU32, setU16, setU32 } from "./bytes.ts";
+import { getU16, getU32, setU16, setU32, sub } from "./bytes.ts";
 import { type Result, err, ok } from "./result.ts";
 
 /** Byte offsets of the ICMP header fields (both versions). */
@@ -69,7 +69,7 @@ export class IcmpView {
   get code(): number { return this.bytes[ICMP_FIELD.code] as number; }
   get checksum(): number { return getU16(this.bytes, ICMP_FIELD.checksum); }
   get rest(): number { return getU32(this.bytes, ICMP_FIELD.rest); }
-  get data(): Uint8Array { return this.bytes.subarray(ICMP_HEADER_LEN); }
+  get data(): Uint8Array { return sub(this.bytes, ICMP_HEADER_LEN); }
 }
 
 /** Decodes the whole ICMP message in `bytes` (the IP payload) for IP version `version`. */
@@ -142,10 +142,10 @@ export function parseIcmpInvoking(invoking: Uint8Array): Result<IcmpInvoking> {
   if (ver === 4) {
     const hl = ((invoking[0] as number) & 0xf) * 4;
     if (hl < 20 || invoking.length < hl) return err("truncated", 0, "icmp.invoking.ipv4");
-    base = { version: 4, protocol: invoking[9] as number, src: invoking.subarray(12, 16), dst: invoking.subarray(16, 20), l4: invoking.subarray(hl) };
+    base = { version: 4, protocol: invoking[9] as number, src: sub(invoking, 12, 16), dst: sub(invoking, 16, 20), l4: sub(invoking, hl) };
   } else if (ver === 6) {
     if (invoking.length < 40) return err("truncated", 0, "icmp.invoking.ipv6");
-    base = { version: 6, protocol: invoking[6] as number, src: invoking.subarray(8, 24), dst: invoking.subarray(24, 40), l4: invoking.subarray(40) };
+    base = { version: 6, protocol: invoking[6] as number, src: sub(invoking, 8, 24), dst: sub(invoking, 24, 40), l4: sub(invoking, 40) };
   } else return err("bad-version", 0, "icmp.invoking.version");
   const l4 = base.l4;
   if (l4.length < 4) return ok(base);

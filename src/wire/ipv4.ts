@@ -3,7 +3,7 @@
  * view, the plain-data `Ipv4Repr` (options kept as raw bytes), parse/emit and a one-line form.
  */
 import { type IpAddress, formatIpAddress } from "./address.ts";
-import { getU16, setU16 } from "./bytes.ts";
+import { getU16, setU16, sub } from "./bytes.ts";
 import { ipv4HeaderChecksum } from "./checksum.ts";
 import { type Result, err, ok } from "./result.ts";
 
@@ -15,6 +15,8 @@ export const IPV4_FIELD = {
 
 /** Length of the IPv4 header without options. */
 export const IPV4_HEADER_LEN = 20;
+
+const NO_OPTIONS = new Uint8Array(0);
 
 /** Flag bits of `Ipv4Repr.flags` (the top 3 bits of byte 6): reserved, DF, MF. */
 export const IPV4_FLAG = { reserved: 0x4, DF: 0x2, MF: 0x1 } as const;
@@ -68,13 +70,14 @@ export class Ipv4View {
   get ttl(): number { return this.bytes[IPV4_FIELD.ttl] as number; }
   get protocol(): number { return this.bytes[IPV4_FIELD.protocol] as number; }
   get checksum(): number { return getU16(this.bytes, IPV4_FIELD.checksum); }
-  get src(): IpAddress { return this.bytes.subarray(IPV4_FIELD.src, IPV4_FIELD.src + 4); }
-  get dst(): IpAddress { return this.bytes.subarray(IPV4_FIELD.dst, IPV4_FIELD.dst + 4); }
-  get options(): Uint8Array { return this.bytes.subarray(IPV4_HEADER_LEN, this.headerLen); }
+  get src(): IpAddress { return sub(this.bytes, IPV4_FIELD.src, IPV4_FIELD.src + 4); }
+  get dst(): IpAddress { return sub(this.bytes, IPV4_FIELD.dst, IPV4_FIELD.dst + 4); }
+  /** The option bytes (a shared empty array when there are none). */
+  get options(): Uint8Array { return this.headerLen === IPV4_HEADER_LEN ? NO_OPTIONS : sub(this.bytes, IPV4_HEADER_LEN, this.headerLen); }
   /** The payload per the total length (link-layer padding excluded). */
-  get payload(): Uint8Array { return this.bytes.subarray(this.headerLen, this.totalLength); }
+  get payload(): Uint8Array { return sub(this.bytes, this.headerLen, this.totalLength); }
   /** True when the header checksum verifies. */
-  get checksumValid(): boolean { return ipv4HeaderChecksum(this.bytes.subarray(0, this.headerLen)) === this.checksum; }
+  get checksumValid(): boolean { return ipv4HeaderChecksum(sub(this.bytes, 0, this.headerLen)) === this.checksum; }
 }
 
 /** Decodes the IPv4 header at the start of `bytes`. */
@@ -123,7 +126,7 @@ export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, at: number, payloadLen
   buf.set(repr.dst, at + IPV4_FIELD.dst);
   buf.set(repr.options, at + IPV4_HEADER_LEN);
   buf.fill(0, at + IPV4_HEADER_LEN + repr.options.length, at + hl);
-  const cs = opts.keepChecksums && repr.checksum !== undefined ? repr.checksum : ipv4HeaderChecksum(buf.subarray(at, at + hl));
+  const cs = opts.keepChecksums && repr.checksum !== undefined ? repr.checksum : ipv4HeaderChecksum(sub(buf, at, at + hl));
   setU16(buf, at + IPV4_FIELD.checksum, cs);
   return hl;
 }

@@ -4,7 +4,7 @@
  * the upper layer and kept byte-exact: offsets, a checked view, `Ipv6Repr`, parse/emit.
  */
 import { type IpAddress, formatIpAddress } from "./address.ts";
-import { getU16, getU32, setU16, setU32 } from "./bytes.ts";
+import { getU16, getU32, setU16, setU32, sub } from "./bytes.ts";
 import type { IpEmitOptions } from "./ipv4.ts";
 import { type Result, err, ok } from "./result.ts";
 
@@ -62,10 +62,10 @@ export class Ipv6View {
   get payloadLength(): number { return getU16(this.bytes, IPV6_FIELD.payloadLength); }
   get nextHeader(): number { return this.bytes[IPV6_FIELD.nextHeader] as number; }
   get hopLimit(): number { return this.bytes[IPV6_FIELD.hopLimit] as number; }
-  get src(): IpAddress { return this.bytes.subarray(IPV6_FIELD.src, IPV6_FIELD.src + 16); }
-  get dst(): IpAddress { return this.bytes.subarray(IPV6_FIELD.dst, IPV6_FIELD.dst + 16); }
+  get src(): IpAddress { return sub(this.bytes, IPV6_FIELD.src, IPV6_FIELD.src + 16); }
+  get dst(): IpAddress { return sub(this.bytes, IPV6_FIELD.dst, IPV6_FIELD.dst + 16); }
   /** Everything after the fixed header up to the payload length (extensions included). */
-  get payload(): Uint8Array { return this.bytes.subarray(IPV6_HEADER_LEN, IPV6_HEADER_LEN + this.payloadLength); }
+  get payload(): Uint8Array { return sub(this.bytes, IPV6_HEADER_LEN, IPV6_HEADER_LEN + this.payloadLength); }
 }
 
 /** The byte length of an extension header from its first two bytes. */
@@ -99,7 +99,7 @@ export function parseIpv6Chain(bytes: Uint8Array): Result<Ipv6Parsed> {
     if (i + 2 > end) return err("truncated", i, "ipv6.extension");
     const len = extLength(next, bytes[i + 1] as number);
     if (i + len > end) return err("truncated", i + 1, "ipv6.extension.length");
-    extensions.push({ type: next, data: bytes.subarray(i + 1, i + len) });
+    extensions.push({ type: next, data: sub(bytes, i + 1, i + len) });
     next = bytes[i] as number;
     i += len;
   }
@@ -145,11 +145,12 @@ export function emitIpv6(repr: Ipv6Repr, buf: Uint8Array, at: number, payloadLen
   buf.set(repr.src, at + IPV6_FIELD.src);
   buf.set(repr.dst, at + IPV6_FIELD.dst);
   let i = at + IPV6_HEADER_LEN;
-  exts.forEach((e, k) => {
+  for (let k = 0; k < exts.length; k++) {
+    const e = exts[k] as Ipv6Extension;
     buf[i] = k + 1 < exts.length ? (exts[k + 1] as Ipv6Extension).type : repr.nextHeader;
     buf.set(e.data, i + 1);
     i += 1 + e.data.length;
-  });
+  }
   return hl;
 }
 

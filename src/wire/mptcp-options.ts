@@ -5,7 +5,7 @@
  * `parseMptcpOption` is total: bytes it does not recognise become `{subtype: "unknown"}` so that
  * emit(parse(b)) = b for any option. 64-bit keys, DSNs, Data ACKs and HMACs are `bigint`.
  */
-import { getU16, getU32, getU64, setU16, setU32, setU64 } from "./bytes.ts";
+import { getU16, getU32, getU64, setU16, setU32, setU64, sub } from "./bytes.ts";
 
 /** TCP option kind of every MPTCP option. */
 export const MPTCP_KIND = 30;
@@ -95,13 +95,15 @@ export type MptcpOption =
   | MpCapableOption | MpJoinSynOption | MpJoinSynAckOption | MpJoinAckOption | DssOption | AddAddrOption
   | RemoveAddrOption | MpPrioOption | MpFailOption | MpFastcloseOption | MpTcpRstOption | UnknownMptcpOption;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Adds `reserved` only when non-zero, so parse output is canonical. */
 function rsv<T extends object>(o: T, reserved: number): T {
   return reserved === 0 ? o : { ...o, reserved };
 }
 
 function unknown(b: Uint8Array): UnknownMptcpOption {
-  return { kind: "mptcp", subtype: "unknown", data: b.subarray(2) };
+  return { kind: "mptcp", subtype: "unknown", data: sub(b, 2) };
 }
 
 /**
@@ -111,15 +113,15 @@ function unknown(b: Uint8Array): UnknownMptcpOption {
 export function parseMptcpOption(b: Uint8Array): MptcpOption {
   const len = b.length;
   if (len < 3) return unknown(b);
-  const sub = (b[2] as number) >> 4;
+  const code = (b[2] as number) >> 4;
   const nib = (b[2] as number) & 0xf;
-  switch (sub) {
+  switch (code) {
     case MPTCP_SUBTYPE.mpCapable: return parseMpCapable(b, nib);
     case MPTCP_SUBTYPE.mpJoin: return parseMpJoin(b, nib);
     case MPTCP_SUBTYPE.dss: return parseDss(b, nib);
     case MPTCP_SUBTYPE.addAddr: return parseAddAddr(b, nib);
     case MPTCP_SUBTYPE.removeAddr:
-      return rsv({ kind: "mptcp", subtype: "removeAddr", addressIds: Array.from(b.subarray(3)) }, nib);
+      return rsv({ kind: "mptcp", subtype: "removeAddr", addressIds: Array.from(sub(b, 3)) }, nib);
     case MPTCP_SUBTYPE.mpPrio:
       if (len === 3) return rsv({ kind: "mptcp", subtype: "mpPrio", backup: (nib & 1) === 1 }, nib >> 1);
       if (len === 4) return rsv({ kind: "mptcp", subtype: "mpPrio", backup: (nib & 1) === 1, addressId: b[3] as number }, nib >> 1);
@@ -141,11 +143,11 @@ export function parseMptcpOption(b: Uint8Array): MptcpOption {
 function parseMpCapable(b: Uint8Array, version: number): MptcpOption {
   const len = b.length;
   if (len !== 4 && len !== 12 && len !== 20 && len !== 22 && len !== 24) return unknown(b);
-  let o: MpCapableOption = { kind: "mptcp", subtype: "mpCapable", version, flags: b[3] as number };
-  if (len >= 12) o = { ...o, sendersKey: getU64(b, 4) };
-  if (len >= 20) o = { ...o, receiversKey: getU64(b, 12) };
-  if (len >= 22) o = { ...o, dataLevelLength: getU16(b, 20) };
-  if (len === 24) o = { ...o, checksum: getU16(b, 22) };
+  const o: Mutable<MpCapableOption> = { kind: "mptcp", subtype: "mpCapable", version, flags: b[3] as number };
+  if (len >= 12) o.sendersKey = getU64(b, 4);
+  if (len >= 20) o.receiversKey = getU64(b, 12);
+  if (len >= 22) o.dataLevelLength = getU16(b, 20);
+  if (len === 24) o.checksum = getU16(b, 22);
   return o;
 }
 
@@ -157,7 +159,7 @@ function parseMpJoin(b: Uint8Array, nib: number): MptcpOption {
     case 16:
       return rsv({ kind: "mptcp", subtype: "mpJoinSynAck", backup, addressId: b[3] as number, sendersHmac: getU64(b, 4), sendersRandom: getU32(b, 12) }, nib >> 1);
     case 24:
-      return rsv({ kind: "mptcp", subtype: "mpJoinAck", sendersHmac: b.subarray(4, 24) }, (nib << 8) | (b[3] as number));
+      return rsv({ kind: "mptcp", subtype: "mpJoinAck", sendersHmac: sub(b, 4, 24) }, (nib << 8) | (b[3] as number));
     default:
       return unknown(b);
   }
@@ -180,19 +182,22 @@ function parseDss(b: Uint8Array, nib: number): MptcpOption {
   if (b.length !== plain && !withCs) return unknown(b);
   const dataAck64 = (f & DSS_FLAG.a) !== 0;
   const dsn64 = (f & DSS_FLAG.m) !== 0;
-  let o: DssOption = { kind: "mptcp", subtype: "dss", dataFin: (f & DSS_FLAG.F) !== 0, dataAck64, dsn64 };
+  const o: Mutable<DssOption> = { kind: "mptcp", subtype: "dss", dataFin: (f & DSS_FLAG.F) !== 0, dataAck64, dsn64 };
   let i = 4;
   if (f & DSS_FLAG.A) {
-    o = { ...o, dataAck: dataAck64 ? getU64(b, i) : BigInt(getU32(b, i)) };
+    o.dataAck = dataAck64 ? getU64(b, i) : BigInt(getU32(b, i));
     i += dataAck64 ? 8 : 4;
   }
   if (hasMap) {
     const dsn = dsn64 ? getU64(b, i) : BigInt(getU32(b, i));
     i += dsn64 ? 8 : 4;
-    const m: DssMapping = { dsn, subflowSeq: getU32(b, i), dataLevelLength: getU16(b, i + 4) };
-    o = { ...o, mapping: withCs ? { ...m, checksum: getU16(b, i + 6) } : m };
+    o.mapping = withCs
+      ? { dsn, subflowSeq: getU32(b, i), dataLevelLength: getU16(b, i + 4), checksum: getU16(b, i + 6) }
+      : { dsn, subflowSeq: getU32(b, i), dataLevelLength: getU16(b, i + 4) };
   }
-  return rsv(o, (nib << 3) | (f >> 5));
+  const reserved = (nib << 3) | (f >> 5);
+  if (reserved !== 0) o.reserved = reserved;
+  return o;
 }
 
 function parseAddAddr(b: Uint8Array, nib: number): MptcpOption {
@@ -202,14 +207,15 @@ function parseAddAddr(b: Uint8Array, nib: number): MptcpOption {
   const alen = v6 ? 16 : 4;
   const rest = len - 4 - alen;
   if (rest !== 0 && rest !== 2 && rest !== 8 && rest !== 10) return unknown(b);
-  let o: AddAddrOption = { kind: "mptcp", subtype: "addAddr", echo: (nib & 1) === 1, addressId: b[3] as number, address: b.subarray(4, 4 + alen) };
+  const o: Mutable<AddAddrOption> = { kind: "mptcp", subtype: "addAddr", echo: (nib & 1) === 1, addressId: b[3] as number, address: sub(b, 4, 4 + alen) };
   let i = 4 + alen;
   if (rest === 2 || rest === 10) {
-    o = { ...o, port: getU16(b, i) };
+    o.port = getU16(b, i);
     i += 2;
   }
-  if (rest >= 8) o = { ...o, hmac: getU64(b, i) };
-  return rsv(o, nib >> 1);
+  if (rest >= 8) o.hmac = getU64(b, i);
+  if (nib >> 1 !== 0) o.reserved = nib >> 1;
+  return o;
 }
 
 /** The encoded length of `o` in bytes, kind and length bytes included. */
@@ -239,6 +245,11 @@ export function dssFlags(o: DssOption): number {
     | (o.dataAck64 ? DSS_FLAG.a : 0) | (o.dataAck !== undefined ? DSS_FLAG.A : 0);
 }
 
+function head(buf: Uint8Array, at: number, code: number, nib: number, b3: number): void {
+  buf[at + 2] = (code << 4) | (nib & 0xf);
+  buf[at + 3] = b3 & 0xff;
+}
+
 /**
  * Writes `o` at `buf[at..]` and returns the number of bytes written (= {@link mptcpOptionLen}).
  * Fields a length variant needs but `o` lacks (e.g. a checksum without a DLL) are written as 0.
@@ -247,39 +258,35 @@ export function emitMptcpOption(o: MptcpOption, buf: Uint8Array, at: number): nu
   const len = mptcpOptionLen(o);
   buf[at] = MPTCP_KIND;
   buf[at + 1] = len;
-  const head = (sub: number, nib: number, b3: number): void => {
-    buf[at + 2] = (sub << 4) | (nib & 0xf);
-    buf[at + 3] = b3 & 0xff;
-  };
   const r = "reserved" in o ? (o.reserved ?? 0) : 0;
   switch (o.subtype) {
     case "mpCapable":
-      head(MPTCP_SUBTYPE.mpCapable, o.version, o.flags);
+      head(buf, at, MPTCP_SUBTYPE.mpCapable, o.version, o.flags);
       if (len >= 12) setU64(buf, at + 4, o.sendersKey ?? 0n);
       if (len >= 20) setU64(buf, at + 12, o.receiversKey ?? 0n);
       if (len >= 22) setU16(buf, at + 20, o.dataLevelLength ?? 0);
       if (len === 24) setU16(buf, at + 22, o.checksum ?? 0);
       break;
     case "mpJoinSyn":
-      head(MPTCP_SUBTYPE.mpJoin, (r << 1) | (o.backup ? 1 : 0), o.addressId);
+      head(buf, at, MPTCP_SUBTYPE.mpJoin, (r << 1) | (o.backup ? 1 : 0), o.addressId);
       setU32(buf, at + 4, o.receiversToken);
       setU32(buf, at + 8, o.sendersRandom);
       break;
     case "mpJoinSynAck":
-      head(MPTCP_SUBTYPE.mpJoin, (r << 1) | (o.backup ? 1 : 0), o.addressId);
+      head(buf, at, MPTCP_SUBTYPE.mpJoin, (r << 1) | (o.backup ? 1 : 0), o.addressId);
       setU64(buf, at + 4, o.sendersHmac);
       setU32(buf, at + 12, o.sendersRandom);
       break;
     case "mpJoinAck":
-      head(MPTCP_SUBTYPE.mpJoin, r >> 8, r);
+      head(buf, at, MPTCP_SUBTYPE.mpJoin, r >> 8, r);
       buf.fill(0, at + 4, at + 24);
-      buf.set(o.sendersHmac.subarray(0, 20), at + 4);
+      buf.set(sub(o.sendersHmac, 0, 20), at + 4);
       break;
     case "dss":
       emitDss(o, buf, at, r);
       break;
     case "addAddr": {
-      head(MPTCP_SUBTYPE.addAddr, (r << 1) | (o.echo ? 1 : 0), o.addressId);
+      head(buf, at, MPTCP_SUBTYPE.addAddr, (r << 1) | (o.echo ? 1 : 0), o.addressId);
       buf.set(o.address, at + 4);
       let i = at + 4 + o.address.length;
       if (o.port !== undefined) setU16(buf, i, o.port), (i += 2);
@@ -295,15 +302,15 @@ export function emitMptcpOption(o: MptcpOption, buf: Uint8Array, at: number): nu
       if (o.addressId !== undefined) buf[at + 3] = o.addressId;
       break;
     case "mpFail":
-      head(MPTCP_SUBTYPE.mpFail, r >> 8, r);
+      head(buf, at, MPTCP_SUBTYPE.mpFail, r >> 8, r);
       setU64(buf, at + 4, o.dsn);
       break;
     case "mpFastclose":
-      head(MPTCP_SUBTYPE.mpFastclose, r >> 8, r);
+      head(buf, at, MPTCP_SUBTYPE.mpFastclose, r >> 8, r);
       setU64(buf, at + 4, o.receiversKey);
       break;
     case "mpTcpRst":
-      head(MPTCP_SUBTYPE.mpTcpRst, o.flags, o.reason);
+      head(buf, at, MPTCP_SUBTYPE.mpTcpRst, o.flags, o.reason);
       break;
     case "unknown":
       buf.set(o.data, at + 2);

@@ -7,6 +7,7 @@
  * Byte fields of parsed reprs (addresses, option data, payload) are subarrays of the input:
  * copy the input first if its buffer is reused.
  */
+import { sub } from "./bytes.ts";
 import { IP_PROTO, internetChecksum, l4Checksum } from "./checksum.ts";
 import { ETHERTYPE, type GreRepr, emitGre, greBufferLen, parseGre } from "./gre.ts";
 import { type IcmpRepr, emitIcmp, icmpBufferLen, parseIcmp } from "./icmp.ts";
@@ -58,14 +59,16 @@ export function parsePacket(bytes: Uint8Array): Result<PacketRepr> {
     if (fragment) return ok({ encaps, ip, l4: { kind: "other", protocol }, payload: upper });
     if (protocol === IP_PROTO.ipv4 || protocol === IP_PROTO.ipv6) {
       encaps.push(ip);
-      [cur, base] = [upper, uBase];
+      cur = upper;
+      base = uBase;
       continue;
     }
     if (protocol === IP_PROTO.gre || protocol === IP_PROTO.mpls) {
       encaps.push(ip);
       const inner = parseTunnel(upper, protocol, encaps);
       if (!inner.ok) return errAt(inner.error, uBase);
-      [cur, base] = [upper.subarray(inner.value), uBase + inner.value];
+      cur = sub(upper, inner.value);
+      base = uBase + inner.value;
       continue;
     }
     const l4 = parseL4(upper, protocol, ip.kind === "ipv4" ? 4 : 6);
@@ -97,11 +100,12 @@ function parseIpLayer(b: Uint8Array): Result<IpLayer> {
     const c = parseIpv6Chain(b);
     if (!c.ok) return c;
     const { repr, upperOffset, end } = c.value;
-    const fragment = repr.extensions.some((e) => {
+    let fragment = false;
+    for (const e of repr.extensions) {
       const f = ipv6FragmentInfo(e);
-      return f !== undefined && (f.offset !== 0 || f.more);
-    });
-    return ok({ ip: repr, upper: b.subarray(upperOffset, end), upperOffset, protocol: repr.nextHeader, fragment });
+      if (f !== undefined && (f.offset !== 0 || f.more)) fragment = true;
+    }
+    return ok({ ip: repr, upper: sub(b, upperOffset, end), upperOffset, protocol: repr.nextHeader, fragment });
   }
   return err("bad-version", 0, "ip.version");
 }
@@ -117,7 +121,7 @@ function parseTunnel(b: Uint8Array, protocol: number, encaps: EncapRepr[]): Resu
     if (g.value.protocol === ETHERTYPE.ipv4 || g.value.protocol === ETHERTYPE.ipv6) return ok(at);
     if (g.value.protocol !== ETHERTYPE.mpls) return err("unsupported", 2, "gre.protocol");
   }
-  const m = parseMpls(b.subarray(at));
+  const m = parseMpls(sub(b, at));
   if (!m.ok) return errAt(m.error, at);
   encaps.push(m.value);
   return ok(at + mplsBufferLen(m.value));
@@ -178,49 +182,66 @@ export function emitPacket(repr: PacketRepr, opts: PacketEmitOptions = {}): Uint
 /** Encodes `repr` at `buf[at..]` (which must hold {@link packetBufferLen} bytes); returns the length. */
 export function emitPacketInto(repr: PacketRepr, buf: Uint8Array, at: number, opts: PacketEmitOptions = {}): number {
   const total = packetBufferLen(repr);
-  const greAt: Array<[GreRepr, number]> = [];
   let i = at;
-  for (const e of [...repr.encaps, repr.ip]) {
-    const rest = total - (i - at) - layerLen(e);
-    if (e.kind === "ipv4") i += emitIpv4(e, buf, i, rest, opts);
-    else if (e.kind === "ipv6") i += emitIpv6(e, buf, i, rest, opts);
-    else if (e.kind === "gre") greAt.push([e, i]), (i += emitGre(e, buf, i));
-    else i += emitMpls(e, buf, i);
-  }
+  for (const e of repr.encaps) i += emitLayer(e, buf, i, total - (i - at) - layerLen(e), opts);
+  i += emitLayer(repr.ip, buf, i, total - (i - at) - layerLen(repr.ip), opts);
   emitL4(repr, buf, i, opts);
-  // GRE checksums cover the GRE header and its payload: innermost first (RFC 2784 §2.5).
-  for (const [g, gi] of greAt.reverse()) {
-    if (g.hasChecksum && !(opts.keepChecksums && g.checksum !== undefined)) {
-      buf[gi + 4] = 0;
-      buf[gi + 5] = 0;
-      const cs = internetChecksum(buf, gi, at + total);
-      buf[gi + 4] = cs >> 8;
-      buf[gi + 5] = cs & 0xff;
-    }
-  }
+  if (repr.encaps.length > 0) fillGreChecksums(repr.encaps, buf, at, at + total, opts);
   return total;
+}
+
+function emitLayer(e: EncapRepr, buf: Uint8Array, i: number, rest: number, opts: PacketEmitOptions): number {
+  switch (e.kind) {
+    case "ipv4": return emitIpv4(e, buf, i, rest, opts);
+    case "ipv6": return emitIpv6(e, buf, i, rest, opts);
+    case "gre": return emitGre(e, buf, i);
+    case "mpls": return emitMpls(e, buf, i);
+  }
+}
+
+/** GRE checksums cover the GRE header and its payload, so they are filled innermost first (RFC 2784 §2.5). */
+function fillGreChecksums(encaps: readonly EncapRepr[], buf: Uint8Array, at: number, end: number, opts: PacketEmitOptions): void {
+  const offsets: number[] = [];
+  let i = at;
+  for (const e of encaps) {
+    offsets.push(i);
+    i += layerLen(e);
+  }
+  for (let k = encaps.length - 1; k >= 0; k--) {
+    const g = encaps[k] as EncapRepr;
+    if (g.kind !== "gre" || !g.hasChecksum || (opts.keepChecksums && g.checksum !== undefined)) continue;
+    const gi = offsets[k] as number;
+    buf[gi + 4] = 0;
+    buf[gi + 5] = 0;
+    const cs = internetChecksum(buf, gi, end);
+    buf[gi + 4] = cs >> 8;
+    buf[gi + 5] = cs & 0xff;
+  }
 }
 
 function emitL4(repr: PacketRepr, buf: Uint8Array, at: number, opts: PacketEmitOptions): void {
   const { l4, payload, ip } = repr;
   const len = l4Len(l4, payload);
-  let csOffset = -1;
-  let proto = 0;
+  let csOffset: number;
+  let proto: number;
   if (l4.kind === "tcp") {
     buf.set(payload, at + emitTcp(l4, buf, at));
-    [csOffset, proto] = [16, IP_PROTO.tcp];
+    csOffset = 16;
+    proto = IP_PROTO.tcp;
   } else if (l4.kind === "udp") {
     buf.set(payload, at + emitUdp(l4, buf, at, payload.length, opts.keepLengths === true));
-    [csOffset, proto] = [6, IP_PROTO.udp];
+    csOffset = 6;
+    proto = IP_PROTO.udp;
   } else if (l4.kind === "icmp") {
     emitIcmp(l4, buf, at);
-    [csOffset, proto] = [2, IP_PROTO.icmpv6];
+    csOffset = 2;
+    proto = IP_PROTO.icmpv6;
   } else {
     buf.set(payload, at);
     return;
   }
   if (opts.keepChecksums && l4.checksum !== undefined) return;
-  const seg = buf.subarray(at, at + len);
+  const seg = sub(buf, at, at + len);
   let cs: number;
   if (l4.kind === "icmp" && l4.version === 4) {
     seg[2] = 0;

@@ -7,7 +7,7 @@
  * A known kind with an unexpected length is kept as `unknown` (byte-exact, never an error); only a
  * length byte below 2 or running past the option area makes `parseTcpOptions` fail.
  */
-import { getU16, getU24, getU32, setU16, setU24, setU32 } from "./bytes.ts";
+import { getU16, getU24, getU32, setU16, setU24, setU32, sub } from "./bytes.ts";
 import { type MptcpOption, MPTCP_KIND, emitMptcpOption, mptcpOptionLen, parseMptcpOption } from "./mptcp-options.ts";
 import { type Result, err, ok } from "./result.ts";
 import { type SeqNum } from "./seq.ts";
@@ -51,62 +51,78 @@ export type TcpOption =
 /** The option with the given `kind` discriminant. */
 export type TcpOptionOf<K extends TcpOption["kind"]> = Extract<TcpOption, { kind: K }>;
 
+/** The one NOP value parse returns (reprs are read-only, so sharing it is safe). */
+const NOP: TcpOption = { kind: "nop" };
+
+function unknownOption(o: Uint8Array): TcpOption {
+  return { kind: "unknown", type: o[0] as number, data: sub(o, 2) };
+}
+
 /** Decodes one option `o` (kind, length and body, `o.length` = its length byte); never fails. */
 function parseOne(o: Uint8Array): TcpOption {
   const kind = o[0] as number;
   const len = o.length;
-  const unknown = (): TcpOption => ({ kind: "unknown", type: kind, data: o.subarray(2) });
   switch (kind) {
-    case TCP_OPTION_KIND.mss: return len === 4 ? { kind: "mss", mss: getU16(o, 2) } : unknown();
-    case TCP_OPTION_KIND.wscale: return len === 3 ? { kind: "wscale", shift: o[2] as number } : unknown();
-    case TCP_OPTION_KIND.sackPermitted: return len === 2 ? { kind: "sackPermitted" } : unknown();
+    case TCP_OPTION_KIND.mss: return len === 4 ? { kind: "mss", mss: getU16(o, 2) } : unknownOption(o);
+    case TCP_OPTION_KIND.wscale: return len === 3 ? { kind: "wscale", shift: o[2] as number } : unknownOption(o);
+    case TCP_OPTION_KIND.sackPermitted: return len === 2 ? { kind: "sackPermitted" } : unknownOption(o);
     case TCP_OPTION_KIND.sack: {
-      if ((len - 2) % 8 !== 0) return unknown();
+      if ((len - 2) % 8 !== 0) return unknownOption(o);
       const blocks: SackBlock[] = [];
       for (let i = 2; i < len; i += 8) blocks.push({ left: getU32(o, i) as SeqNum, right: getU32(o, i + 4) as SeqNum });
       return { kind: "sack", blocks };
     }
     case TCP_OPTION_KIND.timestamps:
-      return len === 10 ? { kind: "timestamps", tsVal: getU32(o, 2), tsEcr: getU32(o, 6) } : unknown();
-    case TCP_OPTION_KIND.md5: return len === 18 ? { kind: "md5", digest: o.subarray(2) } : unknown();
+      return len === 10 ? { kind: "timestamps", tsVal: getU32(o, 2), tsEcr: getU32(o, 6) } : unknownOption(o);
+    case TCP_OPTION_KIND.md5: return len === 18 ? { kind: "md5", digest: sub(o, 2) } : unknownOption(o);
     case TCP_OPTION_KIND.mptcp: return parseMptcpOption(o);
-    case TCP_OPTION_KIND.fastOpen: return { kind: "fastOpen", cookie: o.subarray(2) };
+    case TCP_OPTION_KIND.fastOpen: return { kind: "fastOpen", cookie: sub(o, 2) };
     case TCP_OPTION_KIND.experimental:
-      return len >= 4 && getU16(o, 2) === TFO_EXP_MAGIC ? { kind: "fastOpenExp", cookie: o.subarray(4) } : unknown();
+      return len >= 4 && getU16(o, 2) === TFO_EXP_MAGIC ? { kind: "fastOpenExp", cookie: sub(o, 4) } : unknownOption(o);
     case TCP_OPTION_KIND.accEcn0:
     case TCP_OPTION_KIND.accEcn1: {
-      if ((len - 2) % 3 !== 0) return unknown();
+      if ((len - 2) % 3 !== 0) return unknownOption(o);
       const counters: number[] = [];
       for (let i = 2; i < len; i += 3) counters.push(getU24(o, i));
       return { kind: "accEcn", order: kind === TCP_OPTION_KIND.accEcn0 ? 0 : 1, counters };
     }
-    default: return unknown();
+    default: return unknownOption(o);
   }
 }
 
+/** Decodes the three most common fixed-size options in place, without a subarray. */
+function parseFixed(a: Uint8Array, i: number, kind: number, len: number): TcpOption | undefined {
+  if (kind === TCP_OPTION_KIND.timestamps && len === 10) return { kind: "timestamps", tsVal: getU32(a, i + 2), tsEcr: getU32(a, i + 6) };
+  if (kind === TCP_OPTION_KIND.mss && len === 4) return { kind: "mss", mss: getU16(a, i + 2) };
+  if (kind === TCP_OPTION_KIND.wscale && len === 3) return { kind: "wscale", shift: a[i + 2] as number };
+  if (kind === TCP_OPTION_KIND.sackPermitted && len === 2) return { kind: "sackPermitted" };
+  return undefined;
+}
+
 /**
- * Decodes a TCP option area (the bytes between the fixed header and the data offset).
- * Fails with `bad-option` when a length byte is below 2 or runs past the area (offset = that option).
+ * Decodes a TCP option area: `area[start..end)`, by default the whole array (the bytes between the
+ * fixed header and the data offset). Fails with `bad-option` when a length byte is below 2 or runs
+ * past the area; the error offset is an index into `area`.
  */
-export function parseTcpOptions(area: Uint8Array): Result<TcpOption[]> {
+export function parseTcpOptions(area: Uint8Array, start = 0, end = area.length): Result<TcpOption[]> {
   const out: TcpOption[] = [];
-  let i = 0;
-  while (i < area.length) {
+  let i = start;
+  while (i < end) {
     const kind = area[i] as number;
     if (kind === TCP_OPTION_KIND.eol) {
       // RFC 9293 §3.1: "End of Option List ... is used at the end of all options".
-      out.push(i + 1 < area.length ? { kind: "eol", trailing: area.subarray(i + 1) } : { kind: "eol" });
+      out.push(i + 1 < end ? { kind: "eol", trailing: sub(area, i + 1, end) } : { kind: "eol" });
       return ok(out);
     }
     if (kind === TCP_OPTION_KIND.nop) {
-      out.push({ kind: "nop" });
+      out.push(NOP);
       i++;
       continue;
     }
-    if (i + 1 >= area.length) return err("bad-option", i, "tcp.option.length");
+    if (i + 1 >= end) return err("bad-option", i, "tcp.option.length");
     const len = area[i + 1] as number;
-    if (len < 2 || i + len > area.length) return err("bad-option", i + 1, "tcp.option.length");
-    out.push(parseOne(area.subarray(i, i + len)));
+    if (len < 2 || i + len > end) return err("bad-option", i + 1, "tcp.option.length");
+    out.push(parseFixed(area, i, kind, len) ?? parseOne(sub(area, i, i + len)));
     i += len;
   }
   return ok(out);
@@ -138,39 +154,41 @@ export function tcpOptionsLen(opts: readonly TcpOption[]): number {
   return n;
 }
 
+function head(buf: Uint8Array, at: number, len: number, kind: number): void {
+  buf[at] = kind;
+  buf[at + 1] = len;
+}
+
 /** Writes one option at `buf[at..]`; returns the bytes written (= {@link tcpOptionLen}). */
 export function emitTcpOption(o: TcpOption, buf: Uint8Array, at: number): number {
   const len = tcpOptionLen(o);
-  const head = (kind: number): void => {
-    buf[at] = kind;
-    buf[at + 1] = len;
-  };
   switch (o.kind) {
     case "eol":
       buf[at] = 0;
       if (o.trailing) buf.set(o.trailing, at + 1);
       break;
     case "nop": buf[at] = 1; break;
-    case "mss": head(TCP_OPTION_KIND.mss); setU16(buf, at + 2, o.mss); break;
-    case "wscale": head(TCP_OPTION_KIND.wscale); buf[at + 2] = o.shift; break;
-    case "sackPermitted": head(TCP_OPTION_KIND.sackPermitted); break;
+    case "mss": head(buf, at, len, TCP_OPTION_KIND.mss); setU16(buf, at + 2, o.mss); break;
+    case "wscale": head(buf, at, len, TCP_OPTION_KIND.wscale); buf[at + 2] = o.shift; break;
+    case "sackPermitted": head(buf, at, len, TCP_OPTION_KIND.sackPermitted); break;
     case "sack":
-      head(TCP_OPTION_KIND.sack);
-      o.blocks.forEach((blk, k) => {
+      head(buf, at, len, TCP_OPTION_KIND.sack);
+      for (let k = 0; k < o.blocks.length; k++) {
+        const blk = o.blocks[k] as SackBlock;
         setU32(buf, at + 2 + 8 * k, blk.left);
         setU32(buf, at + 6 + 8 * k, blk.right);
-      });
+      }
       break;
-    case "timestamps": head(TCP_OPTION_KIND.timestamps); setU32(buf, at + 2, o.tsVal); setU32(buf, at + 6, o.tsEcr); break;
-    case "md5": head(TCP_OPTION_KIND.md5); buf.set(o.digest, at + 2); break;
-    case "fastOpen": head(TCP_OPTION_KIND.fastOpen); buf.set(o.cookie, at + 2); break;
-    case "fastOpenExp": head(TCP_OPTION_KIND.experimental); setU16(buf, at + 2, TFO_EXP_MAGIC); buf.set(o.cookie, at + 4); break;
+    case "timestamps": head(buf, at, len, TCP_OPTION_KIND.timestamps); setU32(buf, at + 2, o.tsVal); setU32(buf, at + 6, o.tsEcr); break;
+    case "md5": head(buf, at, len, TCP_OPTION_KIND.md5); buf.set(o.digest, at + 2); break;
+    case "fastOpen": head(buf, at, len, TCP_OPTION_KIND.fastOpen); buf.set(o.cookie, at + 2); break;
+    case "fastOpenExp": head(buf, at, len, TCP_OPTION_KIND.experimental); setU16(buf, at + 2, TFO_EXP_MAGIC); buf.set(o.cookie, at + 4); break;
     case "accEcn":
-      head(o.order === 0 ? TCP_OPTION_KIND.accEcn0 : TCP_OPTION_KIND.accEcn1);
-      o.counters.forEach((c, k) => setU24(buf, at + 2 + 3 * k, c));
+      head(buf, at, len, o.order === 0 ? TCP_OPTION_KIND.accEcn0 : TCP_OPTION_KIND.accEcn1);
+      for (let k = 0; k < o.counters.length; k++) setU24(buf, at + 2 + 3 * k, o.counters[k] as number);
       break;
     case "mptcp": return emitMptcpOption(o, buf, at);
-    case "unknown": head(o.type); buf.set(o.data, at + 2); break;
+    case "unknown": head(buf, at, len, o.type); buf.set(o.data, at + 2); break;
   }
   return len;
 }

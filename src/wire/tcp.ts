@@ -5,10 +5,10 @@
  * The checksum needs the IP pseudo-header, so `emitTcp` writes `repr.checksum ?? 0` and
  * packet.ts fills it in (see `emitPacket`).
  */
-import { getU16, getU32, setU16, setU32 } from "./bytes.ts";
+import { getU16, getU32, setU16, setU32, sub } from "./bytes.ts";
 import { type FormatContext, rel32 } from "./format-context.ts";
 import { formatTcpOptions } from "./option-format.ts";
-import { type Result, err, errAt, ok } from "./result.ts";
+import { type Result, err, ok } from "./result.ts";
 import { type SeqNum, seqAdd } from "./seq.ts";
 import { type TcpOption, emitTcpOptions, parseTcpOptions, tcpOptionsLen } from "./tcp-options.ts";
 
@@ -70,9 +70,9 @@ export class TcpView {
   get checksum(): number { return getU16(this.bytes, TCP_FIELD.checksum); }
   get urgent(): number { return getU16(this.bytes, TCP_FIELD.urgent); }
   /** The option area (a subarray). */
-  get optionBytes(): Uint8Array { return this.bytes.subarray(TCP_HEADER_LEN, this.headerLen); }
+  get optionBytes(): Uint8Array { return sub(this.bytes, TCP_HEADER_LEN, this.headerLen); }
   /** The payload (a subarray of everything after the header). */
-  get payload(): Uint8Array { return this.bytes.subarray(this.headerLen); }
+  get payload(): Uint8Array { return sub(this.bytes, this.headerLen); }
 }
 
 /** Decodes the TCP header at the start of `bytes` (options included; the payload is `TcpView.payload`). */
@@ -84,8 +84,8 @@ export function parseTcp(bytes: Uint8Array): Result<TcpRepr> {
 
 /** Builds the {@link TcpRepr} of an already checked view. */
 export function tcpReprOf(v: TcpView): Result<TcpRepr> {
-  const opts = parseTcpOptions(v.optionBytes);
-  if (!opts.ok) return errAt(opts.error, TCP_HEADER_LEN);
+  const opts = parseTcpOptions(v.bytes, TCP_HEADER_LEN, v.headerLen);
+  if (!opts.ok) return opts;
   const repr: TcpRepr = {
     kind: "tcp", srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, flags: v.flags,
     window: v.window, urgent: v.urgent, options: opts.value, checksum: v.checksum,

@@ -2,7 +2,7 @@
  * The UDP header (RFC 768): offsets, a checked view, `UdpRepr`, parse/emit and the `.pkt` form
  * `udp (N)`. The checksum needs the IP pseudo-header and is filled in by packet.ts.
  */
-import { getU16, setU16 } from "./bytes.ts";
+import { getU16, setU16, sub } from "./bytes.ts";
 import { type Result, err, ok } from "./result.ts";
 
 /** Byte offsets of the UDP header fields. */
@@ -40,7 +40,7 @@ export class UdpView {
   get length(): number { return getU16(this.bytes, UDP_FIELD.length); }
   get checksum(): number { return getU16(this.bytes, UDP_FIELD.checksum); }
   /** The payload per the length field. */
-  get payload(): Uint8Array { return this.bytes.subarray(UDP_HEADER_LEN, this.length); }
+  get payload(): Uint8Array { return sub(this.bytes, UDP_HEADER_LEN, this.length); }
 }
 
 /** Decodes the UDP header at the start of `bytes`. */
