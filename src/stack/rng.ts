@@ -1,0 +1,84 @@
+/**
+ * The injected, seeded random generator for ISNs, MPTCP keys, nonces and ports (house-style rule 4;
+ * RFC 9293 §3.4.1 ISN selection, RFC 8684 §3.1 keys, §3.2 random numbers).
+ *
+ * sfc32 ("small fast counting"), seeded through splitmix32: deterministic across runs and
+ * platforms, so the same seed produces the same bytes on the wire. Not cryptographic, which is
+ * fine for a test reference stack.
+ */
+
+/** A deterministic random source. */
+export interface Rng {
+  /** A uniformly distributed u32. */
+  nextU32(): number;
+  /** A uniformly distributed u64 as a bigint. */
+  nextU64(): bigint;
+  /** An integer in `[lo, hi)` (`hi - lo` at most 2^32). */
+  nextRange(lo: number, hi: number): number;
+}
+
+function splitmix32(state: { s: number }): number {
+  state.s = (state.s + 0x9e3779b9) | 0;
+  let z = state.s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** The sfc32 generator seeded from a 32-bit seed. */
+export class SeededRng implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d = 1;
+
+  /** Seeds the generator; equal seeds give equal sequences. */
+  constructor(seed: number) {
+    const st = { s: seed | 0 };
+    this.a = splitmix32(st);
+    this.b = splitmix32(st);
+    this.c = splitmix32(st);
+    for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  nextU32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  nextU64(): bigint {
+    const hi = BigInt(this.nextU32());
+    return (hi << 32n) | BigInt(this.nextU32());
+  }
+
+  nextRange(lo: number, hi: number): number {
+    return lo + Math.floor((this.nextU32() / 0x1_0000_0000) * (hi - lo));
+  }
+}
+
+/** A generator that replays fixed values (tests that want exact ISNs or keys), then falls back to a seeded one. */
+export class ScriptedRng implements Rng {
+  private readonly fallback: SeededRng;
+
+  /** `u32s` and `u64s` are consumed in order by `nextU32`/`nextU64`. */
+  constructor(private readonly u32s: number[], private readonly u64s: bigint[] = [], seed = 1) {
+    this.fallback = new SeededRng(seed);
+  }
+
+  nextU32(): number {
+    return this.u32s.shift() ?? this.fallback.nextU32();
+  }
+
+  nextU64(): bigint {
+    return this.u64s.shift() ?? this.fallback.nextU64();
+  }
+
+  nextRange(lo: number, hi: number): number {
+    return this.fallback.nextRange(lo, hi);
+  }
+}
