@@ -22,7 +22,11 @@ export function getU32(b: Uint8Array, i: number): number {
 
 /** Reads a big-endian u64 at `i` as a bigint. */
 export function getU64(b: Uint8Array, i: number): bigint {
-  return (BigInt(getU32(b, i)) << 32n) | BigInt(getU32(b, i + 4));
+  const hi = getU32(b, i);
+  const lo = getU32(b, i + 4);
+  // Below 2^53 the value is exact as a double: one BigInt allocation instead of four.
+  if (hi < 0x200000) return BigInt(hi * 0x100000000 + lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Writes a big-endian u16 at `i`. */
