@@ -19,7 +19,7 @@ import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ScriptTcpPacket, scriptTcpPacket } from "./script-packet.ts";
 import { SocketTable } from "./sockets.ts";
-import { type PreparedSyscall, checkSyscall, prepareSyscall } from "./syscalls.ts";
+import { type PreparedSyscall, checkSyscall, noteCallStart, prepareSyscall } from "./syscalls.ts";
 import { type EventClass, type Scheduled, Timeline, checkTime, sniffTimeoutMicros, toleranceFor } from "./timeline.ts";
 import { ScriptFault, ValueEnv } from "./values.ts";
 
@@ -84,6 +84,7 @@ class ScriptRun {
       const r = await this.sut.runCommand(init.action.text);
       if (r.exitCode !== 0) return { line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` };
     }
+    await this.warmUp();
     this.start = this.o.clock.now();
     let failure: { line: number | null; message: string } | null = null;
     for (const ev of events) {
@@ -99,6 +100,17 @@ class ScriptRun {
     }
     if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file);
     return failure;
+  }
+
+  /**
+   * A few harmless round trips before the clock starts (`close(-1)` → EBADF, an empty read of
+   * the outbound queue), so first-call costs of a SUT behind IPC do not land on the first events.
+   */
+  private async warmUp(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await this.sut.syscall({ name: "close", args: [{ kind: "int", value: -1 }], blocking: false }).result;
+      await this.sut.nextOutbound(this.sut.now());
+    }
   }
 
   /** Runs one step, turning script faults into failures and reporting the event. */
@@ -177,9 +189,10 @@ class ScriptRun {
     if (s.startAt !== null) await this.o.clock.sleepUntil(this.start + s.startAt);
   }
 
-  private checkStart(what: Parameters<typeof checkTime>[0], s: Scheduled, span: ast.Event["span"]): Mismatch | null {
+  /** Checks a start time: `at` (script µs, a SUT timestamp when one exists) or now. */
+  private checkStart(what: Parameters<typeof checkTime>[0], s: Scheduled, span: ast.Event["span"], at = this.elapsed()): Mismatch | null {
     if (this.timeline.atFirstEvent) return null;
-    return checkTime(what, s.expected, this.elapsed(), s.prev, this.o.timing, span);
+    return checkTime(what, s.expected, at, s.prev, this.o.timing, span);
   }
 
   private async inbound(sp: ScriptTcpPacket, s: Scheduled): Promise<Mismatch | null> {
@@ -231,6 +244,7 @@ class ScriptRun {
     if (late) return late;
     const prepared = prepareSyscall(call, this.env, this.fds, this.sut.net);
     const blocking = s.blockingEnd !== null;
+    noteCallStart(prepared, this.env, this.fds, this.sut.net);
     const handle = this.sut.syscall({ name: prepared.name, args: prepared.args, blocking });
     const startedAt = this.elapsed();
     const check = async (): Promise<Mismatch | null> => {

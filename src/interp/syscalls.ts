@@ -69,6 +69,21 @@ function intOf(v: SysValue | null | undefined): number | null {
   return v.kind === "int" || v.kind === "intPtr" ? v.value : null;
 }
 
+/**
+ * §5.1: `connect()` / `sendto()` to `...` marks the socket connecting when the call starts (a
+ * blocking connect's SYN is on the wire long before the call returns).
+ */
+export function noteCallStart(p: PreparedSyscall, env: ValueEnv, fds: SocketTable, net: SutNetConfig): void {
+  if (p.name !== "connect" && p.name !== "sendto") return;
+  const s = fds.fd(Number(evalInt(p.call.args[0] as ast.Expr, env)))?.socket;
+  const dst = p.args[p.name === "connect" ? 1 : 4];
+  if (s && s.phase === "new" && dst?.kind === "sockaddr" && dst.family !== "unspec") {
+    s.phase = "connecting";
+    s.conn.liveRemote = { ip: net.remoteIp, port: dst.port };
+    s.conn.liveLocal = { ip: net.localIp, port: 0 };
+  }
+}
+
 /** Out-value comparisons of §6.4; returns the detail text of the first difference. */
 function checkOutValues(p: PreparedSyscall, r: SyscallReturned, env: ValueEnv): string | null {
   if (r.ret < 0) return null;
@@ -139,17 +154,6 @@ function applyEffects(p: PreparedSyscall, r: SyscallReturned, expected: number, 
     case "listen": {
       const s = fds.fd(scriptFdArg())?.socket;
       if (s && r.ret === 0) s.phase = "listening";
-      return;
-    }
-    case "connect":
-    case "sendto": {
-      const s = fds.fd(scriptFdArg())?.socket;
-      const dst = p.args[p.name === "connect" ? 1 : 4];
-      if (s && s.phase === "new" && dst?.kind === "sockaddr" && dst.family !== "unspec") {
-        s.phase = "connecting";
-        s.conn.liveRemote = { ip: net.remoteIp, port: dst.port };
-        s.conn.liveLocal = { ip: net.localIp, port: 0 };
-      }
       return;
     }
     case "accept": {
