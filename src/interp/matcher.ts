@@ -5,6 +5,7 @@
  */
 import type { Span } from "../script/span.ts";
 import { bytesEqual } from "../wire/bytes.ts";
+import { formatTcpOption } from "../wire/option-format.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
 import type { PacketRepr } from "../wire/packet.ts";
 import { type SeqNum, seqAdd } from "../wire/seq.ts";
@@ -113,20 +114,19 @@ function matchOption(s: ScriptOption, l: TcpOption, ctx: MatchContext, span: Spa
   const w = s.wire;
   const k = l.kind === "unknown" ? l.type : (KIND_NUMBER[l.kind] ?? 0);
   const field = `tcp_option ${w.kind}`;
-  if (w.kind === "mss" && l.kind === "mss" && !s.wild.has("mss") && w.mss !== l.mss) return optionValueMismatch(k, "value", w.mss, l.mss, span, field);
-  if (w.kind === "wscale" && l.kind === "wscale" && !s.wild.has("wscale") && w.shift !== l.shift) return optionValueMismatch(k, "value", w.shift, l.shift, span, field);
+  // G: `bad value in outbound TCP option (kind=2): expected: mss 600 actual: mss 1460`.
+  const bad = (): Mismatch => optionValueMismatch(k, "value", formatTcpOption(w), formatTcpOption(l), span, field);
+  if (w.kind === "mss" && l.kind === "mss") return s.wild.has("mss") || w.mss === l.mss ? null : bad();
+  if (w.kind === "wscale" && l.kind === "wscale") return s.wild.has("wscale") || w.shift === l.shift ? null : bad();
   if (w.kind === "timestamps" && l.kind === "timestamps") return matchTimestamp(w.tsVal, l.tsVal, s, ctx, span);
   if (w.kind === "mptcp" && l.kind === "mptcp") return matchMptcp(w, l, s.wild, span);
   if (w.kind === "sack" && l.kind === "sack") {
-    const fmt = (o: typeof w): string => o.blocks.map((b) => `${b.left}:${b.right}`).join(" ");
     const same = w.blocks.length === l.blocks.length && w.blocks.every((b, i) => s.wild.has(`sack${i}`) || (b.left === l.blocks[i]?.left && b.right === l.blocks[i]?.right));
-    return same ? null : optionValueMismatch(k, "value", fmt(w), fmt(l), span, field);
+    return same ? null : bad();
   }
   if (tcpOptionLen(w) !== tcpOptionLen(l)) return optionValueMismatch(k, "length", tcpOptionLen(w), tcpOptionLen(l), span, field);
   if (s.wild.size > 0) return null;
-  const a = encode(w);
-  const b = encode(l);
-  return bytesEqual(a, b) ? null : optionValueMismatch(k, "value", hex(a), hex(b), span, field);
+  return bytesEqual(encode(w), encode(l)) ? null : bad();
 }
 
 function encode(o: TcpOption): Uint8Array {
@@ -134,7 +134,6 @@ function encode(o: TcpOption): Uint8Array {
   emitTcpOption(o, buf, 0);
   return buf;
 }
-const hex = (b: Uint8Array): string => `0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")}`;
 
 /** §5.3: pair the TS vals; check only with `--tcp_ts_tick_usecs`. ecr is never checked. */
 function matchTimestamp(scriptVal: number, liveVal: number, s: ScriptOption, ctx: MatchContext, span: Span): Mismatch | null {
