@@ -3,4 +3,6 @@ import { runCli } from "./cli.ts";
 import { processIo } from "./io.ts";
 
 const code = await runCli(process.argv.slice(2), processIo());
-process.exitCode = code;
+// Exit now: an interrupted or timed-out `run` may leave an abandoned job's timers behind
+// (stdout/stderr writes to pipes, files and TTYs are synchronous on Linux, so nothing is lost).
+process.exit(code);

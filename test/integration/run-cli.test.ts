@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,4 +57,90 @@ describe("cli: mptcpdrill run (usage and environment)", function () {
       expect(r.stdout).to.equal("");
     });
   }
+});
+
+const PASSIVE_OPEN = [
+  "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+  "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+  "+0 bind(3, ..., ...) = 0",
+  "+0 listen(3, 1) = 0",
+  "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>",
+  "+0 > S. 0:0(0) ack 1 <...>",
+  "+.1 < . 1:1(0) ack 1 win 257",
+  "+0 accept(3, ..., ...) = 4",
+];
+
+function canRunKernel(): boolean {
+  return process.getuid?.() === 0 && existsSync("/dev/net/tun");
+}
+
+function jsonl(file: string): Record<string, unknown>[] {
+  return readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
+  this.timeout(180_000);
+  // cwd is the repository: the script host child resolves `--import tsx` from its cwd (see report).
+  let dir = "";
+  before(function () {
+    if (!canRunKernel()) this.skip();
+    dir = mkdtempSync(join(tmpdir(), "mptcpdrill-run-kernel-"));
+    mkdirSync(join(dir, "t"));
+    writeFileSync(join(dir, "t/pass.pkt"), [...PASSIVE_OPEN, "+0 close(4) = 0", ""].join("\n"));
+    writeFileSync(join(dir, "t/fail-v4.pkt"), [...PASSIVE_OPEN, "+0 write(4, ..., 100) = 100", "+0 > P. 1:101(100) ack 1 win 9999", ""].join("\n"));
+    writeFileSync(join(dir, "t/broken-v6.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < SX 0:0(0) win 1000\n");
+    writeFileSync(join(dir, "zz-slow-v6.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
+  });
+  after(() => {
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs a folder as script x variant jobs and reports pass, fail (line, message) and error verdicts", () => {
+    const r = cli(ROOT, "run", join(dir, "t"), "-j", "1", "--tolerance_usecs=50000", "--reporter", `jsonl:${join(dir, "out.jsonl")}`, "--reporter", `junit:${join(dir, "out.xml")}`);
+    const rows = jsonl(join(dir, "out.jsonl"));
+    const verdicts = rows.slice(0, -1).map((x) => `${String(x["file"]).slice(dir.length + 1)} ${String(x["variant"])} ${String(x["verdict"])} ${String(x["line"])}`);
+    expect(verdicts).to.deep.equal([
+      "t/broken-v6.pkt ipv6 error 2",
+      "t/fail-v4.pkt ipv4 fail 10", "t/fail-v4.pkt ipv4-mapped-ipv6 fail 10",
+      "t/pass.pkt ipv4 pass null", "t/pass.pkt ipv4-mapped-ipv6 pass null", "t/pass.pkt ipv6 pass null",
+    ]);
+    expect(String(rows[1]?.["message"])).to.contain("tcp_window");
+    expect(r.stdout).to.contain("3 passed, 2 failed, 1 error, 0 skipped");
+    expect(readFileSync(join(dir, "out.xml"), "utf8")).to.contain('<testsuites name="mptcpdrill" tests="6" failures="2" errors="1" skipped="0"');
+    expect(r.status).to.equal(1);
+  });
+
+  it("exits 0 when every job passes", () => {
+    const r = cli(ROOT, "run", join(dir, "t/pass.pkt"), "--tolerance_usecs=50000", "--reporter", "tap");
+    expect(r.stdout).to.contain(`ok 3 - ${join(dir, "t/pass.pkt")} [ipv6]`);
+    expect(r.status).to.equal(0);
+  });
+
+  it("fails a job that exceeds --timeout", () => {
+    const r = cli(ROOT, "run", join(dir, "zz-slow-v6.pkt"), "--timeout", "2", "--reporter", "jsonl");
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[0]).to.deep.include({ file: join(dir, "zz-slow-v6.pkt"), verdict: "fail", message: "timed out after 2 s (--timeout)" });
+    expect(r.status).to.equal(1);
+  });
+
+  it("on SIGINT kills running jobs, keeps written verdicts, prints a summary and exits 130", async () => {
+    const child = spawn(process.execPath, [BIN, "run", join(dir, "t/pass.pkt"), join(dir, "zz-slow-v6.pkt"), "--ip-version", "ipv6", "--tolerance_usecs=50000", "--reporter", `jsonl:${join(dir, "int.jsonl")}`],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let sent = false;
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+      if (out.includes("PASS ") && !sent) {
+        sent = true;
+        setTimeout(() => child.kill("SIGINT"), 1500);
+      }
+    });
+    const t0 = Date.now();
+    const code = await new Promise<number | null>((res) => child.on("exit", (c) => res(c)));
+    expect(code).to.equal(130);
+    expect(Date.now() - t0, "exits soon after SIGINT, not after the script's 30 s wait").to.be.lessThan(20_000);
+    expect(out).to.contain(`SKIP  ${join(dir, "zz-slow-v6.pkt")} [ipv6]`).and.contain("1 passed, 0 failed, 0 errors, 1 skipped");
+    const rows = jsonl(join(dir, "int.jsonl"));
+    expect(rows.map((x) => x["verdict"] ?? "summary")).to.deep.equal(["pass", "skip", "summary"]);
+  });
 });

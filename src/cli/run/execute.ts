@@ -102,7 +102,7 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
   const runJob: RunJob<RunJobSpec> = typeof runner === "string" ? () => Promise.resolve({ verdict: "error", line: null, message: runner }) : runner;
   const controller = new AbortController();
   const unsubscribe = io.onSignal?.((sig) => {
-    if (!controller.signal.aborted) io.stderr.write(`\n${sig}: stopping (killing running jobs; press again to insist)\n`);
+    if (!controller.signal.aborted) io.stderr.write(`\n${sig}: stopping: no new jobs, killing the running ones\n`);
     controller.abort(sig);
   });
   try {

@@ -38,7 +38,7 @@ export interface ScheduleOptions<J extends JobRef> {
   readonly signal?: AbortSignal;
   /** The SUT name for `runStart`. */
   readonly sut: string;
-  /** After aborting a job, wait at most this long for it to settle before moving on (default 10 s). */
+  /** After aborting a job, wait at most this long for it to settle before moving on (default 3 s). */
   readonly settleMs?: number;
   /** Millisecond clock (default `Date.now`). */
   readonly now?: () => number;
@@ -90,7 +90,7 @@ async function runOne<J extends JobRef>(job: J, o: ScheduleOptions<J>, now: () =
   let outcome = await Promise.race([result, aborted.then(() => null)]);
   if (outcome === null) {
     // Aborted: give the job time to kill what it started, then decide the verdict ourselves.
-    await Promise.race([result, delay(o.settleMs ?? 10_000, result)]);
+    await Promise.race([result, delay(o.settleMs ?? 3000, result)]);
     outcome = controller.signal.reason === TIMEOUT
       ? { verdict: "fail", line: null, message: `timed out after ${formatSeconds(o.timeoutMs)} (--timeout)` }
       : { verdict: "skip", line: null, message: `interrupted by ${String(controller.signal.reason)}` };
