@@ -105,8 +105,7 @@ export class SocketHost extends Host {
     const st = this.sock(fd)?.stream;
     if (!st) return sysErr(this.sock(fd) ? ERRNO.ENOTCONN : ERRNO.EBADF);
     if (!st.connected && st.error === undefined) return sysErr(ERRNO.EAGAIN);
-    const r = st.send(data);
-    return isErrno(r) ? sysErr(r) : sysOk(r);
+    return st.send(data);
   }
 
   /** recv(2)/read(2): up to `max` bytes; empty at EOF; EAGAIN when nothing is there. */

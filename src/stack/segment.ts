@@ -33,7 +33,7 @@ export function decodeSegment(bytes: Uint8Array): { ok: true; seg: Segment } | {
     if (!ip.ok) return { ok: false, why: "malformed" };
     if (ip.value.protocol !== IP_PROTO.tcp || ip.value.fragmentOffset !== 0) return { ok: false, why: "not-tcp" };
     ({ src, dst } = ip.value);
-    l4 = bytes.subarray((bytes[0] as number & 0xf) * 4, ip.value.totalLength);
+    l4 = bytes.subarray(((bytes[0] as number) & 0xf) * 4, ip.value.totalLength);
   } else if (version === 6) {
     const ip = parseIpv6Chain(bytes);
     if (!ip.ok) return { ok: false, why: "malformed" };

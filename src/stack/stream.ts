@@ -2,13 +2,13 @@
  * The byte stream behind a connected socket, whatever carries it: one TCP connection
  * (RFC 9293) or an MPTCP connection over subflows (RFC 8684). The socket layer only sees this.
  */
-import { type Errno, ERRNO } from "./errno.ts";
+import { type Errno, ERRNO, type SysResult, sysErr } from "./errno.ts";
 import type { TcpConnection } from "./tcp/connection.ts";
 
 /** What a socket asks of its connection. */
 export interface Stream {
   /** Queues bytes; returns how many were taken, or an errno (EAGAIN when the buffer is full). */
-  send(data: Uint8Array): number | Errno;
+  send(data: Uint8Array): SysResult<number>;
   /** Takes up to `max` bytes; empty at EOF; EAGAIN when nothing has arrived. */
   recv(max: number): Uint8Array | Errno;
   /** No more sending: FIN (or DATA_FIN) after the queued data. */
@@ -35,8 +35,8 @@ export interface Stream {
 export class TcpStream implements Stream {
   constructor(readonly tcp: TcpConnection) {}
 
-  send(data: Uint8Array): number | Errno {
-    if (this.tcp.state === "SynSent" || this.tcp.state === "SynReceived") return ERRNO.EAGAIN;
+  send(data: Uint8Array): SysResult<number> {
+    if (this.tcp.state === "SynSent" || this.tcp.state === "SynReceived") return sysErr(ERRNO.EAGAIN);
     return this.tcp.send(data);
   }
   recv(max: number): Uint8Array | Errno {
@@ -49,7 +49,7 @@ export class TcpStream implements Stream {
     this.tcp.abort();
   }
   get connected(): boolean {
-    return this.tcp.state !== "SynSent" && this.tcp.state !== "SynReceived" && this.tcp.state !== "Closed" || this.tcp.neg !== undefined;
+    return this.tcp.wasEstablished;
   }
   get closed(): boolean {
     return this.tcp.state === "Closed" && !this.tcp.rstPending;

@@ -3,7 +3,7 @@
  * processing, data-level reassembly, DATA_FIN (§3.3.3), fallback to TCP (§3.7), MP_FAIL (§3.7)
  * and MP_FASTCLOSE (§3.5). It is the socket's {@link Stream}; subflows are in subflow.ts.
  */
-import { type Errno, ERRNO } from "../errno.ts";
+import { type Errno, ERRNO, type SysResult, sysErr, sysOk } from "../errno.ts";
 import { type Duration, type Instant, MILLIS, SECONDS, minInstant } from "../instant.ts";
 import type { Rng } from "../rng.ts";
 import type { Stream } from "../stream.ts";
@@ -126,15 +126,15 @@ export class MptcpConnection implements Stream {
 
   // ------------------------------------------------------------------ Stream
 
-  send(data: Uint8Array): number | Errno {
-    if (this.error !== undefined) return this.error;
-    if (this.dataFinQueued) return ERRNO.EPIPE;
-    if (!this.connected) return ERRNO.EAGAIN;
+  send(data: Uint8Array): SysResult<number> {
+    if (this.error !== undefined) return sysErr(this.error);
+    if (this.dataFinQueued) return sysErr(ERRNO.EPIPE);
+    if (!this.connected) return sysErr(ERRNO.EAGAIN);
     const room = this.host.mptcpConfig.sndBuf - this.sendBuf.length;
-    if (room <= 0) return ERRNO.EAGAIN;
+    if (room <= 0) return sysErr(ERRNO.EAGAIN);
     const n = Math.min(room, data.length);
     this.sendBuf.push(data.subarray(0, n));
-    return n;
+    return sysOk(n);
   }
 
   recv(max: number): Uint8Array | Errno {
@@ -167,8 +167,7 @@ export class MptcpConnection implements Stream {
 
   get connected(): boolean {
     const sf = this.initial;
-    return sf !== undefined && sf.tcp.neg !== undefined && sf.tcp.state !== "SynSent" && sf.tcp.state !== "SynReceived"
-      && (this.fallback || this.remote !== undefined);
+    return sf !== undefined && sf.tcp.wasEstablished && (this.fallback || this.remote !== undefined);
   }
 
   get closed(): boolean {

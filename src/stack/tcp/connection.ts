@@ -10,7 +10,7 @@ import type { IpAddress } from "../../wire/address.ts";
 import { type SeqNum, seqAdd, seqDiff, seqNum } from "../../wire/seq.ts";
 import type { TcpOption } from "../../wire/tcp-options.ts";
 import type { TcpRepr } from "../../wire/tcp.ts";
-import { type Errno, ERRNO } from "../errno.ts";
+import { type Errno, ERRNO, type SysResult, sysErr, sysOk } from "../errno.ts";
 import { type Duration, type Instant, MILLIS, SECONDS } from "../instant.ts";
 import type { Rng } from "../rng.ts";
 import type { Segment } from "../segment.ts";
@@ -98,6 +98,8 @@ export interface TcpExtension {
 /** The connection: RFC 9293 TCB variables under their RFC names, plus buffers and timers. */
 export class TcpConnection {
   state: TcpState = "Closed";
+  /** The handshake completed at some point (the connection was ESTABLISHED). */
+  wasEstablished = false;
   /** Why the connection died, for the socket's SO_ERROR. */
   error: Errno | undefined;
   ext: TcpExtension | undefined;
@@ -200,15 +202,15 @@ export class TcpConnection {
   // ------------------------------------------------------------------ user calls (RFC 9293 §3.10)
 
   /** SEND: queues what fits in the send buffer; returns the bytes taken or an errno. */
-  send(data: Uint8Array): number | Errno {
-    if (this.error !== undefined) return this.error;
-    if (!canSend(this.state) && this.state !== "SynSent" && this.state !== "SynReceived") return ERRNO.EPIPE;
-    if (this.finQueued) return ERRNO.EPIPE;
+  send(data: Uint8Array): SysResult<number> {
+    if (this.error !== undefined) return sysErr(this.error);
+    if (!canSend(this.state) && this.state !== "SynSent" && this.state !== "SynReceived") return sysErr(ERRNO.EPIPE);
+    if (this.finQueued) return sysErr(ERRNO.EPIPE);
     const room = this.cfg.sndBuf - this.sendBuf.length;
-    if (room <= 0) return ERRNO.EAGAIN;
+    if (room <= 0) return sysErr(ERRNO.EAGAIN);
     const n = Math.min(room, data.length);
     this.sendBuf.push(data.subarray(0, n));
-    return n;
+    return sysOk(n);
   }
 
   /** RECEIVE: takes up to `max` in-order bytes; empty at EOF; EAGAIN when nothing is there yet. */
@@ -258,6 +260,7 @@ export class TcpConnection {
   /** Enters ESTABLISHED and tells the extension. */
   enterEstablished(): void {
     this.state = "Established";
+    this.wasEstablished = true;
     this.ext?.onEstablished(this);
     if (this.finQueued) this.state = "FinWait1";
   }
