@@ -4,6 +4,7 @@ import { checkCommand } from "./check.ts";
 import { decodeCommand } from "./decode.ts";
 import { fmtCommand } from "./fmt.ts";
 import { runCommand } from "./run.ts";
+import { verifyCommand } from "./verify.ts";
 
 /** All sub-commands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, decodeCommand, runCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, decodeCommand, runCommand, verifyCommand];

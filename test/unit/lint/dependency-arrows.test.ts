@@ -23,6 +23,9 @@ describe("lint: dependency arrows", () => {
     ["src/sut/kernel-tun/x.ts", `import type { A } from "../../stack/host.ts";\nexport type B = A;\n`, /only sut\/reference/],
     ["src/report/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`, /reporters only subscribe/],
     ["src/wire/x.ts", `import type { A } from "../cli/cli.ts";\nexport type B = A;\n`, /nothing imports cli/],
+    ["src/verify/x.ts", `import type { A } from "../stack/host.ts";\nexport type B = A;\n`, /verify imports only wire/],
+    ["src/verify/x.ts", `import { readFileSync } from "node:fs";\nexport const a = readFileSync;\n`, /no-restricted-imports/],
+    ["src/verify/x.ts", `export const t = Date.now();\n`, /sans-IO/],
   ];
   for (const [path, code, expected] of cases) {
     it(`rejects in ${path}: ${code.split("\n")[0]}`, async () => {
@@ -37,6 +40,7 @@ describe("lint: dependency arrows", () => {
     ["src/interp/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],
     ["src/sut/reference/x.ts", `import type { A } from "../../stack/host.ts";\nexport type B = A;\n`],
     ["src/report/x.ts", `import type { A } from "../interp/events.ts";\nexport type B = A;\n`],
+    ["src/verify/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],
     ["src/cli/x.ts", `import { readFileSync } from "node:fs";\nexport const a = [readFileSync, process.env];\n`],
     ["src/sut/kernel-tun/x.ts", `import { openSync } from "node:fs";\nexport const a = openSync;\n`],
   ];

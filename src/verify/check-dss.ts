@@ -1,0 +1,170 @@
+/**
+ * DSS checks (RFC 8684 §3.3): checksums used iff negotiated (CS-01) and correct (CS-02, §3.3.1),
+ * mappings that never change (DSS-02) and cover all payload (DSS-01), Data ACKs that only grow
+ * and never pass the data sent (DSS-05, §3.3.2), DATA_FIN accounting (DSS-07, §3.3.3), and the
+ * infinite mapping that starts a fallback (§3.7).
+ */
+import { dssChecksum } from "../wire/checksum.ts";
+import type { DssOption } from "../wire/mptcp-options.ts";
+import { type DataSeq, dataSeqAdd, dataSeqDiff, dataSeqLt, expandDataSeq32, seqAdd, seqOffset } from "../wire/seq.ts";
+import { type MptcpConnection, type Side, idsnOf, otherDir, otherSide } from "./connection.ts";
+import { check, hex, type SegmentContext, type VerifyState } from "./context.ts";
+import { type AssembledMapping, type MappingEntry, mappedDataLen } from "./mapping-book.ts";
+
+/** A mapping as received, the DSN already 64 bits wide. */
+export interface ReceivedMapping {
+  readonly dsn: DataSeq;
+  readonly ssn: number;
+  readonly dll: number;
+  readonly fin: boolean;
+  readonly checksum?: number;
+}
+
+/** A DSN relative to a side's IDSN, for messages: `1234 (idsn+5)`. */
+function dsnText(conn: MptcpConnection, side: Side, v: DataSeq): string {
+  const idsn = idsnOf(conn, side);
+  return idsn === undefined ? `${v}` : `${v} (idsn+${dataSeqDiff(v, idsn)})`;
+}
+
+/** Handles a DSS option sent by `side`. */
+export function onDss(cx: SegmentContext, side: Side, o: DssOption): void {
+  const conn = cx.sf.conn as MptcpConnection;
+  if (o.dataAck !== undefined) onDataAck(cx, side, o.dataAck, o.dataAck64);
+  if (o.mapping === undefined) {
+    // RFC 8684 §3.3.3: the DATA_FIN's DSN is that of the mapping it is part of.
+    if (o.dataFin) check(cx, "DSS-07", false, () => "DATA_FIN without a mapping: it has no data sequence number");
+    return;
+  }
+  const m = o.mapping;
+  const near = conn.data[side].lastDsn ?? idsnOf(conn, side) ?? 0n;
+  const dsn = o.dsn64 ? m.dsn : expandDataSeq32(Number(m.dsn), near);
+  const base = { dsn, ssn: m.subflowSeq, dll: m.dataLevelLength, fin: o.dataFin };
+  applyMapping(cx, side, m.checksum === undefined ? base : { ...base, checksum: m.checksum });
+}
+
+/** Records and checks one mapping sent by `side` (from a DSS or from MP_CAPABLE with data). */
+export function applyMapping(cx: SegmentContext, side: Side, m: ReceivedMapping): void {
+  const conn = cx.sf.conn as MptcpConnection;
+  const data = conn.data[side];
+  // RFC 8684 §3.3.1: "the checksum ... MUST be included ... if ... negotiated" and absent otherwise.
+  check(cx, "CS-01", (m.checksum !== undefined) === conn.checksums, () =>
+    conn.checksums ? "DSS mapping without a checksum although checksums were negotiated" : "DSS mapping carries a checksum although none was negotiated");
+  if (m.dll === 0) {
+    startFallback(cx, side, "infinite mapping");
+    return;
+  }
+  if (m.fin) dataFin(cx, side, m);
+  else if (data.dataFin !== undefined) {
+    const fin = data.dataFin.dsn;
+    check(cx, "DSS-07", !dataSeqLt(fin, dataSeqAdd(m.dsn, m.dll - 1)), () => `mapping dsn ${dsnText(conn, side, m.dsn)} dll ${m.dll} goes past the DATA_FIN at ${dsnText(conn, side, fin)}`);
+  }
+  const end = dataSeqAdd(m.dsn, m.dll);
+  if (data.sentEnd === undefined || dataSeqLt(data.sentEnd, end)) data.sentEnd = end;
+  data.lastDsn = m.dsn;
+  const entry: MappingEntry = { ssn: m.ssn, dsn: m.dsn, dll: m.dll, fin: m.fin, frame: cx.seg.frame };
+  if (mappedDataLen(entry) === 0) {
+    if (m.checksum !== undefined) assembled(cx.st, cx.flow, [{ entry, checksum: m.checksum, frame: cx.seg.frame, frames: [], payload: new Uint8Array(0) }]);
+    return;
+  }
+  const book = cx.sf.books[cx.dir];
+  const added = book.add(entry);
+  check(cx, "DSS-02", added.kind !== "conflict", () => {
+    const e = added.kind === "conflict" ? added.earlier : entry;
+    return `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
+  });
+  // A repeated mapping is put together again only from a segment that starts it (a retransmission
+  // of the whole mapping); a segment in its middle is part of the assembly already open.
+  const isn = cx.sf.isn[cx.dir];
+  const startsHere = isn !== undefined && seqOffset(cx.seg.tcp.seq, isn) === m.ssn;
+  if (m.checksum !== undefined && conn.checksums && (added.kind !== "repeat" || startsHere)) {
+    assembled(cx.st, cx.flow, book.expectPayload(entry, m.checksum, cx.seg.frame));
+  }
+}
+
+/** RFC 8684 §3.3.3 DATA_FIN rules for a mapping with F set. */
+function dataFin(cx: SegmentContext, side: Side, m: ReceivedMapping): void {
+  const conn = cx.sf.conn as MptcpConnection;
+  const data = conn.data[side];
+  if (m.dll === 1 && cx.seg.payload.length === 0) {
+    // RFC 8684 §3.3.3: "If the DATA_FIN is not attached to a TCP segment containing data, the Data
+    // Sequence Signal MUST have a subflow sequence number of 0, a Data-Level Length of 1".
+    check(cx, "DSS-07", m.ssn === 0, () => `DATA_FIN without data has subflow sequence number ${m.ssn}, must be 0`);
+  }
+  const fin = dataSeqAdd(m.dsn, m.dll - 1);
+  const earlier = data.dataFin;
+  check(cx, "DSS-07", earlier === undefined || earlier.dsn === fin, () => `DATA_FIN at ${dsnText(conn, side, fin)} differs from the DATA_FIN at ${dsnText(conn, side, earlier?.dsn ?? 0n)} in frame ${earlier?.frame}`);
+  data.dataFin ??= { dsn: fin, frame: cx.seg.frame };
+}
+
+/** Data ACK sent by `side`, acknowledging the other side's data (RFC 8684 §3.3.2). */
+function onDataAck(cx: SegmentContext, side: Side, raw: bigint, wide: boolean): void {
+  const conn = cx.sf.conn as MptcpConnection;
+  const peer = otherSide(side);
+  const idsn = idsnOf(conn, peer);
+  const sentEnd = conn.data[peer].sentEnd;
+  const last = cx.sf.lastDataAck[cx.dir];
+  const near = last ?? sentEnd ?? (idsn === undefined ? undefined : dataSeqAdd(idsn, 1));
+  if (!wide && near === undefined) {
+    cx.st.ledger.skip("DSS-05", "32-bit Data ACK before the peer's key is known");
+    return;
+  }
+  const ack = wide ? raw : expandDataSeq32(Number(raw), near as DataSeq);
+  if (idsn !== undefined) {
+    check(cx, "DSS-05", !dataSeqLt(ack, dataSeqAdd(idsn, 1)), () => `Data ACK ${dsnText(conn, peer, ack)} is below the peer's IDSN + 1`);
+  }
+  if (last !== undefined) {
+    // RFC 8684 §3.3.2: the Data ACK is cumulative; a later one on the same subflow never goes back.
+    check(cx, "DSS-05", !dataSeqLt(ack, last), () => `Data ACK ${dsnText(conn, peer, ack)} goes back from ${dsnText(conn, peer, last)} on this subflow`);
+  }
+  if (sentEnd !== undefined) {
+    check(cx, "DSS-05", !dataSeqLt(sentEnd, ack), () => `Data ACK ${dsnText(conn, peer, ack)} is beyond the data sent, which ends at ${dsnText(conn, peer, sentEnd)}`);
+  }
+  if (last === undefined || dataSeqLt(last, ack)) cx.sf.lastDataAck[cx.dir] = ack;
+}
+
+/** CS-02 verdicts for mappings whose payload has been put together (RFC 8684 §3.3.1). */
+export function assembled(st: VerifyState, flow: string, done: readonly AssembledMapping[]): void {
+  for (const a of done) {
+    if (!(a.payload instanceof Uint8Array)) {
+      st.ledger.skip("CS-02", a.payload.skipped);
+      continue;
+    }
+    const { dsn, ssn, dll } = a.entry;
+    const computed = dssChecksum(dsn, ssn, dll, a.payload);
+    const others = a.frames.filter((f) => f !== a.frame);
+    const where = others.length > 0 ? `; payload in frames ${[...new Set(a.frames)].join(", ")}` : "";
+    st.ledger.check("CS-02", computed === a.checksum, a.frame, flow, () => `DSS checksum ${hex(a.checksum, 4)} does not match ${hex(computed, 4)} (dsn ${dsn} ssn ${ssn} dll ${dll}${where})`);
+  }
+}
+
+/**
+ * Payload on an MPTCP subflow must lie in a mapping (RFC 8684 §3.3, DSS-01). Before the peer has
+ * sent any DSS on a single-subflow connection, unmapped data instead means fallback (§3.7).
+ */
+export function onPayload(cx: SegmentContext, side: Side): void {
+  const { sf, seg, dir } = cx;
+  const isn = sf.isn[dir];
+  if (isn === undefined || seg.payload.length === 0) return;
+  const rel = seqOffset(seg.tcp.seq, isn);
+  const conn = sf.conn as MptcpConnection;
+  const covered = sf.books[dir].covers(rel, rel + seg.payload.length);
+  if (!covered && conn.subflows.length === 1 && !conn.dssSent[otherSide(side)]) {
+    startFallback(cx, side, "data without a mapping before the connection was fully established");
+  } else {
+    check(cx, "DSS-01", covered, () => `payload at relative sequence ${rel} length ${seg.payload.length} is not covered by any mapping`);
+  }
+  assembled(cx.st, cx.flow, sf.books[dir].feed(rel, seg.payload, seg.truncated, seg.frame));
+}
+
+/**
+ * `side` falls back from the next segment on (RFC 8684 §3.7); the peer once its TCP ack shows it
+ * has received this segment.
+ */
+export function startFallback(cx: SegmentContext, side: Side, reason: string): void {
+  const conn = cx.sf.conn as MptcpConnection;
+  conn.data[side].fallbackFrom ??= { frame: cx.seg.frame, order: cx.seg.order, reason, id: "FB-06" };
+  const peer = otherSide(side);
+  if (conn.data[peer].fallbackFrom !== undefined) return;
+  const ackPast = seqAdd(cx.seg.tcp.seq, Math.max(1, cx.seg.payload.length));
+  conn.pendingFallback.push({ side: peer, subflow: cx.sf, dir: otherDir(cx.dir), ackPast, reason });
+}

@@ -1,0 +1,137 @@
+/**
+ * The connection model of `verify`: TCP subflows grouped into MPTCP connections by their keys
+ * and tokens (RFC 8684 §3.1 MP_CAPABLE keys, §3.2 MP_JOIN tokens), with each side's key and
+ * IDSN, each subflow's ISNs and nonces, and each direction's data-level state (mappings, Data
+ * ACKs, DATA_FIN, fallback; §3.3, §3.7). Plain data owned by one verify run; no module state.
+ */
+import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
+import type { DataSeq, SeqNum } from "../wire/seq.ts";
+import { MappingBook } from "./mapping-book.ts";
+
+/** A side of an MPTCP connection: the host that sent the MP_CAPABLE SYN, or the one that answered it. */
+export type Side = "initiator" | "listener";
+
+/** A direction on a subflow: `fwd` from the subflow's SYN sender, `rev` towards it. */
+export type Dir = "fwd" | "rev";
+
+/** The other side. */
+export function otherSide(s: Side): Side {
+  return s === "initiator" ? "listener" : "initiator";
+}
+
+/** The other direction. */
+export function otherDir(d: Dir): Dir {
+  return d === "fwd" ? "rev" : "fwd";
+}
+
+/** Data-level state of the data one side sends (RFC 8684 §3.3). */
+export interface DataLevel {
+  /** One past the highest DSN mapped so far (DATA_FIN included); starts at IDSN + 1. */
+  sentEnd?: DataSeq;
+  /** The last mapped DSN, for expanding 32-bit DSNs (§3.3, DSS-04). */
+  lastDsn?: DataSeq;
+  /** DSN of this side's DATA_FIN and the frame that first carried it. */
+  dataFin?: { readonly dsn: DataSeq; readonly frame: number };
+  /** Frame after which this side sends no MPTCP option (fallback, §3.7), and why. */
+  fallbackFrom?: FallbackMark;
+  /** ADD_ADDR announcements this side made, by `id|address|port`. */
+  readonly announced: Set<string>;
+}
+
+/** Where a side fell back: segments after `order` (time order) carry no MPTCP option (§3.7). */
+export interface FallbackMark {
+  /** Frame number of the segment that caused it, for messages. */
+  readonly frame: number;
+  readonly order: number;
+  readonly reason: string;
+  readonly id: "FB-06" | "MPC-06";
+}
+
+/** Fallback of a connection waiting for a side to see it: the peer's TCP ack must pass `ackPast`. */
+export interface PendingFallback {
+  readonly side: Side;
+  readonly subflow: Subflow;
+  /** Subflow direction whose sequence numbers `ackPast` counts in. */
+  readonly dir: Dir;
+  readonly ackPast: SeqNum;
+  readonly reason: string;
+}
+
+/** One MPTCP connection: found from an MP_CAPABLE handshake. */
+export interface MptcpConnection {
+  /** 1-based, in order of discovery. */
+  readonly id: number;
+  readonly version: MptcpVersion;
+  readonly keys: Partial<Record<Side, bigint>>;
+  /** MP_CAPABLE flags of the SYN and of the SYN/ACK. */
+  readonly flags: { syn: number; synAck?: number };
+  /** True when either side set A: DSS checksums are used (§3.1, CS-01). */
+  checksums: boolean;
+  readonly subflows: Subflow[];
+  readonly data: Record<Side, DataLevel>;
+  /** Whether each side has sent a DSS yet (the connection is fully established once it has, §3.1). */
+  readonly dssSent: Record<Side, boolean>;
+  readonly pendingFallback: PendingFallback[];
+}
+
+/** What a TCP flow turned out to be. */
+export type SubflowKind = "initial" | "join" | "plain" | "unknown";
+
+/** One TCP flow: the initial subflow of an MPTCP connection, a joined subflow, or plain TCP. */
+export interface Subflow {
+  /** 1-based, in order of discovery. */
+  readonly id: number;
+  kind: SubflowKind;
+  /** `addr:port` of the SYN sender (`fwd` source) and of the responder. */
+  readonly endpoints: Record<Dir, string>;
+  conn?: MptcpConnection;
+  /** Connection side of the SYN sender (the `fwd` direction). */
+  initiatorSide?: Side;
+  /** ISN of each direction (the SYN's sequence number). */
+  readonly isn: Partial<Record<Dir, SeqNum>>;
+  /** MP_JOIN nonces (R-A from the SYN, R-B from the SYN/ACK) and the SYN's token. */
+  readonly nonce: Partial<Record<Dir, number>>;
+  joinToken?: number;
+  /** MP_CAPABLE was in the SYN (initial subflows) — to judge the SYN/ACK. */
+  synHadMpCapable?: boolean;
+  /** Mappings and checksum assembly per direction. */
+  readonly books: Record<Dir, MappingBook>;
+  /** Last Data ACK sent in each direction (DSS-05). */
+  readonly lastDataAck: Partial<Record<Dir, DataSeq>>;
+}
+
+/** A new subflow record for a flow first seen from `src` to `dst`. */
+export function newSubflow(id: number, src: string, dst: string, kind: SubflowKind): Subflow {
+  return {
+    id, kind, endpoints: { fwd: src, rev: dst }, isn: {}, nonce: {},
+    books: { fwd: new MappingBook(), rev: new MappingBook() }, lastDataAck: {},
+  };
+}
+
+/** A new connection from an MP_CAPABLE SYN. */
+export function newConnection(id: number, version: MptcpVersion, synFlags: number): MptcpConnection {
+  const level = (): DataLevel => ({ announced: new Set() });
+  return {
+    id, version, keys: {}, flags: { syn: synFlags }, checksums: false, subflows: [],
+    data: { initiator: level(), listener: level() },
+    dssSent: { initiator: false, listener: false }, pendingFallback: [],
+  };
+}
+
+/** The connection side that sends in direction `dir` of `sf` (undefined before the side is known). */
+export function sideOf(sf: Subflow, dir: Dir): Side | undefined {
+  if (sf.initiatorSide === undefined) return undefined;
+  return dir === "fwd" ? sf.initiatorSide : otherSide(sf.initiatorSide);
+}
+
+/** IDSN of a side's key (RFC 8684 §3.1), when the key is known. */
+export function idsnOf(conn: MptcpConnection, side: Side): DataSeq | undefined {
+  const key = conn.keys[side];
+  return key === undefined ? undefined : mptcpIdsn(key, conn.version);
+}
+
+/** Token of a side's key (RFC 8684 §3.2), when the key is known. */
+export function tokenOf(conn: MptcpConnection, side: Side): number | undefined {
+  const key = conn.keys[side];
+  return key === undefined ? undefined : mptcpToken(key, conn.version);
+}

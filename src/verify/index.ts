@@ -1,0 +1,7 @@
+/**
+ * The verify layer's public surface: an offline RFC 8684 conformance checker over captured
+ * packets. Pure: it imports only src/wire and takes capture items, never files.
+ */
+export { Verifier, verifyCapture, type VerifyReport, type VerifyStats } from "./verifier.ts";
+export { formatSummary, formatViolation, reportJson } from "./report.ts";
+export { CHECK_IDS, CheckLedger, type CheckCount, type CheckId, type Violation } from "./violation.ts";

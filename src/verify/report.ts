@@ -1,0 +1,50 @@
+/**
+ * Text and JSON renderings of a verify report: one line per violation
+ * (`frame 123: CS-02: DSS checksum 0x1234 does not match 0xabcd (…) [a:p > b:q]`), then a
+ * summary of connections, subflows, packets and checks run per checklist ID (RFC 8684 §3).
+ */
+import type { VerifyReport } from "./verifier.ts";
+import { CHECK_IDS, type Violation } from "./violation.ts";
+
+/** One violation as a line. */
+export function formatViolation(v: Violation): string {
+  return `frame ${v.frame}: ${v.id}: ${v.message} [${v.flow}]`;
+}
+
+/** The summary lines that follow the violations. */
+export function formatSummary(r: VerifyReport, file: string): string[] {
+  const s = r.stats;
+  const lines = [
+    `// ${file}: ${s.packets} packets, ${s.tcpSegments} TCP segments, ${s.undecodable} not decoded, ${s.truncated} cut by the snap length`,
+    `// ${s.mptcpConnections} MPTCP connections (${s.fallbackConnections} fell back), ${s.subflows} subflows, ${s.plainTcpFlows} plain TCP flows, ${s.flowsWithoutHandshake} flows without handshake (not checked)`,
+  ];
+  const runs = CHECK_IDS.flatMap((id) => {
+    const c = r.checks.get(id);
+    if (c === undefined) return [];
+    const parts = [`${c.run} run`, `${c.failed} failed`];
+    if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
+    return [`${id} ${parts.join(", ")}`];
+  });
+  lines.push(`// checks: ${runs.length > 0 ? runs.join("; ") : "none ran"}`);
+  for (const [reason, n] of r.skipped) lines.push(`// skipped ${reason} (${n}×)`);
+  for (const e of r.decodeErrors.slice(0, 20)) lines.push(`// cannot decode: ${e}`);
+  const n = r.violations.length;
+  lines.push(n === 0 ? "verify: clean" : `verify: ${n} violation${n === 1 ? "" : "s"}`);
+  return lines;
+}
+
+/** The whole report as a JSON-ready value (bigints never escape: messages are text). */
+export function reportJson(r: VerifyReport, file: string): unknown {
+  return {
+    file,
+    clean: r.violations.length === 0,
+    violations: r.violations,
+    checks: Object.fromEntries(CHECK_IDS.flatMap((id) => {
+      const c = r.checks.get(id);
+      return c === undefined ? [] : [[id, { ...c }]];
+    })),
+    skipped: Object.fromEntries(r.skipped),
+    decodeErrors: r.decodeErrors,
+    stats: r.stats,
+  };
+}
