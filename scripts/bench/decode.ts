@@ -1,0 +1,148 @@
+/**
+ * Decode throughput: a ~100 MB Ethernet pcap of an MPTCP bulk transfer (data segments with DSS
+ * mappings and checksums, DSS acks, a few SYNs with MP_CAPABLE / MP_JOIN) is read (1) by our
+ * classic reader + parsePacket, (2) by pcap-parser + parsePacket, (3) through the whole
+ * `mptcpdrill decode` text path, and (4) by `tshark -r FILE` into /dev/null. Prints packets/s,
+ * MB/s and the tshark/ours time ratio (goal ≥ 5x). The capture lives in a temp dir, removed after.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/cli.ts";
+import type { CliIo } from "../../src/cli/io.ts";
+import { readCaptureFile } from "../../src/cli/pcap-source.ts";
+import { parseIpAddress } from "../../src/wire/address.ts";
+import { dssChecksum } from "../../src/wire/checksum.ts";
+import { mptcpToken } from "../../src/wire/mptcp-crypto.ts";
+import type { MptcpOption } from "../../src/wire/mptcp-options.ts";
+import { emitPacket, parsePacket, type PacketRepr } from "../../src/wire/packet.ts";
+import { stripLinkLayer } from "../../src/wire/pcap/link-layer.ts";
+import { readPcap } from "../../src/wire/pcap/pcap-reader.ts";
+import { emitPcapFileHeader, emitPcapRecord, pcapRecordBufferLen, type PcapWriteRecord } from "../../src/wire/pcap/pcap-writer.ts";
+import { seqNum } from "../../src/wire/seq.ts";
+import type { TcpOption } from "../../src/wire/tcp-options.ts";
+
+// The server port is 5600, not 80: on port 80 tshark reassembles the payload as one endless HTTP
+// request, which is quadratic and would make the ratio meaningless.
+const TARGET_BYTES = Number(process.env["MPD_BENCH_DECODE_MB"] ?? 100) * 1024 * 1024;
+const ETH_HEADER = Uint8Array.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]);
+const C = parseIpAddress("192.0.2.1") as Uint8Array;
+const S = parseIpAddress("198.51.100.2") as Uint8Array;
+const KEY_C = 0x0123456789abcdefn;
+const KEY_S = 0xfedcba9876543210n;
+
+function segment(fromClient: boolean, flags: number, seq: number, ack: number, options: TcpOption[], payload: number): Uint8Array {
+  const repr: PacketRepr = {
+    encaps: [],
+    ip: { kind: "ipv4", tos: 0, identification: 0, flags: 2, fragmentOffset: 0, ttl: 64, protocol: 6, src: fromClient ? C : S, dst: fromClient ? S : C, options: new Uint8Array(0) },
+    l4: { kind: "tcp", srcPort: fromClient ? 40000 : 5600, dstPort: fromClient ? 5600 : 40000, seq: seqNum(seq), ack: seqNum(ack), flags, window: 502, urgent: 0, options },
+    payload: new Uint8Array(payload).fill(0x6d),
+  };
+  const ip = emitPacket(repr);
+  const frame = new Uint8Array(ETH_HEADER.length + ip.length);
+  frame.set(ETH_HEADER);
+  frame.set(ip, ETH_HEADER.length);
+  return frame;
+}
+
+const mp = (o: object): TcpOption => ({ kind: "mptcp", ...o }) as unknown as TcpOption;
+const ts = (v: number): TcpOption => ({ kind: "timestamps", tsVal: v, tsEcr: v - 1 });
+
+/** The handshake, then data/ack pairs until the file reaches TARGET_BYTES. */
+function buildCapture(path: string): { packets: number; bytes: number } {
+  const frames: Uint8Array[] = [
+    segment(true, 0x02, 100, 0, [{ kind: "mss", mss: 1460 }, { kind: "sackPermitted" }, ts(1), { kind: "nop" }, { kind: "wscale", shift: 7 }, mp({ subtype: "mpCapable", version: 1, flags: 0x81 })], 0),
+    segment(false, 0x12, 900, 101, [{ kind: "mss", mss: 1460 }, { kind: "nop" }, { kind: "nop" }, ts(2), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_S })], 0),
+    segment(true, 0x10, 101, 901, [ts(3), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_C, receiversKey: KEY_S })], 0),
+    segment(true, 0x02, 5000, 0, [ts(4), mp({ subtype: "mpJoinSyn", backup: false, addressId: 1, receiversToken: mptcpToken(KEY_S), sendersRandom: 7 })], 0),
+  ];
+  const payload = new Uint8Array(1400).fill(0x6d);
+  let bytes = 24;
+  const records: PcapWriteRecord[] = [];
+  const push = (data: Uint8Array, i: number): void => {
+    records.push({ tsSec: 1_700_000_000 + Math.floor(i / 100_000), tsNsec: (i % 100_000) * 10_000, data });
+    bytes += pcapRecordBufferLen(records[records.length - 1] as PcapWriteRecord);
+  };
+  frames.forEach(push);
+  for (let i = 0, seq = 101, dsn = 1n; bytes < TARGET_BYTES; i++, seq += 1400, dsn += 1400n) {
+    const dss: Partial<MptcpOption> = { subtype: "dss", dataFin: false, dataAck64: false, dsn64: true, dataAck: 1n, mapping: { dsn, subflowSeq: seq - 100, dataLevelLength: 1400, checksum: dssChecksum(dsn, seq - 100, 1400, payload) } };
+    push(segment(true, 0x18, seq, 901, [{ kind: "nop" }, { kind: "nop" }, ts(i), mp(dss)], 1400), records.length);
+    push(segment(false, 0x10, 901, seq + 1400, [{ kind: "nop" }, { kind: "nop" }, ts(i), mp({ subtype: "dss", dataFin: false, dataAck64: true, dsn64: false, dataAck: dsn + 1400n })], 0), records.length);
+  }
+  const out = new Uint8Array(bytes);
+  const options = { linkType: 1 };
+  out.set(emitPcapFileHeader(options));
+  let at = 24;
+  for (const r of records) at = emitPcapRecord(r, options, out, at);
+  writeFileSync(path, out);
+  return { packets: records.length, bytes };
+}
+
+function timed(f: () => void): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function timedAsync(f: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await f();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function parseAll(bytes: Uint8Array): number {
+  let n = 0;
+  for (const item of readPcap(bytes)) {
+    if (item.kind !== "packet") continue;
+    const link = stripLinkLayer(item.packet.linkType, item.packet.data);
+    if (link.ok && parsePacket(link.value.payload).ok) n++;
+  }
+  return n;
+}
+
+/** A CLI I/O whose stdout only counts characters. */
+function nullIo(cwd: string): CliIo & { chars: () => number } {
+  let chars = 0;
+  const sink = { write: (t: string): void => void (chars += t.length), isTTY: false };
+  return { stdout: sink, stderr: sink, env: {}, cwd, fs, chars: () => chars };
+}
+
+export default {
+  title: "decode: pcap reader + parsePacket + decode text vs tshark",
+  async run(log: (line: string) => void): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), "mpd-bench-decode-"));
+    try {
+      const file = join(dir, "bulk.pcap");
+      const { packets, bytes } = buildCapture(file);
+      const mb = bytes / 1e6;
+      log(`capture: ${packets} packets, ${mb.toFixed(1)} MB (Ethernet, MPTCP DSS with checksums)`);
+      const rate = (label: string, s: number): void => log(`${label.padEnd(34)} ${s.toFixed(2)} s  ${(packets / s / 1e3).toFixed(0)} kpkt/s  ${(mb / s).toFixed(0)} MB/s`);
+      const data = new Uint8Array(readFileSync(file));
+      let parsed = 0;
+      const tOwn = timed(() => void (parsed = parseAll(data)));
+      if (parsed !== packets) throw new Error(`parsed ${parsed} of ${packets} packets`);
+      rate("own reader + parsePacket", tOwn);
+      const tStream = await timedAsync(() => readCaptureFile(file, (item) => {
+        if (item.kind === "packet") {
+          const link = stripLinkLayer(item.packet.linkType, item.packet.data);
+          if (link.ok) parsePacket(link.value.payload);
+        }
+      }));
+      rate("pcap-parser + parsePacket", tStream);
+      const io = nullIo(dir);
+      const tDecode = await timedAsync(() => runCli(["decode", file], io));
+      rate("mptcpdrill decode (text)", tDecode);
+      log(`decode wrote ${(io.chars() / 1e6).toFixed(0)} MB of .pkt text`);
+      const tTshark = timed(() => {
+        const r = spawnSync("sh", ["-c", `tshark -r '${file}' ${process.env["MPD_TSHARK_ARGS"] ?? ""} > /dev/null 2>&1`]);
+        if (r.status !== 0) throw new Error("tshark failed (is it installed?)");
+      });
+      rate("tshark -r FILE > /dev/null", tTshark);
+      log(`ratio tshark / ours: parse ${(tTshark / tOwn).toFixed(1)}x, pcap-parser path ${(tTshark / tStream).toFixed(1)}x, decode text ${(tTshark / tDecode).toFixed(1)}x (goal >= 5x)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
