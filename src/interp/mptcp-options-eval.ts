@@ -71,11 +71,11 @@ export function scriptMptcpOption(o: ast.TcpOption, env: ValueEnv, wild: Set<str
       wild.add("address");
       const v6 = o.address.init?.fn === "inet6_addr";
       let out: MptcpOption = {
-        ...base, subtype: "addAddr", echo: o.echoOrHmac.kind === "addrEcho",
+        ...base, subtype: "addAddr", echo: o.echo !== null,
         addressId: Number(field(o.addressId, "address_id", env, wild)), address: new Uint8Array(v6 ? 16 : 4),
       };
       if (o.port !== null) out = { ...out, port: Number(field(o.port, "port", env, wild)) };
-      if (o.echoOrHmac.kind !== "addrEcho") out = { ...out, hmac: field(o.echoOrHmac, "hmac", env, wild) };
+      if (o.hmac !== null) out = { ...out, hmac: field(o.hmac, "hmac", env, wild) };
       return out;
     }
     case "removeAddress":
@@ -90,7 +90,7 @@ export function scriptMptcpOption(o: ast.TcpOption, env: ValueEnv, wild: Set<str
       wild.add("key");
       return { ...base, subtype: "mpFastclose", receiversKey: 0n };
     case "mpReset": {
-      const t = o.flags?.flags.includes("flag_t") ? 1 : 0;
+      const t = o.flags?.kind === "flagList" ? (o.flags.flags.includes("flag_t") ? 1 : 0) : o.flags === null ? 0 : Number(field(o.flags, "flags", env, wild)) & 0xf;
       return { ...base, subtype: "mpTcpRst", flags: t, reason: Number(field(o.reason, "reason", env, wild)) };
     }
     case "mpCapableLegacy":
