@@ -314,7 +314,9 @@ export class MptcpConnection implements Stream {
       const offset = Number(this.dataNxt - this.dataUna);
       const unsent = this.sendBuf.length - offset;
       if (unsent <= 0) break;
-      const allowed = this.fallback ? unsent : Number(this.sndWndRight - this.dataNxt);
+      // Before any Data ACK, the initial subflow's TCP window stands for the connection's (DSS-06).
+      const right = this.peerSpokeDss ? this.sndWndRight : this.dataUna + BigInt(this.initial?.tcp.sndWnd ?? 0);
+      const allowed = this.fallback ? unsent : Number(right - this.dataNxt);
       if (allowed <= 0) break;
       const i = pickSubflow(this.subflows.map((sf) => sf.schedInfo()));
       const sf = i === undefined ? undefined : this.subflows[i];

@@ -135,6 +135,12 @@ export function handleCommonOptions(sf: Subflow, seg: Segment): ExtVerdict {
   for (const o of mptcpOptions(seg)) {
     switch (o.subtype) {
       case "dss": onDss(sf, o, seg.tcp.window * scale); break;
+      case "mpCapable":
+        // MPC-07/MPC-08: MP_CAPABLE with data after the handshake still maps DSN = IDSN+1 to SSN 1.
+        if (o.dataLevelLength !== undefined && mp.remote) {
+          sf.rx.add({ ssn: seqAdd(sf.tcp.irs, 1), dsn: mp.remote.idsn + 1n, len: o.dataLevelLength, dataFin: false }, 1, o.checksum);
+        }
+        break;
       case "addAddr": mp.pm.onAddAddr(sf, o); break;
       case "removeAddr": mp.pm.onRemoveAddr(o.addressIds); break;
       case "mpPrio": sf.peerBackup = o.backup; break; // PR-01

@@ -76,7 +76,7 @@ function project(seg: Segment, t: SegTemplate): Record<string, unknown> {
   const o: Record<string, unknown> = { flags: formatTcpFlags(seg.tcp.flags), seq: seg.tcp.seq };
   if (t.ack !== undefined) o["ack"] = seg.tcp.ack;
   if (t.window !== undefined) o["window"] = seg.tcp.window;
-  if (t.options !== undefined) o["options"] = seg.tcp.options.map(stripChecksum);
+  if (t.options !== undefined) o["options"] = seg.tcp.options.filter((x) => x.kind !== "eol").map(stripChecksum);
   o["payload"] = toHex(seg.payload);
   return o;
 }
