@@ -51,7 +51,8 @@ const mp = (o: object): TcpOption => ({ kind: "mptcp", ...o }) as unknown as Tcp
 const ts = (v: number): TcpOption => ({ kind: "timestamps", tsVal: v, tsEcr: v - 1 });
 
 /** The handshake, then data/ack pairs until the file reaches TARGET_BYTES. */
-function buildCapture(path: string): { packets: number; bytes: number } {
+/** Writes the bench capture to `path`. */
+export function buildCapture(path: string): { packets: number; bytes: number } {
   const frames: Uint8Array[] = [
     segment(true, 0x02, 100, 0, [{ kind: "mss", mss: 1460 }, { kind: "sackPermitted" }, ts(1), { kind: "nop" }, { kind: "wscale", shift: 7 }, mp({ subtype: "mpCapable", version: 1, flags: 0x81 })], 0),
     segment(false, 0x12, 900, 101, [{ kind: "mss", mss: 1460 }, { kind: "nop" }, { kind: "nop" }, ts(2), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_S })], 0),

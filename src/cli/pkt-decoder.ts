@@ -202,19 +202,20 @@ export class PktDecoder {
 
   private context(flow: Flow, side: Side): FormatContext {
     const tuple = this.tupleOn ? (this.options.tuple === "ports" ? "ports" : "addresses") : "none";
-    const ctx: FormatContext = { direction: side === "local" ? ">" : "<", tuple };
+    // Built field by field (no spreads): this runs once per packet on the hot path.
+    const ctx: { -readonly [K in keyof FormatContext]: FormatContext[K] } = { direction: side === "local" ? ">" : "<", tuple };
     if (this.options.abs) return ctx;
-    const seqBase = flow.isn[side] as SeqNum | undefined;
-    const ackBase = flow.isn[other(side)] as SeqNum | undefined;
-    const dsnBase = flow.conn?.idsn[side];
-    const dataAckBase = flow.conn?.idsn[other(side)];
-    return {
-      ...ctx,
-      ...(seqBase === undefined ? {} : { seqBase }),
-      ...(ackBase === undefined ? {} : { ackBase }),
-      ...(dsnBase === undefined ? {} : { dsnBase }),
-      ...(dataAckBase === undefined ? {} : { dataAckBase }),
-    };
+    const seqBase = flow.isn[side];
+    const ackBase = flow.isn[other(side)];
+    if (seqBase !== undefined) ctx.seqBase = seqBase as SeqNum;
+    if (ackBase !== undefined) ctx.ackBase = ackBase as SeqNum;
+    const conn = flow.conn;
+    if (conn === undefined) return ctx;
+    const dsnBase = conn.idsn[side];
+    const dataAckBase = conn.idsn[other(side)];
+    if (dsnBase !== undefined) ctx.dsnBase = dsnBase;
+    if (dataAckBase !== undefined) ctx.dataAckBase = dataAckBase;
+    return ctx;
   }
 }
 

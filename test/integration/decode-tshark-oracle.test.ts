@@ -31,7 +31,9 @@ const KEY_S = 0xfedcba9876543210n;
 const R_C = 0x11223344;
 const R_S = 0x55667788;
 
-const mp = (o: Omit<MptcpOption, "kind">): TcpOption => ({ kind: "mptcp", ...o }) as TcpOption;
+/** An MPTCP option body of any subtype (Omit distributed over the union). */
+type MptcpBody = MptcpOption extends infer O ? (O extends MptcpOption ? Omit<O, "kind"> : never) : never;
+const mp = (o: MptcpBody): TcpOption => ({ kind: "mptcp", ...o }) as TcpOption;
 const TS: TcpOption = { kind: "timestamps", tsVal: 1000, tsEcr: 2000 };
 const NOP: TcpOption = { kind: "nop" };
 
