@@ -258,7 +258,7 @@ export interface Packet {
   readonly ipInfo: IpInfo | null;
   /** G: `encap psp spi N`. */
   readonly psp: PspEncap | null;
-  readonly body: TcpSegment | UdpDatagram | IcmpMessage;
+  readonly body: TcpSegment | UdpDatagram | IcmpMessage | IpProtoPayload;
   readonly span: Span;
 }
 
@@ -374,6 +374,8 @@ export interface TcpSegment {
   readonly seq: SeqRange;
   readonly ack: NumValue | null;
   readonly win: NumValue | null;
+  /** The span of the whole `win N` clause, `null` when there is none. */
+  readonly winSpan: Span | null;
   readonly urg: NumValue | null;
   /** `null` when no `<…>` is written. */
   readonly options: TcpOptions | null;
@@ -400,6 +402,17 @@ export interface SeqRange {
 export interface UdpDatagram {
   readonly kind: "udp";
   readonly tuple: Tuple | null;
+  readonly length: NumValue;
+  readonly span: Span;
+}
+
+/**
+ * `ipproto N (len)`: an IP payload of another protocol (not TCP, UDP or ICMP), as src/wire's
+ * one-line dump prints it; `length` is the payload size in bytes.
+ */
+export interface IpProtoPayload {
+  readonly kind: "ipproto";
+  readonly protocol: NumValue;
   readonly length: NumValue;
   readonly span: Span;
 }
@@ -476,6 +489,7 @@ export type TcpOption =
   | TimestampOption
   | CookieOption
   | AccEcnOption
+  | UnknownOption
   | MptcpOption;
 
 /** `nop`, `eol`, `sackOK`. */
@@ -532,6 +546,24 @@ export interface AccEcnOption {
   readonly span: Span;
 }
 
+/** `0x…` option bytes as written (`text` without the `0x`, leading zeros kept; may be empty). */
+export interface HexBytes {
+  readonly kind: "hexBytes";
+  readonly text: string;
+  readonly span: Span;
+}
+
+/**
+ * `unknown K [0xHEX]`: an option of any kind K (0-255) with these bytes after its kind and length
+ * bytes (the length is 2 + bytes). The dump's spelling for kinds it cannot name.
+ */
+export interface UnknownOption {
+  readonly kind: "unknownOption";
+  readonly type: NumValue;
+  readonly data: HexBytes | null;
+  readonly span: Span;
+}
+
 /** One AccECN counter field. */
 export interface AccEcnField {
   readonly kind: "accEcnField";
@@ -557,7 +589,8 @@ export type MptcpOption =
   | MpPrio
   | MpFail
   | MpFastclose
-  | MpReset;
+  | MpReset
+  | MptcpUnknown;
 
 /** A key variable: `name` or `name=N`. */
 export interface MptcpVar {
@@ -568,15 +601,22 @@ export interface MptcpVar {
   readonly span: Span;
 }
 
-/** `mpcapable v0|v1|none flags[…]|flags N nokey|key[a]|key[a, b] [mpcdatalen N]` (RFC 8684 §3.1). */
+/**
+ * `mpcapable vN|none flags[…]|flags N nokey|key[a]|key[a, b] [mpcdatalen N] [cksum=N]`
+ * (RFC 8684 §3.1). Scripts write `v0` or `v1`; dumps print any 4-bit version.
+ */
 export interface MpCapable {
   readonly kind: "mpCapable";
-  readonly version: "v0" | "v1" | "none";
+  readonly version: `v${number}` | "none";
+  /** The span of the version word. */
+  readonly versionSpan: Span;
   readonly flags: FlagList | OptValue;
   /** Empty for `nokey`; one or two keys for `key[…]`. */
   readonly keys: readonly MptcpVar[];
   readonly noKey: boolean;
   readonly dataLength: OptValue | null;
+  /** `cksum=N`: the DSS checksum of the 24-byte form (a dump spelling; not in the fork). */
+  readonly checksum: OptValue | null;
   readonly span: Span;
 }
 
@@ -608,6 +648,8 @@ export interface MpJoinSyn {
   readonly addressId: OptValue | Auto | null;
   readonly token: JoinToken;
   readonly rand: OptValue | null;
+  /** `rsv=N`: the reserved bits (3 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -618,6 +660,8 @@ export interface MpJoinSynAck {
   readonly addressId: OptValue | Auto | null;
   readonly hmac: JoinHmac;
   readonly rand: OptValue | null;
+  /** `rsv=N`: the reserved bits (3 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -625,6 +669,8 @@ export interface MpJoinSynAck {
 export interface MpJoinAck {
   readonly kind: "mpJoinAck";
   readonly hmac: JoinHmac;
+  /** `rsv=N`: the reserved bits (12 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -640,7 +686,7 @@ export interface DssNumber {
   readonly span: Span;
 }
 
-/** `dss [DACK] [DSN] [ssn=N] [dll=N] [nocs | cksum=N] [fin]` (RFC 8684 §3.3). */
+/** `dss [DACK] [DSN] [ssn=N] [dll=N] [nocs | cksum=N] [fin] [rsv=N]` (RFC 8684 §3.3). */
 export interface Dss {
   readonly kind: "dss";
   readonly dataAck: DssNumber | null;
@@ -650,6 +696,8 @@ export interface Dss {
   /** `nocs` → `{kind:"noChecksum"}`; `cksum=N` → the value; absent → `null`. */
   readonly checksum: NoChecksum | OptValue | null;
   readonly fin: boolean;
+  /** `rsv=N`: the reserved bits (7 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -659,14 +707,22 @@ export interface NoChecksum {
   readonly span: Span;
 }
 
-/** `add_address [address_id=N|auto] ADDR [port=P] (addr_echo | hmac=auto | hmac=N)` (RFC 8684 §3.4.1). */
+/**
+ * `add_address [address_id=N|auto] ADDR [port=P] [addr_echo] [hmac=auto|N] [rsv=N]` (RFC 8684
+ * §3.4.1). Scripts write exactly one of `addr_echo` and `hmac=`; a dump may show both (an echo
+ * that carries an HMAC) or neither (an RFC 6824 ADD_ADDR).
+ */
 export interface AddAddress {
   readonly kind: "addAddress";
   readonly addressId: OptValue | Auto | null;
   readonly address: AddrRef;
   readonly port: OptValue | null;
-  /** `addr_echo` → `{kind:"addrEcho"}`; `hmac=…` → the value. */
-  readonly echoOrHmac: AddrEcho | Auto | OptValue;
+  /** `addr_echo`: the E bit. */
+  readonly echo: AddrEcho | null;
+  /** `hmac=…`, `null` when not written. */
+  readonly hmac: Auto | OptValue | null;
+  /** `rsv=N`: the reserved bits (3 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -676,10 +732,12 @@ export interface AddrEcho {
   readonly span: Span;
 }
 
-/** `remove_address address_id=[1, 2]` (RFC 8684 §3.4.2). */
+/** `remove_address address_id=[1, 2] [rsv=N]` (RFC 8684 §3.4.2); a dump may print `[]`. */
 export interface RemoveAddress {
   readonly kind: "removeAddress";
   readonly addressIds: readonly OptValue[];
+  /** `rsv=N`: the reserved bits (4 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -688,6 +746,8 @@ export interface MpPrio {
   readonly kind: "mpPrio";
   readonly backup: OptValue | null;
   readonly addressId: OptValue | Auto | null;
+  /** `rsv=N`: the reserved bits (3 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -695,6 +755,8 @@ export interface MpPrio {
 export interface MpFail {
   readonly kind: "mpFail";
   readonly dataSeq: DssNumber | null;
+  /** `rsv=N`: the reserved bits (12 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
@@ -703,14 +765,23 @@ export interface MpFastclose {
   readonly kind: "mpFastclose";
   readonly key: MptcpVar | null;
   readonly addend: NumValue | null;
+  /** `rsv=N`: the reserved bits (12 bits). */
+  readonly reserved: OptValue | null;
   readonly span: Span;
 }
 
-/** `mp_reset R [flags[flag_t|no_flags]]` (MP_TCPRST, RFC 8684 §3.6). */
+/** `mp_reset R [flags[flag_t|no_flags] | flags N]` (MP_TCPRST, RFC 8684 §3.6; N is 4 bits). */
 export interface MpReset {
   readonly kind: "mpReset";
   readonly reason: OptValue;
-  readonly flags: FlagList | null;
+  readonly flags: FlagList | OptValue | null;
+  readonly span: Span;
+}
+
+/** `mptcp_unknown 0xHEX`: a kind-30 option with these bytes after its kind and length bytes. */
+export interface MptcpUnknown {
+  readonly kind: "mptcpUnknown";
+  readonly data: HexBytes;
   readonly span: Span;
 }
 
@@ -723,6 +794,8 @@ export interface Syscall {
   readonly kind: "syscall";
   readonly name: string;
   readonly args: readonly Expr[];
+  /** The span of `name(args)` alone (`span` also covers `= result` and what follows). */
+  readonly callSpan: Span;
   readonly result: Expr;
   readonly errno: Errno | null;
   /** The free text of a trailing `(…)` note, e.g. `flags O_RDWR`. */
@@ -825,20 +898,25 @@ export type Node =
   | IpInfo
   | IpInfoItem;
 
-/** A value with every `span` property removed, recursively (for tests). */
+/** True for the properties that hold positions: `span` and the extra `…Span` ones (`callSpan`, `winSpan`). */
+function isSpanKey(key: string): boolean {
+  return key === "span" || key.endsWith("Span");
+}
+
+/** A value with every `span` and `…Span` property removed, recursively (for tests). */
 export type WithoutSpans<T> = T extends bigint | string | number | boolean | null
   ? T
   : T extends readonly (infer E)[]
     ? WithoutSpans<E>[]
-    : { [K in keyof T as K extends "span" ? never : K]: WithoutSpans<T[K]> };
+    : { [K in keyof T as K extends "span" | `${string}Span` ? never : K]: WithoutSpans<T[K]> };
 
-/** Returns a deep copy of `node` without `span` properties, for comparing ASTs in tests. */
+/** Returns a deep copy of `node` without `span`/`…Span` properties, for comparing ASTs in tests. */
 export function stripSpans<T>(node: T): WithoutSpans<T> {
   if (Array.isArray(node)) return node.map((n: unknown) => stripSpans(n)) as WithoutSpans<T>;
   if (node === null || typeof node !== "object") return node as WithoutSpans<T>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k !== "span") out[k] = stripSpans(v);
+    if (!isSpanKey(k)) out[k] = stripSpans(v);
   }
   return out as WithoutSpans<T>;
 }

@@ -8,6 +8,7 @@ import { duplicateFields } from "./checks/duplicate-fields.ts";
 import { inboundPackets } from "./checks/inbound-packets.ts";
 import { mptcpForms } from "./checks/mptcp-forms.ts";
 import { optionNames } from "./checks/option-names.ts";
+import { optionSpace } from "./checks/option-space.ts";
 import type { CheckOptions, CheckPass } from "./checks/pass.ts";
 import { seqConsistency } from "./checks/seq-consistency.ts";
 import { syscallArity } from "./checks/syscall-arity.ts";
@@ -31,6 +32,7 @@ export const CHECK_PASSES: readonly CheckPass[] = [
   seqConsistency,
   valueRanges,
   cookieLengths,
+  optionSpace,
   duplicateFields,
   inboundPackets,
   mptcpForms,

@@ -6,13 +6,15 @@
 import type {
   Action, AddrRef, Encap, Endpoint, Expr, FlagList, HashCall, IcmpEchoed, IpInfo, IpInfoItem, JoinHmac,
   MplsEntry, MptcpOption, MptcpVar, Packet, PlusValue, SeqRange, StringExpr, Syscall, TcpOption, TcpOptions,
-  TcpSegment, Tuple, GreHeader, DssNumber, Auto, OptValue, IcmpMessage, UdpDatagram,
+  TcpSegment, Tuple, GreHeader, DssNumber, Auto, OptValue, IcmpMessage, UdpDatagram, IpProtoPayload, HexBytes,
 } from "./ast.ts";
 
 /** A value that prints as itself: numbers keep their text, names their name. */
 type Value = OptValue | Auto | HashCall | PlusValue | AddrRef | MptcpVar | FlagList;
 
 const opt = (prefix: string, v: Value | null): string[] => (v === null ? [] : [`${prefix}${printValue(v)}`]);
+
+const hex = (h: HexBytes): string => `0x${h.text}`;
 
 /** Prints a value of an option or packet field. */
 export function printValue(v: Value): string {
@@ -103,35 +105,38 @@ function printMptcpOption(o: MptcpOption): string {
       case "mpCapable": {
         const flags = o.flags.kind === "flagList" ? printValue(o.flags) : `flags ${printValue(o.flags)}`;
         const keys = o.noKey ? "nokey" : `key[${o.keys.map(printValue).join(", ")}]`;
-        return ["mpcapable", o.version, flags, keys, ...opt("mpcdatalen ", o.dataLength)];
+        return ["mpcapable", o.version, flags, keys, ...opt("mpcdatalen ", o.dataLength), ...opt("cksum=", o.checksum)];
       }
       case "mpCapableLegacy":
         return [o.keyword, printValue(o.sender), ...opt("", o.receiver), ...o.flags];
       case "mpJoinSyn":
-        return ["mp_join_syn", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId), `token=${printValue(o.token)}`, ...opt("rand=", o.rand)];
+        return ["mp_join_syn", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId), `token=${printValue(o.token)}`, ...opt("rand=", o.rand), ...opt("rsv=", o.reserved)];
       case "mpJoinSynAck":
-        return ["mp_join_syn_ack", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId), printJoinHmac(o.hmac), ...opt("rand=", o.rand)];
+        return ["mp_join_syn_ack", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId), printJoinHmac(o.hmac), ...opt("rand=", o.rand), ...opt("rsv=", o.reserved)];
       case "mpJoinAck":
-        return ["mp_join_ack", printJoinHmac(o.hmac)];
+        return ["mp_join_ack", printJoinHmac(o.hmac), ...opt("rsv=", o.reserved)];
       case "dss": {
         const checksum = o.checksum === null ? [] : o.checksum.kind === "noChecksum" ? ["nocs"] : [`cksum=${printValue(o.checksum)}`];
         return ["dss", ...printDssNumber("dack", o.dataAck), ...printDssNumber("dsn", o.dataSeq), ...opt("ssn=", o.subflowSeq),
-          ...opt("dll=", o.dataLevelLength), ...checksum, ...(o.fin ? ["fin"] : [])];
+          ...opt("dll=", o.dataLevelLength), ...checksum, ...(o.fin ? ["fin"] : []), ...opt("rsv=", o.reserved)];
       }
-      case "addAddress": {
-        const tail = o.echoOrHmac.kind === "addrEcho" ? "addr_echo" : `hmac=${printValue(o.echoOrHmac)}`;
-        return ["add_address", ...opt("address_id=", o.addressId), printValue(o.address), ...opt("port=", o.port), tail];
-      }
+      case "addAddress":
+        return ["add_address", ...opt("address_id=", o.addressId), printValue(o.address), ...opt("port=", o.port),
+          ...(o.echo === null ? [] : ["addr_echo"]), ...opt("hmac=", o.hmac), ...opt("rsv=", o.reserved)];
       case "removeAddress":
-        return ["remove_address", `address_id=[${o.addressIds.map(printValue).join(", ")}]`];
+        return ["remove_address", `address_id=[${o.addressIds.map(printValue).join(", ")}]`, ...opt("rsv=", o.reserved)];
       case "mpPrio":
-        return ["mp_prio", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId)];
+        return ["mp_prio", ...opt("backup=", o.backup), ...opt("address_id=", o.addressId), ...opt("rsv=", o.reserved)];
       case "mpFail":
-        return ["mp_fail", ...printDssNumber("dsn", o.dataSeq)];
+        return ["mp_fail", ...printDssNumber("dsn", o.dataSeq), ...opt("rsv=", o.reserved)];
       case "mpFastclose":
-        return ["mp_fastclose", ...opt("", o.key), ...(o.addend === null ? [] : ["+", printValue(o.addend)])];
-      case "mpReset":
-        return ["mp_reset", printValue(o.reason), ...opt("", o.flags)];
+        return ["mp_fastclose", ...opt("", o.key), ...(o.addend === null ? [] : ["+", printValue(o.addend)]), ...opt("rsv=", o.reserved)];
+      case "mpReset": {
+        const flags = o.flags === null ? [] : o.flags.kind === "flagList" ? [printValue(o.flags)] : [`flags ${printValue(o.flags)}`];
+        return ["mp_reset", printValue(o.reason), ...flags];
+      }
+      case "mptcpUnknown":
+        return ["mptcp_unknown", hex(o.data)];
     }
   })();
   return words.join(" ");
@@ -159,6 +164,8 @@ export function printOption(o: TcpOption): string {
     }
     case "accEcn":
       return ["ECN", ...o.fields.map((f) => `${f.name} ${printValue(f.value)}`)].join(" ");
+    case "unknownOption":
+      return ["unknown", printValue(o.type), ...(o.data === null ? [] : [hex(o.data)])].join(" ");
     default:
       return printMptcpOption(o);
   }
@@ -193,9 +200,22 @@ function printUdp(u: UdpDatagram): string[] {
   return ["udp", ...(u.tuple ? [printTuple(u.tuple)] : []), `(${printValue(u.length)})`];
 }
 
+function printIpProto(b: IpProtoPayload): string[] {
+  return ["ipproto", printValue(b.protocol), `(${printValue(b.length)})`];
+}
+
+function printBody(b: Packet["body"]): string[] {
+  switch (b.kind) {
+    case "tcp": return printTcp(b);
+    case "udp": return printUdp(b);
+    case "icmp": return printIcmp(b);
+    case "ipproto": return printIpProto(b);
+  }
+}
+
 /** Prints a packet line without its time. */
 export function printPacket(p: Packet): string {
-  const body = p.body.kind === "tcp" ? printTcp(p.body) : p.body.kind === "udp" ? printUdp(p.body) : printIcmp(p.body);
+  const body = printBody(p.body);
   return [
     p.direction === "inbound" ? "<" : ">",
     ...p.encaps.map(printEncap),

@@ -24,7 +24,8 @@ const MAX_ALTERNATIVES = 6;
  */
 const KEYWORD_GROUPS: readonly (readonly [string, readonly string[]])[] = [
   ["TCP option", ("nop eol sackOK mss wscale sack TS FOEXP FO md5 ECN mpcapable mp_capable mp_capable_no_cs " +
-    "mp_join_syn mp_join_syn_ack mp_join_ack dss add_address remove_address mp_prio mp_fail mp_fastclose mp_reset").split(" ")],
+    "mp_join_syn mp_join_syn_ack mp_join_ack dss add_address remove_address mp_prio mp_fail mp_fastclose mp_reset " +
+    "unknown mptcp_unknown").split(" ")],
   ["IP info item", "ect01 ect0 ect1 noecn ce tos flowlabel ttl".split(" ")],
   ["encapsulation", "ipv4 ipv6 gre GREv0 mpls".split(" ")],
   ["hash function", "sha256_32 sha1_32 trunc_l64_hmac full_160_hmac trunc_r64_hmac_sha256 trunc_r64_hmac_sha1 trunc_r64_hmac".split(" ")],

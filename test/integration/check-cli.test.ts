@@ -79,7 +79,7 @@ describe("cli: mptcpdrill check", function () {
       {
         file: "test/fixtures/broken/wrong-arity.pkt",
         diagnostics: [
-          { severity: "error", code: "syscall-arity", message: "System call 'listen' takes 2 arguments but 1 was given", line: 3, column: 4, endLine: 3, endColumn: 17, notes: [] },
+          { severity: "error", code: "syscall-arity", message: "System call 'listen' takes 2 arguments but 1 was given", line: 3, column: 4, endLine: 3, endColumn: 13, notes: [] },
         ],
       },
     ]);

@@ -1,7 +1,8 @@
 /**
  * Pass `syscall-arity`: a known system call gets as many arguments as it takes
  * (pkt-language.md §6.3, table in ../syscall-table.ts); an unknown name is a warning, since
- * packetdrill only rejects it when the line runs.
+ * packetdrill only rejects it when the line runs. Both underline `name(args)` only, not the
+ * expected result.
  */
 import { error, warning } from "../diagnostic.ts";
 import { describeArity, SYSCALLS } from "../syscall-table.ts";
@@ -16,13 +17,13 @@ export const syscallArity: CheckPass = {
       if (call.kind !== "syscall") continue;
       const arity = SYSCALLS.get(call.name);
       if (arity === undefined) {
-        report(warning("unknown-syscall", `Unknown system call '${call.name}'`, call.span, ["packetdrill fails this line when it runs"]));
+        report(warning("unknown-syscall", `Unknown system call '${call.name}'`, call.callSpan, ["packetdrill fails this line when it runs"]));
         continue;
       }
       const n = call.args.length;
       if (n < arity.min || n > arity.max) {
         const got = `${n} ${n === 1 ? "was" : "were"} given`;
-        report(error("syscall-arity", `System call '${call.name}' takes ${describeArity(arity)} but ${got}`, call.span));
+        report(error("syscall-arity", `System call '${call.name}' takes ${describeArity(arity)} but ${got}`, call.callSpan));
       }
     }
   },

@@ -272,81 +272,84 @@ function peg$parse(input, options) {
   const peg$c51 = "id";
   const peg$c52 = "raw";
   const peg$c53 = "ack";
-  const peg$c54 = "win";
-  const peg$c55 = "urg";
-  const peg$c56 = "nop";
-  const peg$c57 = "eol";
-  const peg$c58 = "sackOK";
-  const peg$c59 = "mss";
-  const peg$c60 = "wscale";
-  const peg$c61 = "sack";
-  const peg$c62 = "TS";
-  const peg$c63 = "val";
-  const peg$c64 = "ecr";
-  const peg$c65 = "FOEXP";
-  const peg$c66 = "FO";
-  const peg$c67 = "md5";
-  const peg$c68 = "ECN";
-  const peg$c69 = "e0b";
-  const peg$c70 = "ceb";
-  const peg$c71 = "e1b";
-  const peg$c72 = "mpcapable";
-  const peg$c73 = "v0";
-  const peg$c74 = "v1";
-  const peg$c75 = "mpcdatalen";
-  const peg$c76 = "flag_";
-  const peg$c77 = "no_flags";
-  const peg$c78 = "nokey";
-  const peg$c79 = "mp_capable_no_cs";
-  const peg$c80 = "mp_capable";
-  const peg$c81 = "mp_join_syn";
-  const peg$c82 = "token";
-  const peg$c83 = "mp_join_syn_ack";
-  const peg$c84 = "mp_join_ack";
-  const peg$c85 = "sender_hmac";
-  const peg$c86 = "backup";
-  const peg$c87 = "address_id";
-  const peg$c88 = "rand";
-  const peg$c89 = "auto";
-  const peg$c90 = "sha256_32";
-  const peg$c91 = "sha1_32";
-  const peg$c92 = "trunc_l64_hmac";
-  const peg$c93 = "full_160_hmac";
-  const peg$c94 = "trunc_r64_hmac_sha256";
-  const peg$c95 = "trunc_r64_hmac_sha1";
-  const peg$c96 = "trunc_r64_hmac";
-  const peg$c97 = "dss";
-  const peg$c98 = "ssn";
-  const peg$c99 = "dll";
-  const peg$c100 = "fin";
-  const peg$c101 = "dack4";
-  const peg$c102 = "dack8";
-  const peg$c103 = "dsn4";
-  const peg$c104 = "dsn8";
-  const peg$c105 = "nocs";
-  const peg$c106 = "cksum";
-  const peg$c107 = "add_address";
-  const peg$c108 = "port";
-  const peg$c109 = "addr_echo";
-  const peg$c110 = "hmac";
-  const peg$c111 = "addr";
-  const peg$c112 = "inet6_addr";
-  const peg$c113 = "inet_addr";
-  const peg$c114 = "remove_address";
-  const peg$c115 = "mp_prio";
-  const peg$c116 = "mp_fail";
-  const peg$c117 = "mp_fastclose";
-  const peg$c118 = "mp_reset";
-  const peg$c119 = "|";
-  const peg$c120 = "{";
-  const peg$c121 = "}";
-  const peg$c122 = "htons";
-  const peg$c123 = "flags";
-  const peg$c124 = "Flags";
-  const peg$c125 = "0x";
-  const peg$c126 = "-";
-  const peg$c127 = "\"";
-  const peg$c128 = "*/";
+  const peg$c54 = "urg";
+  const peg$c55 = "win";
+  const peg$c56 = "ipproto";
+  const peg$c57 = "nop";
+  const peg$c58 = "eol";
+  const peg$c59 = "sackOK";
+  const peg$c60 = "mss";
+  const peg$c61 = "wscale";
+  const peg$c62 = "sack";
+  const peg$c63 = "TS";
+  const peg$c64 = "val";
+  const peg$c65 = "ecr";
+  const peg$c66 = "FOEXP";
+  const peg$c67 = "FO";
+  const peg$c68 = "md5";
+  const peg$c69 = "ECN";
+  const peg$c70 = "unknown";
+  const peg$c71 = "0x";
+  const peg$c72 = "e0b";
+  const peg$c73 = "ceb";
+  const peg$c74 = "e1b";
+  const peg$c75 = "mpcapable";
+  const peg$c76 = "mpcdatalen";
+  const peg$c77 = "cksum";
+  const peg$c78 = "v";
+  const peg$c79 = "flag_";
+  const peg$c80 = "no_flags";
+  const peg$c81 = "nokey";
+  const peg$c82 = "mp_capable_no_cs";
+  const peg$c83 = "mp_capable";
+  const peg$c84 = "mp_join_syn";
+  const peg$c85 = "token";
+  const peg$c86 = "mp_join_syn_ack";
+  const peg$c87 = "mp_join_ack";
+  const peg$c88 = "sender_hmac";
+  const peg$c89 = "backup";
+  const peg$c90 = "address_id";
+  const peg$c91 = "rand";
+  const peg$c92 = "rsv";
+  const peg$c93 = "auto";
+  const peg$c94 = "sha256_32";
+  const peg$c95 = "sha1_32";
+  const peg$c96 = "trunc_l64_hmac";
+  const peg$c97 = "full_160_hmac";
+  const peg$c98 = "trunc_r64_hmac_sha256";
+  const peg$c99 = "trunc_r64_hmac_sha1";
+  const peg$c100 = "trunc_r64_hmac";
+  const peg$c101 = "dss";
+  const peg$c102 = "ssn";
+  const peg$c103 = "dll";
+  const peg$c104 = "fin";
+  const peg$c105 = "dack4";
+  const peg$c106 = "dack8";
+  const peg$c107 = "dsn4";
+  const peg$c108 = "dsn8";
+  const peg$c109 = "nocs";
+  const peg$c110 = "add_address";
+  const peg$c111 = "port";
+  const peg$c112 = "hmac";
+  const peg$c113 = "addr_echo";
+  const peg$c114 = "addr";
+  const peg$c115 = "inet6_addr";
+  const peg$c116 = "inet_addr";
+  const peg$c117 = "remove_address";
+  const peg$c118 = "mp_prio";
+  const peg$c119 = "mp_fail";
+  const peg$c120 = "mp_fastclose";
+  const peg$c121 = "mp_reset";
+  const peg$c122 = "mptcp_unknown";
+  const peg$c123 = "|";
+  const peg$c124 = "{";
+  const peg$c125 = "}";
+  const peg$c126 = "htons";
+  const peg$c127 = "flags";
+  const peg$c128 = "Flags";
+  const peg$c129 = "-";
+  const peg$c130 = "\"";
+  const peg$c131 = "*/";
 
   const peg$r0 = /^[A-Za-z0-9_]/;
   const peg$r1 = /^[^ \t\r\n"`]/;
@@ -354,15 +357,16 @@ function peg$parse(input, options) {
   const peg$r3 = /^[0-9]/;
   const peg$r4 = /^[0-9A-Za-z_.]/;
   const peg$r5 = /^[0-9a-fA-F:.]/;
-  const peg$r6 = /^[:.]/;
-  const peg$r7 = /^[\--.]/;
-  const peg$r8 = /^[a-ht]/;
-  const peg$r9 = /^[^)]/;
-  const peg$r10 = /^[0-9a-fA-F]/;
-  const peg$r11 = /^[^"\\]/;
-  const peg$r12 = /^[ \t\r\n]/;
-  const peg$r13 = /^[^\n]/;
-  const peg$r14 = /^[ \t]/;
+  const peg$r6 = /^[0-9a-fA-F.]/;
+  const peg$r7 = /^[:.]/;
+  const peg$r8 = /^[\--.]/;
+  const peg$r9 = /^[0-9a-fA-F]/;
+  const peg$r10 = /^[a-ht]/;
+  const peg$r11 = /^[^)]/;
+  const peg$r12 = /^[^"\\]/;
+  const peg$r13 = /^[ \t\r\n]/;
+  const peg$r14 = /^[^\n]/;
+  const peg$r15 = /^[ \t]/;
 
   const peg$e0 = peg$literalExpectation("--", false);
   const peg$e1 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
@@ -423,101 +427,107 @@ function peg$parse(input, options) {
   const peg$e56 = peg$literalExpectation(".", false);
   const peg$e57 = peg$classExpectation([["0", "9"], ["A", "Z"], ["a", "z"], "_", "."], false, false, false);
   const peg$e58 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"], ":", "."], false, false, false);
-  const peg$e59 = peg$literalExpectation("udp", false);
-  const peg$e60 = peg$literalExpectation("icmp", false);
-  const peg$e61 = peg$literalExpectation("mtu", false);
-  const peg$e62 = peg$literalExpectation("id", false);
-  const peg$e63 = peg$literalExpectation("raw", false);
-  const peg$e64 = peg$literalExpectation("ack", false);
-  const peg$e65 = peg$literalExpectation("win", false);
+  const peg$e59 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"], "."], false, false, false);
+  const peg$e60 = peg$literalExpectation("udp", false);
+  const peg$e61 = peg$literalExpectation("icmp", false);
+  const peg$e62 = peg$literalExpectation("mtu", false);
+  const peg$e63 = peg$literalExpectation("id", false);
+  const peg$e64 = peg$literalExpectation("raw", false);
+  const peg$e65 = peg$literalExpectation("ack", false);
   const peg$e66 = peg$literalExpectation("urg", false);
-  const peg$e67 = peg$classExpectation([":", "."], false, false, false);
-  const peg$e68 = peg$otherExpectation("TCP flags");
-  const peg$e69 = peg$classExpectation([["-", "."]], false, false, false);
-  const peg$e70 = peg$literalExpectation("nop", false);
-  const peg$e71 = peg$literalExpectation("eol", false);
-  const peg$e72 = peg$literalExpectation("sackOK", false);
-  const peg$e73 = peg$literalExpectation("mss", false);
-  const peg$e74 = peg$literalExpectation("wscale", false);
-  const peg$e75 = peg$literalExpectation("sack", false);
-  const peg$e76 = peg$literalExpectation("TS", false);
-  const peg$e77 = peg$literalExpectation("val", false);
-  const peg$e78 = peg$literalExpectation("ecr", false);
-  const peg$e79 = peg$literalExpectation("FOEXP", false);
-  const peg$e80 = peg$literalExpectation("FO", false);
-  const peg$e81 = peg$literalExpectation("md5", false);
-  const peg$e82 = peg$literalExpectation("ECN", false);
-  const peg$e83 = peg$literalExpectation("e0b", false);
-  const peg$e84 = peg$literalExpectation("ceb", false);
-  const peg$e85 = peg$literalExpectation("e1b", false);
-  const peg$e86 = peg$literalExpectation("mpcapable", false);
-  const peg$e87 = peg$literalExpectation("v0", false);
-  const peg$e88 = peg$literalExpectation("v1", false);
-  const peg$e89 = peg$literalExpectation("mpcdatalen", false);
-  const peg$e90 = peg$otherExpectation("flag name");
-  const peg$e91 = peg$literalExpectation("flag_", false);
-  const peg$e92 = peg$classExpectation([["a", "h"], "t"], false, false, false);
-  const peg$e93 = peg$literalExpectation("no_flags", false);
-  const peg$e94 = peg$literalExpectation("nokey", false);
-  const peg$e95 = peg$literalExpectation("mp_capable_no_cs", false);
-  const peg$e96 = peg$literalExpectation("mp_capable", false);
-  const peg$e97 = peg$literalExpectation("mp_join_syn", false);
-  const peg$e98 = peg$literalExpectation("token", false);
-  const peg$e99 = peg$literalExpectation("mp_join_syn_ack", false);
-  const peg$e100 = peg$literalExpectation("mp_join_ack", false);
-  const peg$e101 = peg$literalExpectation("sender_hmac", false);
-  const peg$e102 = peg$literalExpectation("backup", false);
-  const peg$e103 = peg$literalExpectation("address_id", false);
-  const peg$e104 = peg$literalExpectation("rand", false);
-  const peg$e105 = peg$literalExpectation("auto", false);
-  const peg$e106 = peg$literalExpectation("sha256_32", false);
-  const peg$e107 = peg$literalExpectation("sha1_32", false);
-  const peg$e108 = peg$literalExpectation("trunc_l64_hmac", false);
-  const peg$e109 = peg$literalExpectation("full_160_hmac", false);
-  const peg$e110 = peg$literalExpectation("trunc_r64_hmac_sha256", false);
-  const peg$e111 = peg$literalExpectation("trunc_r64_hmac_sha1", false);
-  const peg$e112 = peg$literalExpectation("trunc_r64_hmac", false);
-  const peg$e113 = peg$literalExpectation("dss", false);
-  const peg$e114 = peg$literalExpectation("ssn", false);
-  const peg$e115 = peg$literalExpectation("dll", false);
-  const peg$e116 = peg$literalExpectation("fin", false);
-  const peg$e117 = peg$literalExpectation("dack4", false);
-  const peg$e118 = peg$literalExpectation("dack8", false);
-  const peg$e119 = peg$literalExpectation("dsn4", false);
-  const peg$e120 = peg$literalExpectation("dsn8", false);
-  const peg$e121 = peg$literalExpectation("nocs", false);
-  const peg$e122 = peg$literalExpectation("cksum", false);
-  const peg$e123 = peg$literalExpectation("add_address", false);
-  const peg$e124 = peg$literalExpectation("port", false);
-  const peg$e125 = peg$literalExpectation("addr_echo", false);
-  const peg$e126 = peg$literalExpectation("hmac", false);
-  const peg$e127 = peg$literalExpectation("addr", false);
-  const peg$e128 = peg$literalExpectation("inet6_addr", false);
-  const peg$e129 = peg$literalExpectation("inet_addr", false);
-  const peg$e130 = peg$literalExpectation("remove_address", false);
-  const peg$e131 = peg$literalExpectation("mp_prio", false);
-  const peg$e132 = peg$literalExpectation("mp_fail", false);
-  const peg$e133 = peg$literalExpectation("mp_fastclose", false);
-  const peg$e134 = peg$literalExpectation("mp_reset", false);
-  const peg$e135 = peg$classExpectation([")"], true, false, false);
-  const peg$e136 = peg$literalExpectation("|", false);
-  const peg$e137 = peg$literalExpectation("{", false);
-  const peg$e138 = peg$literalExpectation("}", false);
-  const peg$e139 = peg$literalExpectation("htons", false);
-  const peg$e140 = peg$otherExpectation("integer");
-  const peg$e141 = peg$otherExpectation("name");
-  const peg$e142 = peg$literalExpectation("flags", false);
-  const peg$e143 = peg$literalExpectation("Flags", false);
-  const peg$e144 = peg$literalExpectation("0x", false);
-  const peg$e145 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e146 = peg$literalExpectation("-", false);
-  const peg$e147 = peg$otherExpectation("string");
-  const peg$e148 = peg$literalExpectation("\"", false);
-  const peg$e149 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e150 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
-  const peg$e151 = peg$classExpectation(["\n"], true, false, false);
-  const peg$e152 = peg$literalExpectation("*/", false);
-  const peg$e153 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e67 = peg$literalExpectation("win", false);
+  const peg$e68 = peg$literalExpectation("ipproto", false);
+  const peg$e69 = peg$classExpectation([":", "."], false, false, false);
+  const peg$e70 = peg$otherExpectation("TCP flags");
+  const peg$e71 = peg$classExpectation([["-", "."]], false, false, false);
+  const peg$e72 = peg$literalExpectation("nop", false);
+  const peg$e73 = peg$literalExpectation("eol", false);
+  const peg$e74 = peg$literalExpectation("sackOK", false);
+  const peg$e75 = peg$literalExpectation("mss", false);
+  const peg$e76 = peg$literalExpectation("wscale", false);
+  const peg$e77 = peg$literalExpectation("sack", false);
+  const peg$e78 = peg$literalExpectation("TS", false);
+  const peg$e79 = peg$literalExpectation("val", false);
+  const peg$e80 = peg$literalExpectation("ecr", false);
+  const peg$e81 = peg$literalExpectation("FOEXP", false);
+  const peg$e82 = peg$literalExpectation("FO", false);
+  const peg$e83 = peg$literalExpectation("md5", false);
+  const peg$e84 = peg$literalExpectation("ECN", false);
+  const peg$e85 = peg$literalExpectation("unknown", false);
+  const peg$e86 = peg$otherExpectation("hex bytes");
+  const peg$e87 = peg$literalExpectation("0x", false);
+  const peg$e88 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e89 = peg$literalExpectation("e0b", false);
+  const peg$e90 = peg$literalExpectation("ceb", false);
+  const peg$e91 = peg$literalExpectation("e1b", false);
+  const peg$e92 = peg$literalExpectation("mpcapable", false);
+  const peg$e93 = peg$literalExpectation("mpcdatalen", false);
+  const peg$e94 = peg$literalExpectation("cksum", false);
+  const peg$e95 = peg$otherExpectation("MP_CAPABLE version");
+  const peg$e96 = peg$literalExpectation("v", false);
+  const peg$e97 = peg$otherExpectation("flag name");
+  const peg$e98 = peg$literalExpectation("flag_", false);
+  const peg$e99 = peg$classExpectation([["a", "h"], "t"], false, false, false);
+  const peg$e100 = peg$literalExpectation("no_flags", false);
+  const peg$e101 = peg$literalExpectation("nokey", false);
+  const peg$e102 = peg$literalExpectation("mp_capable_no_cs", false);
+  const peg$e103 = peg$literalExpectation("mp_capable", false);
+  const peg$e104 = peg$literalExpectation("mp_join_syn", false);
+  const peg$e105 = peg$literalExpectation("token", false);
+  const peg$e106 = peg$literalExpectation("mp_join_syn_ack", false);
+  const peg$e107 = peg$literalExpectation("mp_join_ack", false);
+  const peg$e108 = peg$literalExpectation("sender_hmac", false);
+  const peg$e109 = peg$literalExpectation("backup", false);
+  const peg$e110 = peg$literalExpectation("address_id", false);
+  const peg$e111 = peg$literalExpectation("rand", false);
+  const peg$e112 = peg$literalExpectation("rsv", false);
+  const peg$e113 = peg$literalExpectation("auto", false);
+  const peg$e114 = peg$literalExpectation("sha256_32", false);
+  const peg$e115 = peg$literalExpectation("sha1_32", false);
+  const peg$e116 = peg$literalExpectation("trunc_l64_hmac", false);
+  const peg$e117 = peg$literalExpectation("full_160_hmac", false);
+  const peg$e118 = peg$literalExpectation("trunc_r64_hmac_sha256", false);
+  const peg$e119 = peg$literalExpectation("trunc_r64_hmac_sha1", false);
+  const peg$e120 = peg$literalExpectation("trunc_r64_hmac", false);
+  const peg$e121 = peg$literalExpectation("dss", false);
+  const peg$e122 = peg$literalExpectation("ssn", false);
+  const peg$e123 = peg$literalExpectation("dll", false);
+  const peg$e124 = peg$literalExpectation("fin", false);
+  const peg$e125 = peg$literalExpectation("dack4", false);
+  const peg$e126 = peg$literalExpectation("dack8", false);
+  const peg$e127 = peg$literalExpectation("dsn4", false);
+  const peg$e128 = peg$literalExpectation("dsn8", false);
+  const peg$e129 = peg$literalExpectation("nocs", false);
+  const peg$e130 = peg$literalExpectation("add_address", false);
+  const peg$e131 = peg$literalExpectation("port", false);
+  const peg$e132 = peg$literalExpectation("hmac", false);
+  const peg$e133 = peg$literalExpectation("addr_echo", false);
+  const peg$e134 = peg$literalExpectation("addr", false);
+  const peg$e135 = peg$literalExpectation("inet6_addr", false);
+  const peg$e136 = peg$literalExpectation("inet_addr", false);
+  const peg$e137 = peg$literalExpectation("remove_address", false);
+  const peg$e138 = peg$literalExpectation("mp_prio", false);
+  const peg$e139 = peg$literalExpectation("mp_fail", false);
+  const peg$e140 = peg$literalExpectation("mp_fastclose", false);
+  const peg$e141 = peg$literalExpectation("mp_reset", false);
+  const peg$e142 = peg$literalExpectation("mptcp_unknown", false);
+  const peg$e143 = peg$classExpectation([")"], true, false, false);
+  const peg$e144 = peg$literalExpectation("|", false);
+  const peg$e145 = peg$literalExpectation("{", false);
+  const peg$e146 = peg$literalExpectation("}", false);
+  const peg$e147 = peg$literalExpectation("htons", false);
+  const peg$e148 = peg$otherExpectation("integer");
+  const peg$e149 = peg$otherExpectation("name");
+  const peg$e150 = peg$literalExpectation("flags", false);
+  const peg$e151 = peg$literalExpectation("Flags", false);
+  const peg$e152 = peg$literalExpectation("-", false);
+  const peg$e153 = peg$otherExpectation("string");
+  const peg$e154 = peg$literalExpectation("\"", false);
+  const peg$e155 = peg$classExpectation(["\"", "\\"], true, false, false);
+  const peg$e156 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e157 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e158 = peg$literalExpectation("*/", false);
+  const peg$e159 = peg$classExpectation([" ", "\t"], false, false, false);
 
   function peg$f0(options, events) {    return node("script", { file, options, events });  }
   function peg$f1(name, value) {    return node("option", { name, value });  }
@@ -559,17 +569,21 @@ function peg$parse(input, options) {
   function peg$f37(text) {    return node("ipv4", { text });  }
   function peg$f38(text) {    return isIpv6(text);  }
   function peg$f39(text) {    return node("ipv6", { text });  }
-  function peg$f40(tuple, length) {    return node("udp", { tuple, length });  }
-  function peg$f41(type, code, mtu, id, echoed) {    return node("icmp", { type, code, mtu, id, echoed });  }
-  function peg$f42(length) {    return node("echoedUdp", { length });  }
-  function peg$f43(length) {    return node("echoedRaw", { length });  }
-  function peg$f44(seq) {    return node("echoedTcp", { seq });  }
-  function peg$f45(tuple, flags, seq, ack, win, urg, options) {    return node("tcp", { tuple, flags, seq, ack, win, urg, options });  }
-  function peg$f46(src, dst) {    return node("tuple", { src, dst });  }
-  function peg$f47(address, port) {    return node("hostPort", { address, port });  }
-  function peg$f48(port) {    return node("port", { port });  }
-  function peg$f49(text) {    const i = text.lastIndexOf(":"); return /^[0-9]+$/.test(text.slice(i + 1)) && isIpv6(text.slice(0, i));  }
-  function peg$f50(text) {
+  function peg$f40(text) {    return isIpv6(text);  }
+  function peg$f41(text) {    return node("ipv6", { text });  }
+  function peg$f42(tuple, length) {    return node("udp", { tuple, length });  }
+  function peg$f43(type, code, mtu, id, echoed) {    return node("icmp", { type, code, mtu, id, echoed });  }
+  function peg$f44(length) {    return node("echoedUdp", { length });  }
+  function peg$f45(length) {    return node("echoedRaw", { length });  }
+  function peg$f46(seq) {    return node("echoedTcp", { seq });  }
+  function peg$f47(tuple, flags, seq, ack, win, urg, options) {    return node("tcp", { tuple, flags, seq, ack, win: win?.value ?? null, winSpan: win?.span ?? null, urg, options });  }
+  function peg$f48(value) {    return { value, span: span() };  }
+  function peg$f49(protocol, length) {    return node("ipproto", { protocol, length });  }
+  function peg$f50(src, dst) {    return node("tuple", { src, dst });  }
+  function peg$f51(address, port) {    return node("hostPort", { address, port });  }
+  function peg$f52(port) {    return node("port", { port });  }
+  function peg$f53(text) {    const i = text.lastIndexOf(":"); return /^[0-9]+$/.test(text.slice(i + 1)) && isIpv6(text.slice(0, i));  }
+  function peg$f54(text) {
     const i = text.lastIndexOf(":");
     const l = location();
     const mid = { line: l.start.line, column: l.start.column + i, offset: l.start.offset + i };
@@ -579,77 +593,87 @@ function peg$parse(input, options) {
     const port = { kind: "int", text: portText, value: BigInt(portText), span: { file, start: portStart, end: pos(l.end) } };
     return node("hostPort", { address, port });
   }
-  function peg$f51() {    return node("flags", { text: text().replace(/\s+/g, "") });  }
-  function peg$f52(start, end, length) {    return node("seqRange", { start, end, length });  }
-  function peg$f53() {    return node("anyOptions", {});  }
-  function peg$f54(head, tail) {    return node("optionList", { options: [head, ...tail] });  }
-  function peg$f55(kind) {    return node(kind, {});  }
-  function peg$f56(kind, value) {    return node(kind, { value });  }
-  function peg$f57(blocks) {    return node("sack", { blocks });  }
-  function peg$f58(val, ecr) {    return node("timestamp", { val, ecr });  }
-  function peg$f59(cookie) {    return node("fastOpenExp", { cookie });  }
-  function peg$f60(cookie) {    return node("fastOpen", { cookie });  }
-  function peg$f61(cookie) {    return node("md5", { cookie });  }
-  function peg$f62(fields) {    return node("accEcn", { fields });  }
-  function peg$f63(left, right) {    return node("sackBlock", { left, right });  }
-  function peg$f64(name, value) {    return node("accEcnField", { name, value });  }
-  function peg$f65(version, flags, keys, dataLength) {    return node("mpCapable", { version, flags, keys: keys ?? [], noKey: keys === null, dataLength });  }
-  function peg$f66(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
-  function peg$f67() {    return null;  }
-  function peg$f68(head, tail) {    return tail === null ? [head] : [head, tail];  }
-  function peg$f69(id, value) {    return node("mptcpVar", { name: id.name, value });  }
-  function peg$f70(keyword, sender, receiver, flags) {    return node("mpCapableLegacy", { keyword, sender, receiver, flags });  }
-  function peg$f71(backup, addressId, token, rand) {    return node("mpJoinSyn", { backup, addressId, token, rand });  }
-  function peg$f72(backup, addressId, hmac, rand) {    return node("mpJoinSynAck", { backup, addressId, hmac, rand });  }
-  function peg$f73(hmac) {    return node("mpJoinAck", { hmac });  }
-  function peg$f74(field, value) {    return node("joinHmac", { field, value });  }
-  function peg$f75() {    return node("auto", {});  }
-  function peg$f76(fn, head, tail) {    return [head, ...tail];  }
-  function peg$f77(fn, args) {    return node("hashCall", { fn, args: args ?? [] });  }
-  function peg$f78(dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin) {    return node("dss", { dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin: fin !== null });  }
-  function peg$f79(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
-  function peg$f80(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
-  function peg$f81(base, addend) {    return addend === null ? base : node("plus", { base, addend });  }
-  function peg$f82() {    return node("noChecksum", {});  }
-  function peg$f83(addressId, address, port, echoOrHmac) {    return node("addAddress", { addressId, address, port, echoOrHmac });  }
-  function peg$f84() {    return node("addrEcho", {});  }
-  function peg$f85(id, init) {    return node("addrRef", { name: id.name, init });  }
-  function peg$f86(fn, address) {    return node("addrInit", { fn, address });  }
-  function peg$f87(head, tail) {    return node("removeAddress", { addressIds: [head, ...tail] });  }
-  function peg$f88(backup, addressId) {    return node("mpPrio", { backup, addressId });  }
-  function peg$f89(dataSeq) {    return node("mpFail", { dataSeq });  }
-  function peg$f90(key, addend) {    return node("mpFastclose", { key, addend });  }
-  function peg$f91(reason, flags) {    return node("mpReset", { reason, flags });  }
-  function peg$f92(name, args, result, errno, note) {    return node("syscall", { name, args: args ?? [], result, errno, note });  }
-  function peg$f93(id, description) {    return node("errno", { name: id.name, description });  }
-  function peg$f94(text) {    return text.trim().replace(/\s+/g, " ");  }
+  function peg$f55() {    return node("flags", { text: text().replace(/\s+/g, "") });  }
+  function peg$f56(start, end, length) {    return node("seqRange", { start, end, length });  }
+  function peg$f57() {    return node("anyOptions", {});  }
+  function peg$f58(head, tail) {    return node("optionList", { options: [head, ...tail] });  }
+  function peg$f59(kind) {    return node(kind, {});  }
+  function peg$f60(kind, value) {    return node(kind, { value });  }
+  function peg$f61(blocks) {    return node("sack", { blocks });  }
+  function peg$f62(val, ecr) {    return node("timestamp", { val, ecr });  }
+  function peg$f63(cookie) {    return node("fastOpenExp", { cookie });  }
+  function peg$f64(cookie) {    return node("fastOpen", { cookie });  }
+  function peg$f65(cookie) {    return node("md5", { cookie });  }
+  function peg$f66(fields) {    return node("accEcn", { fields });  }
+  function peg$f67(type, data) {    return node("unknownOption", { type, data });  }
+  function peg$f68(text) {    return node("hexBytes", { text });  }
+  function peg$f69(left, right) {    return node("sackBlock", { left, right });  }
+  function peg$f70(name) {    return node("ident", { name });  }
+  function peg$f71(name, value) {    return node("accEcnField", { name, value });  }
+  function peg$f72(version, flags, keys, dataLength, checksum) {
+    return node("mpCapable", { version: version.text, versionSpan: version.span, flags, keys: keys ?? [],
+      noKey: keys === null, dataLength, checksum });
+  }
+  function peg$f73(text) {    return { text, span: span() };  }
+  function peg$f74(head, tail) {    return node("flagList", { flags: [head, ...tail] });  }
+  function peg$f75() {    return null;  }
+  function peg$f76(head, tail) {    return tail === null ? [head] : [head, tail];  }
+  function peg$f77(id, value) {    return node("mptcpVar", { name: id.name, value });  }
+  function peg$f78(keyword, sender, receiver, flags) {    return node("mpCapableLegacy", { keyword, sender, receiver, flags });  }
+  function peg$f79(backup, addressId, token, rand, reserved) {    return node("mpJoinSyn", { backup, addressId, token, rand, reserved });  }
+  function peg$f80(backup, addressId, hmac, rand, reserved) {    return node("mpJoinSynAck", { backup, addressId, hmac, rand, reserved });  }
+  function peg$f81(hmac, reserved) {    return node("mpJoinAck", { hmac, reserved });  }
+  function peg$f82(field, value) {    return node("joinHmac", { field, value });  }
+  function peg$f83() {    return node("auto", {});  }
+  function peg$f84(fn, head, tail) {    return [head, ...tail];  }
+  function peg$f85(fn, args) {    return node("hashCall", { fn, args: args ?? [] });  }
+  function peg$f86(dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin, reserved) {    return node("dss", { dataAck, dataSeq, subflowSeq, dataLevelLength, checksum, fin: fin !== null, reserved });  }
+  function peg$f87(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
+  function peg$f88(name, value) {    return node("dssNumber", { width: name.endsWith("4") ? 4 : 8, value });  }
+  function peg$f89(base, addend) {    return addend === null ? base : node("plus", { base, addend });  }
+  function peg$f90() {    return node("noChecksum", {});  }
+  function peg$f91(addressId, address, port, echo, hmac, reserved) {    return node("addAddress", { addressId, address, port, echo, hmac, reserved });  }
+  function peg$f92() {    return node("addrEcho", {});  }
+  function peg$f93(id, init) {    return node("addrRef", { name: id.name, init });  }
+  function peg$f94(fn, address) {    return node("addrInit", { fn, address });  }
   function peg$f95(head, tail) {    return [head, ...tail];  }
-  function peg$f96(head, tail) {
+  function peg$f96(ids, reserved) {    return node("removeAddress", { addressIds: ids ?? [], reserved });  }
+  function peg$f97(backup, addressId, reserved) {    return node("mpPrio", { backup, addressId, reserved });  }
+  function peg$f98(dataSeq, reserved) {    return node("mpFail", { dataSeq, reserved });  }
+  function peg$f99(key, addend, reserved) {    return node("mpFastclose", { key, addend, reserved });  }
+  function peg$f100(reason, flags) {    return node("mpReset", { reason, flags });  }
+  function peg$f101(data) {    return node("mptcpUnknown", { data });  }
+  function peg$f102(call, result, errno, note) {    return node("syscall", { name: call.name, args: call.args, callSpan: call.span, result, errno, note });  }
+  function peg$f103(name, args) {    return { name, args: args ?? [], span: span() };  }
+  function peg$f104(id, description) {    return node("errno", { name: id.name, description });  }
+  function peg$f105(text) {    return text.trim().replace(/\s+/g, " ");  }
+  function peg$f106(head, tail) {    return [head, ...tail];  }
+  function peg$f107(head, tail) {
     let left = head;
     for (const right of tail) {
       left = { kind: "binary", op: "|", left, right, span: { file, start: left.span.start, end: right.span.end } };
     }
     return left;
   }
-  function peg$f97() {    return node("ellipsis", {});  }
-  function peg$f98(name) {    return node("ident", { name });  }
-  function peg$f99(items) {    return node("list", { items: items ?? [] });  }
-  function peg$f100(head, tail) {    return node("mplsStack", { entries: [head, ...tail] });  }
-  function peg$f101(items) {    return node("struct", { items: items ?? [] });  }
-  function peg$f102(name, arg, value) {    return node("field", { name, arg, value });  }
-  function peg$f103(fn, args) {    return node("call", { fn, args: args ?? [] });  }
-  function peg$f104(head, tail) {    return [head, ...tail];  }
-  function peg$f105(parts, ellipsis) {    return node("string", { parts, ellipsis: ellipsis !== null });  }
-  function peg$f106(raw) {    return node("stringPart", { raw: raw.slice(1, -1) });  }
-  function peg$f107() {    return node("wildcard", {});  }
-  function peg$f108(text) {    return node("int", { text, value: BigInt(text) });  }
-  function peg$f109(text) {    return node("int", { text, value: BigInt(text) });  }
-  function peg$f110(name) {    return !KEYWORDS.has(name);  }
-  function peg$f111(name) {    return node("ident", { name });  }
-  function peg$f112(w) {    return isWordToken(w);  }
-  function peg$f113(w) {    return w;  }
-  function peg$f114() {    error("Unterminated string: missing the closing '\"'");  }
-  function peg$f115() {    error("Unterminated comment: missing the closing '*/'");  }
+  function peg$f108() {    return node("ellipsis", {});  }
+  function peg$f109(name) {    return node("ident", { name });  }
+  function peg$f110(items) {    return node("list", { items: items ?? [] });  }
+  function peg$f111(head, tail) {    return node("mplsStack", { entries: [head, ...tail] });  }
+  function peg$f112(items) {    return node("struct", { items: items ?? [] });  }
+  function peg$f113(name, arg, value) {    return node("field", { name, arg, value });  }
+  function peg$f114(fn, args) {    return node("call", { fn, args: args ?? [] });  }
+  function peg$f115(head, tail) {    return [head, ...tail];  }
+  function peg$f116(parts, ellipsis) {    return node("string", { parts, ellipsis: ellipsis !== null });  }
+  function peg$f117(raw) {    return node("stringPart", { raw: raw.slice(1, -1) });  }
+  function peg$f118() {    return node("wildcard", {});  }
+  function peg$f119(text) {    return node("int", { text, value: BigInt(text) });  }
+  function peg$f120(text) {    return node("int", { text, value: BigInt(text) });  }
+  function peg$f121(name) {    return !KEYWORDS.has(name);  }
+  function peg$f122(name) {    return node("ident", { name });  }
+  function peg$f123(w) {    return isWordToken(w);  }
+  function peg$f124(w) {    return w;  }
+  function peg$f125() {    error("Unterminated string: missing the closing '\"'");  }
+  function peg$f126() {    error("Unterminated comment: missing the closing '*/'");  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1622,7 +1646,10 @@ function peg$parse(input, options) {
       if (s6 === peg$FAILED) {
         s6 = peg$parseIcmp();
         if (s6 === peg$FAILED) {
-          s6 = peg$parseTcp();
+          s6 = peg$parseIpProto();
+          if (s6 === peg$FAILED) {
+            s6 = peg$parseTcp();
+          }
         }
       }
       if (s6 !== peg$FAILED) {
@@ -3332,7 +3359,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseIpv6Address() {
-    let s0, s1, s2, s3;
+    let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
     s1 = peg$currPos;
@@ -3382,6 +3409,132 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$currPos;
+      s2 = [];
+      s3 = input.charAt(peg$currPos);
+      if (peg$r6.test(s3)) {
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+      }
+      if (s3 === peg$FAILED) {
+        s3 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 58) {
+          s4 = peg$c32;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e39); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$currPos;
+          peg$silentFails++;
+          s6 = input.charAt(peg$currPos);
+          if (peg$r5.test(s6)) {
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e58); }
+          }
+          peg$silentFails--;
+          if (s6 !== peg$FAILED) {
+            peg$currPos = s5;
+            s5 = undefined;
+          } else {
+            s5 = peg$FAILED;
+          }
+          if (s5 !== peg$FAILED) {
+            s4 = [s4, s5];
+            s3 = s4;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      }
+      if (s3 !== peg$FAILED) {
+        while (s3 !== peg$FAILED) {
+          s2.push(s3);
+          s3 = input.charAt(peg$currPos);
+          if (peg$r6.test(s3)) {
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          }
+          if (s3 === peg$FAILED) {
+            s3 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 58) {
+              s4 = peg$c32;
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e39); }
+            }
+            if (s4 !== peg$FAILED) {
+              s5 = peg$currPos;
+              peg$silentFails++;
+              s6 = input.charAt(peg$currPos);
+              if (peg$r5.test(s6)) {
+                peg$currPos++;
+              } else {
+                s6 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e58); }
+              }
+              peg$silentFails--;
+              if (s6 !== peg$FAILED) {
+                peg$currPos = s5;
+                s5 = undefined;
+              } else {
+                s5 = peg$FAILED;
+              }
+              if (s5 !== peg$FAILED) {
+                s4 = [s4, s5];
+                s3 = s4;
+              } else {
+                peg$currPos = s3;
+                s3 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          }
+        }
+      } else {
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = input.substring(s1, peg$currPos);
+      } else {
+        s1 = s2;
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = peg$currPos;
+        s2 = peg$f40(s1);
+        if (s2) {
+          s2 = undefined;
+        } else {
+          s2 = peg$FAILED;
+        }
+        if (s2 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f41(s1);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    }
 
     return s0;
   }
@@ -3395,7 +3548,7 @@ function peg$parse(input, options) {
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
+      if (peg$silentFails === 0) { peg$fail(peg$e60); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3443,7 +3596,7 @@ function peg$parse(input, options) {
             }
             if (s9 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f40(s3, s7);
+              s0 = peg$f42(s3, s7);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3477,7 +3630,7 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
+      if (peg$silentFails === 0) { peg$fail(peg$e61); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3513,7 +3666,7 @@ function peg$parse(input, options) {
             peg$currPos += 3;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e61); }
+            if (peg$silentFails === 0) { peg$fail(peg$e62); }
           }
           if (s8 !== peg$FAILED) {
             s9 = peg$currPos;
@@ -3553,7 +3706,7 @@ function peg$parse(input, options) {
             peg$currPos += 2;
           } else {
             s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e62); }
+            if (peg$silentFails === 0) { peg$fail(peg$e63); }
           }
           if (s9 !== peg$FAILED) {
             s10 = peg$currPos;
@@ -3599,7 +3752,7 @@ function peg$parse(input, options) {
             s8 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f41(s4, s5, s6, s7, s8);
+          s0 = peg$f43(s4, s5, s6, s7, s8);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3634,7 +3787,7 @@ function peg$parse(input, options) {
         peg$currPos += 3;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        if (peg$silentFails === 0) { peg$fail(peg$e60); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
@@ -3679,7 +3832,7 @@ function peg$parse(input, options) {
                 }
                 if (s12 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f42(s8);
+                  s0 = peg$f44(s8);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -3724,7 +3877,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e63); }
+          if (peg$silentFails === 0) { peg$fail(peg$e64); }
         }
         if (s3 !== peg$FAILED) {
           s4 = peg$currPos;
@@ -3769,7 +3922,7 @@ function peg$parse(input, options) {
                   }
                   if (s12 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f43(s8);
+                    s0 = peg$f45(s8);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -3821,7 +3974,7 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f44(s3);
+              s0 = peg$f46(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3868,7 +4021,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e64); }
+          if (peg$silentFails === 0) { peg$fail(peg$e65); }
         }
         if (s7 !== peg$FAILED) {
           s8 = peg$currPos;
@@ -3903,37 +4056,9 @@ function peg$parse(input, options) {
         }
         s6 = peg$currPos;
         s7 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c54) {
-          s8 = peg$c54;
-          peg$currPos += 3;
-        } else {
-          s8 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e65); }
-        }
+        s8 = peg$parseWinClause();
         if (s8 !== peg$FAILED) {
-          s9 = peg$currPos;
-          peg$silentFails++;
-          s10 = peg$parseW();
-          peg$silentFails--;
-          if (s10 === peg$FAILED) {
-            s9 = undefined;
-          } else {
-            peg$currPos = s9;
-            s9 = peg$FAILED;
-          }
-          if (s9 !== peg$FAILED) {
-            s10 = peg$parse_();
-            s11 = peg$parseNumValue();
-            if (s11 !== peg$FAILED) {
-              s6 = s11;
-            } else {
-              peg$currPos = s6;
-              s6 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
+          s6 = s8;
         } else {
           peg$currPos = s6;
           s6 = peg$FAILED;
@@ -3943,8 +4068,8 @@ function peg$parse(input, options) {
         }
         s7 = peg$currPos;
         s8 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c55) {
-          s9 = peg$c55;
+        if (input.substr(peg$currPos, 3) === peg$c54) {
+          s9 = peg$c54;
           peg$currPos += 3;
         } else {
           s9 = peg$FAILED;
@@ -3994,7 +4119,128 @@ function peg$parse(input, options) {
           s8 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f45(s1, s2, s4, s5, s6, s7, s8);
+        s0 = peg$f47(s1, s2, s4, s5, s6, s7, s8);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseWinClause() {
+    let s0, s1, s2, s3, s4;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 3) === peg$c55) {
+      s1 = peg$c55;
+      peg$currPos += 3;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseW();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        s4 = peg$parseNumValue();
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f48(s4);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseIpProto() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 7) === peg$c56) {
+      s1 = peg$c56;
+      peg$currPos += 7;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseW();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        s4 = peg$parseNumValue();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          if (input.charCodeAt(peg$currPos) === 40) {
+            s6 = peg$c16;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e23); }
+          }
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            s8 = peg$parseNumValue();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parse_();
+              if (input.charCodeAt(peg$currPos) === 41) {
+                s10 = peg$c17;
+                peg$currPos++;
+              } else {
+                s10 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e24); }
+              }
+              if (s10 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f49(s4, s8);
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4030,7 +4276,7 @@ function peg$parse(input, options) {
         s5 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f46(s1, s5);
+      s0 = peg$f50(s1, s5);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -4060,7 +4306,7 @@ function peg$parse(input, options) {
           s5 = peg$parseIntLiteral();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f47(s1, s5);
+            s0 = peg$f51(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4082,11 +4328,11 @@ function peg$parse(input, options) {
             s2 = peg$currPos;
             peg$silentFails++;
             s3 = input.charAt(peg$currPos);
-            if (peg$r6.test(s3)) {
+            if (peg$r7.test(s3)) {
               peg$currPos++;
             } else {
               s3 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e67); }
+              if (peg$silentFails === 0) { peg$fail(peg$e69); }
             }
             peg$silentFails--;
             if (s3 === peg$FAILED) {
@@ -4097,7 +4343,7 @@ function peg$parse(input, options) {
             }
             if (s2 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f48(s1);
+              s0 = peg$f52(s1);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -4147,7 +4393,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f49(s1);
+      s2 = peg$f53(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -4155,7 +4401,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s1);
+        s0 = peg$f54(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4217,23 +4463,23 @@ function peg$parse(input, options) {
       }
       if (s1 === peg$FAILED) {
         s1 = input.charAt(peg$currPos);
-        if (peg$r7.test(s1)) {
+        if (peg$r8.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e69); }
+          if (peg$silentFails === 0) { peg$fail(peg$e71); }
         }
       }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f51();
+      s1 = peg$f55();
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
@@ -4279,7 +4525,7 @@ function peg$parse(input, options) {
               }
               if (s11 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f52(s1, s5, s9);
+                s0 = peg$f56(s1, s5, s9);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -4339,7 +4585,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f53();
+          s0 = peg$f57();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -4423,7 +4669,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f54(s3, s4);
+            s0 = peg$f58(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4446,28 +4692,28 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c56) {
-      s2 = peg$c56;
+    if (input.substr(peg$currPos, 3) === peg$c57) {
+      s2 = peg$c57;
       peg$currPos += 3;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      if (peg$silentFails === 0) { peg$fail(peg$e72); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 3) === peg$c57) {
-        s2 = peg$c57;
+      if (input.substr(peg$currPos, 3) === peg$c58) {
+        s2 = peg$c58;
         peg$currPos += 3;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e71); }
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 6) === peg$c58) {
-          s2 = peg$c58;
+        if (input.substr(peg$currPos, 6) === peg$c59) {
+          s2 = peg$c59;
           peg$currPos += 6;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e72); }
+          if (peg$silentFails === 0) { peg$fail(peg$e74); }
         }
       }
     }
@@ -4489,7 +4735,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f55(s1);
+        s0 = peg$f59(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4501,20 +4747,20 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       s1 = peg$currPos;
-      if (input.substr(peg$currPos, 3) === peg$c59) {
-        s2 = peg$c59;
+      if (input.substr(peg$currPos, 3) === peg$c60) {
+        s2 = peg$c60;
         peg$currPos += 3;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e73); }
+        if (peg$silentFails === 0) { peg$fail(peg$e75); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 6) === peg$c60) {
-          s2 = peg$c60;
+        if (input.substr(peg$currPos, 6) === peg$c61) {
+          s2 = peg$c61;
           peg$currPos += 6;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e74); }
+          if (peg$silentFails === 0) { peg$fail(peg$e76); }
         }
       }
       if (s2 !== peg$FAILED) {
@@ -4538,7 +4784,7 @@ function peg$parse(input, options) {
           s4 = peg$parseOptValue();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f56(s1, s4);
+            s0 = peg$f60(s1, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4553,12 +4799,12 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 4) === peg$c61) {
-          s1 = peg$c61;
+        if (input.substr(peg$currPos, 4) === peg$c62) {
+          s1 = peg$c62;
           peg$currPos += 4;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e75); }
+          if (peg$silentFails === 0) { peg$fail(peg$e77); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
@@ -4582,29 +4828,20 @@ function peg$parse(input, options) {
               peg$currPos = s4;
               s4 = peg$FAILED;
             }
-            if (s4 !== peg$FAILED) {
-              while (s4 !== peg$FAILED) {
-                s3.push(s4);
-                s4 = peg$currPos;
-                s5 = peg$parse_();
-                s6 = peg$parseSackBlock();
-                if (s6 !== peg$FAILED) {
-                  s4 = s6;
-                } else {
-                  peg$currPos = s4;
-                  s4 = peg$FAILED;
-                }
+            while (s4 !== peg$FAILED) {
+              s3.push(s4);
+              s4 = peg$currPos;
+              s5 = peg$parse_();
+              s6 = peg$parseSackBlock();
+              if (s6 !== peg$FAILED) {
+                s4 = s6;
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
               }
-            } else {
-              s3 = peg$FAILED;
             }
-            if (s3 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f57(s3);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f61(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4615,12 +4852,12 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.substr(peg$currPos, 2) === peg$c62) {
-            s1 = peg$c62;
+          if (input.substr(peg$currPos, 2) === peg$c63) {
+            s1 = peg$c63;
             peg$currPos += 2;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e76); }
+            if (peg$silentFails === 0) { peg$fail(peg$e78); }
           }
           if (s1 !== peg$FAILED) {
             s2 = peg$currPos;
@@ -4635,12 +4872,12 @@ function peg$parse(input, options) {
             }
             if (s2 !== peg$FAILED) {
               s3 = peg$parse_();
-              if (input.substr(peg$currPos, 3) === peg$c63) {
-                s4 = peg$c63;
+              if (input.substr(peg$currPos, 3) === peg$c64) {
+                s4 = peg$c64;
                 peg$currPos += 3;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e77); }
+                if (peg$silentFails === 0) { peg$fail(peg$e79); }
               }
               if (s4 !== peg$FAILED) {
                 s5 = peg$currPos;
@@ -4658,12 +4895,12 @@ function peg$parse(input, options) {
                   s7 = peg$parseOptValue();
                   if (s7 !== peg$FAILED) {
                     s8 = peg$parse_();
-                    if (input.substr(peg$currPos, 3) === peg$c64) {
-                      s9 = peg$c64;
+                    if (input.substr(peg$currPos, 3) === peg$c65) {
+                      s9 = peg$c65;
                       peg$currPos += 3;
                     } else {
                       s9 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e78); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e80); }
                     }
                     if (s9 !== peg$FAILED) {
                       s10 = peg$currPos;
@@ -4681,7 +4918,7 @@ function peg$parse(input, options) {
                         s12 = peg$parseOptValue();
                         if (s12 !== peg$FAILED) {
                           peg$savedPos = s0;
-                          s0 = peg$f58(s7, s12);
+                          s0 = peg$f62(s7, s12);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
@@ -4716,12 +4953,12 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            if (input.substr(peg$currPos, 5) === peg$c65) {
-              s1 = peg$c65;
+            if (input.substr(peg$currPos, 5) === peg$c66) {
+              s1 = peg$c66;
               peg$currPos += 5;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e79); }
+              if (peg$silentFails === 0) { peg$fail(peg$e81); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
@@ -4748,7 +4985,7 @@ function peg$parse(input, options) {
                   s3 = null;
                 }
                 peg$savedPos = s0;
-                s0 = peg$f59(s3);
+                s0 = peg$f63(s3);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -4759,12 +4996,12 @@ function peg$parse(input, options) {
             }
             if (s0 === peg$FAILED) {
               s0 = peg$currPos;
-              if (input.substr(peg$currPos, 2) === peg$c66) {
-                s1 = peg$c66;
+              if (input.substr(peg$currPos, 2) === peg$c67) {
+                s1 = peg$c67;
                 peg$currPos += 2;
               } else {
                 s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e80); }
+                if (peg$silentFails === 0) { peg$fail(peg$e82); }
               }
               if (s1 !== peg$FAILED) {
                 s2 = peg$currPos;
@@ -4791,7 +5028,7 @@ function peg$parse(input, options) {
                     s3 = null;
                   }
                   peg$savedPos = s0;
-                  s0 = peg$f60(s3);
+                  s0 = peg$f64(s3);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -4802,12 +5039,12 @@ function peg$parse(input, options) {
               }
               if (s0 === peg$FAILED) {
                 s0 = peg$currPos;
-                if (input.substr(peg$currPos, 3) === peg$c67) {
-                  s1 = peg$c67;
+                if (input.substr(peg$currPos, 3) === peg$c68) {
+                  s1 = peg$c68;
                   peg$currPos += 3;
                 } else {
                   s1 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e83); }
                 }
                 if (s1 !== peg$FAILED) {
                   s2 = peg$currPos;
@@ -4825,7 +5062,7 @@ function peg$parse(input, options) {
                     s4 = peg$parseCookie();
                     if (s4 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s0 = peg$f61(s4);
+                      s0 = peg$f65(s4);
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -4840,12 +5077,12 @@ function peg$parse(input, options) {
                 }
                 if (s0 === peg$FAILED) {
                   s0 = peg$currPos;
-                  if (input.substr(peg$currPos, 3) === peg$c68) {
-                    s1 = peg$c68;
+                  if (input.substr(peg$currPos, 3) === peg$c69) {
+                    s1 = peg$c69;
                     peg$currPos += 3;
                   } else {
                     s1 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e82); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e84); }
                   }
                   if (s1 !== peg$FAILED) {
                     s2 = peg$currPos;
@@ -4869,29 +5106,20 @@ function peg$parse(input, options) {
                         peg$currPos = s4;
                         s4 = peg$FAILED;
                       }
-                      if (s4 !== peg$FAILED) {
-                        while (s4 !== peg$FAILED) {
-                          s3.push(s4);
-                          s4 = peg$currPos;
-                          s5 = peg$parse_();
-                          s6 = peg$parseAccEcnField();
-                          if (s6 !== peg$FAILED) {
-                            s4 = s6;
-                          } else {
-                            peg$currPos = s4;
-                            s4 = peg$FAILED;
-                          }
+                      while (s4 !== peg$FAILED) {
+                        s3.push(s4);
+                        s4 = peg$currPos;
+                        s5 = peg$parse_();
+                        s6 = peg$parseAccEcnField();
+                        if (s6 !== peg$FAILED) {
+                          s4 = s6;
+                        } else {
+                          peg$currPos = s4;
+                          s4 = peg$FAILED;
                         }
-                      } else {
-                        s3 = peg$FAILED;
                       }
-                      if (s3 !== peg$FAILED) {
-                        peg$savedPos = s0;
-                        s0 = peg$f62(s3);
-                      } else {
-                        peg$currPos = s0;
-                        s0 = peg$FAILED;
-                      }
+                      peg$savedPos = s0;
+                      s0 = peg$f66(s3);
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -4901,7 +5129,58 @@ function peg$parse(input, options) {
                     s0 = peg$FAILED;
                   }
                   if (s0 === peg$FAILED) {
-                    s0 = peg$parseMptcpOption();
+                    s0 = peg$currPos;
+                    if (input.substr(peg$currPos, 7) === peg$c70) {
+                      s1 = peg$c70;
+                      peg$currPos += 7;
+                    } else {
+                      s1 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e85); }
+                    }
+                    if (s1 !== peg$FAILED) {
+                      s2 = peg$currPos;
+                      peg$silentFails++;
+                      s3 = peg$parseW();
+                      peg$silentFails--;
+                      if (s3 === peg$FAILED) {
+                        s2 = undefined;
+                      } else {
+                        peg$currPos = s2;
+                        s2 = peg$FAILED;
+                      }
+                      if (s2 !== peg$FAILED) {
+                        s3 = peg$parse_();
+                        s4 = peg$parseNumValue();
+                        if (s4 !== peg$FAILED) {
+                          s5 = peg$currPos;
+                          s6 = peg$parse_();
+                          s7 = peg$parseHexBytes();
+                          if (s7 !== peg$FAILED) {
+                            s5 = s7;
+                          } else {
+                            peg$currPos = s5;
+                            s5 = peg$FAILED;
+                          }
+                          if (s5 === peg$FAILED) {
+                            s5 = null;
+                          }
+                          peg$savedPos = s0;
+                          s0 = peg$f67(s4, s5);
+                        } else {
+                          peg$currPos = s0;
+                          s0 = peg$FAILED;
+                        }
+                      } else {
+                        peg$currPos = s0;
+                        s0 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s0;
+                      s0 = peg$FAILED;
+                    }
+                    if (s0 === peg$FAILED) {
+                      s0 = peg$parseMptcpOption();
+                    }
                   }
                 }
               }
@@ -4909,6 +5188,69 @@ function peg$parse(input, options) {
           }
         }
       }
+    }
+
+    return s0;
+  }
+
+  function peg$parseHexBytes() {
+    let s0, s1, s2, s3, s4;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 2) === peg$c71) {
+      s1 = peg$c71;
+      peg$currPos += 2;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e87); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r9.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e88); }
+      }
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = input.charAt(peg$currPos);
+        if (peg$r9.test(s4)) {
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e88); }
+        }
+      }
+      s2 = input.substring(s2, peg$currPos);
+      s3 = peg$currPos;
+      peg$silentFails++;
+      s4 = peg$parseW();
+      peg$silentFails--;
+      if (s4 === peg$FAILED) {
+        s3 = undefined;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f68(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e86); }
     }
 
     return s0;
@@ -4933,7 +5275,7 @@ function peg$parse(input, options) {
         s5 = peg$parseOptValue();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f63(s1, s5);
+          s0 = peg$f69(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -4951,11 +5293,64 @@ function peg$parse(input, options) {
   }
 
   function peg$parseCookie() {
-    let s0;
+    let s0, s1, s2, s3;
 
     s0 = peg$parseDecLiteral();
     if (s0 === peg$FAILED) {
       s0 = peg$parseIdentifier();
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$currPos;
+        s2 = [];
+        s3 = input.charAt(peg$currPos);
+        if (peg$r9.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e88); }
+        }
+        if (s3 !== peg$FAILED) {
+          while (s3 !== peg$FAILED) {
+            s2.push(s3);
+            s3 = input.charAt(peg$currPos);
+            if (peg$r9.test(s3)) {
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e88); }
+            }
+          }
+        } else {
+          s2 = peg$FAILED;
+        }
+        if (s2 !== peg$FAILED) {
+          s1 = input.substring(s1, peg$currPos);
+        } else {
+          s1 = s2;
+        }
+        if (s1 !== peg$FAILED) {
+          s2 = peg$currPos;
+          peg$silentFails++;
+          s3 = peg$parseW();
+          peg$silentFails--;
+          if (s3 === peg$FAILED) {
+            s2 = undefined;
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+          if (s2 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f70(s1);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      }
     }
 
     return s0;
@@ -4966,28 +5361,28 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c69) {
-      s2 = peg$c69;
+    if (input.substr(peg$currPos, 3) === peg$c72) {
+      s2 = peg$c72;
       peg$currPos += 3;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e83); }
+      if (peg$silentFails === 0) { peg$fail(peg$e89); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 3) === peg$c70) {
-        s2 = peg$c70;
+      if (input.substr(peg$currPos, 3) === peg$c73) {
+        s2 = peg$c73;
         peg$currPos += 3;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e84); }
+        if (peg$silentFails === 0) { peg$fail(peg$e90); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 3) === peg$c71) {
-          s2 = peg$c71;
+        if (input.substr(peg$currPos, 3) === peg$c74) {
+          s2 = peg$c74;
           peg$currPos += 3;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e85); }
+          if (peg$silentFails === 0) { peg$fail(peg$e91); }
         }
       }
     }
@@ -5012,7 +5407,7 @@ function peg$parse(input, options) {
         s4 = peg$parseOptValue();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f64(s1, s4);
+          s0 = peg$f71(s1, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5055,6 +5450,9 @@ function peg$parse(input, options) {
                         s0 = peg$parseMpFastclose();
                         if (s0 === peg$FAILED) {
                           s0 = peg$parseMpReset();
+                          if (s0 === peg$FAILED) {
+                            s0 = peg$parseMptcpUnknown();
+                          }
                         }
                       }
                     }
@@ -5071,15 +5469,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpCapable() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 9) === peg$c72) {
-      s1 = peg$c72;
+    if (input.substr(peg$currPos, 9) === peg$c75) {
+      s1 = peg$c75;
       peg$currPos += 9;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e86); }
+      if (peg$silentFails === 0) { peg$fail(peg$e92); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5094,80 +5492,88 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         s3 = peg$parse_();
-        s4 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c73) {
-          s5 = peg$c73;
-          peg$currPos += 2;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e87); }
-        }
-        if (s5 === peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c74) {
-            s5 = peg$c74;
-            peg$currPos += 2;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e88); }
-          }
-          if (s5 === peg$FAILED) {
-            if (input.substr(peg$currPos, 4) === peg$c40) {
-              s5 = peg$c40;
-              peg$currPos += 4;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e47); }
-            }
-          }
-        }
-        if (s5 !== peg$FAILED) {
-          s4 = input.substring(s4, peg$currPos);
-        } else {
-          s4 = s5;
-        }
+        s4 = peg$parseMpcVersion();
         if (s4 !== peg$FAILED) {
-          s5 = peg$currPos;
-          peg$silentFails++;
-          s6 = peg$parseW();
-          peg$silentFails--;
-          if (s6 === peg$FAILED) {
-            s5 = undefined;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            s7 = peg$parseMpcFlags();
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              s9 = peg$parseMpcKeys();
-              if (s9 !== peg$FAILED) {
-                s10 = peg$currPos;
-                s11 = peg$parse_();
-                if (input.substr(peg$currPos, 10) === peg$c75) {
-                  s12 = peg$c75;
-                  peg$currPos += 10;
+          s5 = peg$parse_();
+          s6 = peg$parseMpcFlags();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            s8 = peg$parseMpcKeys();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$currPos;
+              s10 = peg$parse_();
+              if (input.substr(peg$currPos, 10) === peg$c76) {
+                s11 = peg$c76;
+                peg$currPos += 10;
+              } else {
+                s11 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e93); }
+              }
+              if (s11 !== peg$FAILED) {
+                s12 = peg$currPos;
+                peg$silentFails++;
+                s13 = peg$parseW();
+                peg$silentFails--;
+                if (s13 === peg$FAILED) {
+                  s12 = undefined;
                 } else {
+                  peg$currPos = s12;
                   s12 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e89); }
                 }
                 if (s12 !== peg$FAILED) {
-                  s13 = peg$currPos;
-                  peg$silentFails++;
-                  s14 = peg$parseW();
-                  peg$silentFails--;
-                  if (s14 === peg$FAILED) {
-                    s13 = undefined;
+                  s13 = peg$parse_();
+                  s14 = peg$parseOptValue();
+                  if (s14 !== peg$FAILED) {
+                    s9 = s14;
                   } else {
-                    peg$currPos = s13;
-                    s13 = peg$FAILED;
+                    peg$currPos = s9;
+                    s9 = peg$FAILED;
                   }
-                  if (s13 !== peg$FAILED) {
-                    s14 = peg$parse_();
-                    s15 = peg$parseOptValue();
-                    if (s15 !== peg$FAILED) {
-                      s10 = s15;
+                } else {
+                  peg$currPos = s9;
+                  s9 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s9;
+                s9 = peg$FAILED;
+              }
+              if (s9 === peg$FAILED) {
+                s9 = null;
+              }
+              s10 = peg$currPos;
+              s11 = peg$parse_();
+              if (input.substr(peg$currPos, 5) === peg$c77) {
+                s12 = peg$c77;
+                peg$currPos += 5;
+              } else {
+                s12 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e94); }
+              }
+              if (s12 !== peg$FAILED) {
+                s13 = peg$currPos;
+                peg$silentFails++;
+                s14 = peg$parseW();
+                peg$silentFails--;
+                if (s14 === peg$FAILED) {
+                  s13 = undefined;
+                } else {
+                  peg$currPos = s13;
+                  s13 = peg$FAILED;
+                }
+                if (s13 !== peg$FAILED) {
+                  s14 = peg$parse_();
+                  if (input.charCodeAt(peg$currPos) === 61) {
+                    s15 = peg$c1;
+                    peg$currPos++;
+                  } else {
+                    s15 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s15 !== peg$FAILED) {
+                    s16 = peg$parse_();
+                    s17 = peg$parseOptValue();
+                    if (s17 !== peg$FAILED) {
+                      s10 = s17;
                     } else {
                       peg$currPos = s10;
                       s10 = peg$FAILED;
@@ -5180,15 +5586,15 @@ function peg$parse(input, options) {
                   peg$currPos = s10;
                   s10 = peg$FAILED;
                 }
-                if (s10 === peg$FAILED) {
-                  s10 = null;
-                }
-                peg$savedPos = s0;
-                s0 = peg$f65(s4, s7, s9, s10);
               } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
+                peg$currPos = s10;
+                s10 = peg$FAILED;
               }
+              if (s10 === peg$FAILED) {
+                s10 = null;
+              }
+              peg$savedPos = s0;
+              s0 = peg$f72(s4, s6, s8, s9, s10);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -5208,6 +5614,99 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseMpcVersion() {
+    let s0, s1, s2, s3, s4, s5;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 118) {
+      s3 = peg$c78;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e96); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = [];
+      s5 = input.charAt(peg$currPos);
+      if (peg$r3.test(s5)) {
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      }
+      if (s5 !== peg$FAILED) {
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
+          s5 = input.charAt(peg$currPos);
+          if (peg$r3.test(s5)) {
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e55); }
+          }
+        }
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s3 = [s3, s4];
+        s2 = s3;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      if (input.substr(peg$currPos, 4) === peg$c40) {
+        s2 = peg$c40;
+        peg$currPos += 4;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      }
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseW();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f73(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e95); }
     }
 
     return s0;
@@ -5314,7 +5813,7 @@ function peg$parse(input, options) {
           }
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f66(s5, s6);
+            s0 = peg$f74(s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -5342,20 +5841,20 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c76) {
-      s3 = peg$c76;
+    if (input.substr(peg$currPos, 5) === peg$c79) {
+      s3 = peg$c79;
       peg$currPos += 5;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e91); }
+      if (peg$silentFails === 0) { peg$fail(peg$e98); }
     }
     if (s3 !== peg$FAILED) {
       s4 = input.charAt(peg$currPos);
-      if (peg$r8.test(s4)) {
+      if (peg$r10.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e92); }
+        if (peg$silentFails === 0) { peg$fail(peg$e99); }
       }
       if (s4 !== peg$FAILED) {
         s3 = [s3, s4];
@@ -5369,12 +5868,12 @@ function peg$parse(input, options) {
       s2 = peg$FAILED;
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 8) === peg$c77) {
-        s2 = peg$c77;
+      if (input.substr(peg$currPos, 8) === peg$c80) {
+        s2 = peg$c80;
         peg$currPos += 8;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e93); }
+        if (peg$silentFails === 0) { peg$fail(peg$e100); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5406,7 +5905,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e90); }
+      if (peg$silentFails === 0) { peg$fail(peg$e97); }
     }
 
     return s0;
@@ -5416,12 +5915,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c78) {
-      s1 = peg$c78;
+    if (input.substr(peg$currPos, 5) === peg$c81) {
+      s1 = peg$c81;
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e94); }
+      if (peg$silentFails === 0) { peg$fail(peg$e101); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5436,7 +5935,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f67();
+        s0 = peg$f75();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -5513,7 +6012,7 @@ function peg$parse(input, options) {
               }
               if (s9 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f68(s6, s7);
+                s0 = peg$f76(s6, s7);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5571,7 +6070,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f69(s1, s2);
+      s0 = peg$f77(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -5585,20 +6084,20 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 16) === peg$c79) {
-      s2 = peg$c79;
+    if (input.substr(peg$currPos, 16) === peg$c82) {
+      s2 = peg$c82;
       peg$currPos += 16;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e95); }
+      if (peg$silentFails === 0) { peg$fail(peg$e102); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 10) === peg$c80) {
-        s2 = peg$c80;
+      if (input.substr(peg$currPos, 10) === peg$c83) {
+        s2 = peg$c83;
         peg$currPos += 10;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e96); }
+        if (peg$silentFails === 0) { peg$fail(peg$e103); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5656,7 +6155,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s0;
-          s0 = peg$f70(s1, s4, s5, s6);
+          s0 = peg$f78(s1, s4, s5, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5674,15 +6173,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpJoinSyn() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 11) === peg$c81) {
-      s1 = peg$c81;
+    if (input.substr(peg$currPos, 11) === peg$c84) {
+      s1 = peg$c84;
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e97); }
+      if (peg$silentFails === 0) { peg$fail(peg$e104); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5721,12 +6220,12 @@ function peg$parse(input, options) {
           s4 = null;
         }
         s5 = peg$parse_();
-        if (input.substr(peg$currPos, 5) === peg$c82) {
-          s6 = peg$c82;
+        if (input.substr(peg$currPos, 5) === peg$c85) {
+          s6 = peg$c85;
           peg$currPos += 5;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e98); }
+          if (peg$silentFails === 0) { peg$fail(peg$e105); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$currPos;
@@ -5770,8 +6269,20 @@ function peg$parse(input, options) {
                 if (s12 === peg$FAILED) {
                   s12 = null;
                 }
+                s13 = peg$currPos;
+                s14 = peg$parse_();
+                s15 = peg$parseReserved();
+                if (s15 !== peg$FAILED) {
+                  s13 = s15;
+                } else {
+                  peg$currPos = s13;
+                  s13 = peg$FAILED;
+                }
+                if (s13 === peg$FAILED) {
+                  s13 = null;
+                }
                 peg$savedPos = s0;
-                s0 = peg$f71(s3, s4, s11, s12);
+                s0 = peg$f79(s3, s4, s11, s12, s13);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5801,15 +6312,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpJoinSynAck() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 15) === peg$c83) {
-      s1 = peg$c83;
+    if (input.substr(peg$currPos, 15) === peg$c86) {
+      s1 = peg$c86;
       peg$currPos += 15;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e99); }
+      if (peg$silentFails === 0) { peg$fail(peg$e106); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5862,8 +6373,20 @@ function peg$parse(input, options) {
           if (s7 === peg$FAILED) {
             s7 = null;
           }
+          s8 = peg$currPos;
+          s9 = peg$parse_();
+          s10 = peg$parseReserved();
+          if (s10 !== peg$FAILED) {
+            s8 = s10;
+          } else {
+            peg$currPos = s8;
+            s8 = peg$FAILED;
+          }
+          if (s8 === peg$FAILED) {
+            s8 = null;
+          }
           peg$savedPos = s0;
-          s0 = peg$f72(s3, s4, s6, s7);
+          s0 = peg$f80(s3, s4, s6, s7, s8);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5881,15 +6404,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpJoinAck() {
-    let s0, s1, s2, s3, s4;
+    let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 11) === peg$c84) {
-      s1 = peg$c84;
+    if (input.substr(peg$currPos, 11) === peg$c87) {
+      s1 = peg$c87;
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e100); }
+      if (peg$silentFails === 0) { peg$fail(peg$e107); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -5906,8 +6429,20 @@ function peg$parse(input, options) {
         s3 = peg$parse_();
         s4 = peg$parseJoinHmac();
         if (s4 !== peg$FAILED) {
+          s5 = peg$currPos;
+          s6 = peg$parse_();
+          s7 = peg$parseReserved();
+          if (s7 !== peg$FAILED) {
+            s5 = s7;
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+          if (s5 === peg$FAILED) {
+            s5 = null;
+          }
           peg$savedPos = s0;
-          s0 = peg$f73(s4);
+          s0 = peg$f81(s4, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -5929,20 +6464,20 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 11) === peg$c85) {
-      s2 = peg$c85;
+    if (input.substr(peg$currPos, 11) === peg$c88) {
+      s2 = peg$c88;
       peg$currPos += 11;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e101); }
+      if (peg$silentFails === 0) { peg$fail(peg$e108); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 5) === peg$c82) {
-        s2 = peg$c82;
+      if (input.substr(peg$currPos, 5) === peg$c85) {
+        s2 = peg$c85;
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e98); }
+        if (peg$silentFails === 0) { peg$fail(peg$e105); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -5981,7 +6516,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f74(s1, s6);
+            s0 = peg$f82(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -6006,12 +6541,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 6) === peg$c86) {
-      s1 = peg$c86;
+    if (input.substr(peg$currPos, 6) === peg$c89) {
+      s1 = peg$c89;
       peg$currPos += 6;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e102); }
+      if (peg$silentFails === 0) { peg$fail(peg$e109); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6062,12 +6597,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 10) === peg$c87) {
-      s1 = peg$c87;
+    if (input.substr(peg$currPos, 10) === peg$c90) {
+      s1 = peg$c90;
       peg$currPos += 10;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e103); }
+      if (peg$silentFails === 0) { peg$fail(peg$e110); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6121,12 +6656,68 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c88) {
-      s1 = peg$c88;
+    if (input.substr(peg$currPos, 4) === peg$c91) {
+      s1 = peg$c91;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e104); }
+      if (peg$silentFails === 0) { peg$fail(peg$e111); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseW();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        if (input.charCodeAt(peg$currPos) === 61) {
+          s4 = peg$c1;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e2); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          s6 = peg$parseOptValue();
+          if (s6 !== peg$FAILED) {
+            s0 = s6;
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseReserved() {
+    let s0, s1, s2, s3, s4, s5, s6;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 3) === peg$c92) {
+      s1 = peg$c92;
+      peg$currPos += 3;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e112); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6177,12 +6768,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c89) {
-      s1 = peg$c89;
+    if (input.substr(peg$currPos, 4) === peg$c93) {
+      s1 = peg$c93;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e105); }
+      if (peg$silentFails === 0) { peg$fail(peg$e113); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6197,7 +6788,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f75();
+        s0 = peg$f83();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6274,7 +6865,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s5;
-          s5 = peg$f76(s1, s6, s7);
+          s5 = peg$f84(s1, s6, s7);
         } else {
           peg$currPos = s5;
           s5 = peg$FAILED;
@@ -6292,7 +6883,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f77(s1, s5);
+          s0 = peg$f85(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -6314,60 +6905,60 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 9) === peg$c90) {
-      s2 = peg$c90;
+    if (input.substr(peg$currPos, 9) === peg$c94) {
+      s2 = peg$c94;
       peg$currPos += 9;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e106); }
+      if (peg$silentFails === 0) { peg$fail(peg$e114); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 7) === peg$c91) {
-        s2 = peg$c91;
+      if (input.substr(peg$currPos, 7) === peg$c95) {
+        s2 = peg$c95;
         peg$currPos += 7;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e107); }
+        if (peg$silentFails === 0) { peg$fail(peg$e115); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 14) === peg$c92) {
-          s2 = peg$c92;
+        if (input.substr(peg$currPos, 14) === peg$c96) {
+          s2 = peg$c96;
           peg$currPos += 14;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e108); }
+          if (peg$silentFails === 0) { peg$fail(peg$e116); }
         }
         if (s2 === peg$FAILED) {
-          if (input.substr(peg$currPos, 13) === peg$c93) {
-            s2 = peg$c93;
+          if (input.substr(peg$currPos, 13) === peg$c97) {
+            s2 = peg$c97;
             peg$currPos += 13;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e109); }
+            if (peg$silentFails === 0) { peg$fail(peg$e117); }
           }
           if (s2 === peg$FAILED) {
-            if (input.substr(peg$currPos, 21) === peg$c94) {
-              s2 = peg$c94;
+            if (input.substr(peg$currPos, 21) === peg$c98) {
+              s2 = peg$c98;
               peg$currPos += 21;
             } else {
               s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e110); }
+              if (peg$silentFails === 0) { peg$fail(peg$e118); }
             }
             if (s2 === peg$FAILED) {
-              if (input.substr(peg$currPos, 19) === peg$c95) {
-                s2 = peg$c95;
+              if (input.substr(peg$currPos, 19) === peg$c99) {
+                s2 = peg$c99;
                 peg$currPos += 19;
               } else {
                 s2 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e111); }
+                if (peg$silentFails === 0) { peg$fail(peg$e119); }
               }
               if (s2 === peg$FAILED) {
-                if (input.substr(peg$currPos, 14) === peg$c96) {
-                  s2 = peg$c96;
+                if (input.substr(peg$currPos, 14) === peg$c100) {
+                  s2 = peg$c100;
                   peg$currPos += 14;
                 } else {
                   s2 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e112); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e120); }
                 }
               }
             }
@@ -6409,12 +7000,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c97) {
-      s1 = peg$c97;
+    if (input.substr(peg$currPos, 3) === peg$c101) {
+      s1 = peg$c101;
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e113); }
+      if (peg$silentFails === 0) { peg$fail(peg$e121); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6454,12 +7045,12 @@ function peg$parse(input, options) {
         }
         s5 = peg$currPos;
         s6 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c98) {
-          s7 = peg$c98;
+        if (input.substr(peg$currPos, 3) === peg$c102) {
+          s7 = peg$c102;
           peg$currPos += 3;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e114); }
+          if (peg$silentFails === 0) { peg$fail(peg$e122); }
         }
         if (s7 !== peg$FAILED) {
           s8 = peg$currPos;
@@ -6507,12 +7098,12 @@ function peg$parse(input, options) {
         }
         s6 = peg$currPos;
         s7 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c99) {
-          s8 = peg$c99;
+        if (input.substr(peg$currPos, 3) === peg$c103) {
+          s8 = peg$c103;
           peg$currPos += 3;
         } else {
           s8 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e115); }
+          if (peg$silentFails === 0) { peg$fail(peg$e123); }
         }
         if (s8 !== peg$FAILED) {
           s9 = peg$currPos;
@@ -6572,12 +7163,12 @@ function peg$parse(input, options) {
         }
         s8 = peg$currPos;
         s9 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c100) {
-          s10 = peg$c100;
+        if (input.substr(peg$currPos, 3) === peg$c104) {
+          s10 = peg$c104;
           peg$currPos += 3;
         } else {
           s10 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e116); }
+          if (peg$silentFails === 0) { peg$fail(peg$e124); }
         }
         if (s10 !== peg$FAILED) {
           s11 = peg$currPos;
@@ -6604,8 +7195,20 @@ function peg$parse(input, options) {
         if (s8 === peg$FAILED) {
           s8 = null;
         }
+        s9 = peg$currPos;
+        s10 = peg$parse_();
+        s11 = peg$parseReserved();
+        if (s11 !== peg$FAILED) {
+          s9 = s11;
+        } else {
+          peg$currPos = s9;
+          s9 = peg$FAILED;
+        }
+        if (s9 === peg$FAILED) {
+          s9 = null;
+        }
         peg$savedPos = s0;
-        s0 = peg$f78(s3, s4, s5, s6, s7, s8);
+        s0 = peg$f86(s3, s4, s5, s6, s7, s8, s9);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6623,20 +7226,20 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c101) {
-      s2 = peg$c101;
+    if (input.substr(peg$currPos, 5) === peg$c105) {
+      s2 = peg$c105;
       peg$currPos += 5;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e117); }
+      if (peg$silentFails === 0) { peg$fail(peg$e125); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 5) === peg$c102) {
-        s2 = peg$c102;
+      if (input.substr(peg$currPos, 5) === peg$c106) {
+        s2 = peg$c106;
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e118); }
+        if (peg$silentFails === 0) { peg$fail(peg$e126); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -6682,7 +7285,7 @@ function peg$parse(input, options) {
           s3 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f79(s1, s3);
+        s0 = peg$f87(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6700,20 +7303,20 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c103) {
-      s2 = peg$c103;
+    if (input.substr(peg$currPos, 4) === peg$c107) {
+      s2 = peg$c107;
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e119); }
+      if (peg$silentFails === 0) { peg$fail(peg$e127); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 4) === peg$c104) {
-        s2 = peg$c104;
+      if (input.substr(peg$currPos, 4) === peg$c108) {
+        s2 = peg$c108;
         peg$currPos += 4;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e120); }
+        if (peg$silentFails === 0) { peg$fail(peg$e128); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -6759,7 +7362,7 @@ function peg$parse(input, options) {
           s3 = null;
         }
         peg$savedPos = s0;
-        s0 = peg$f80(s1, s3);
+        s0 = peg$f88(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6804,7 +7407,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f81(s1, s2);
+      s0 = peg$f89(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -6820,12 +7423,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c105) {
-      s1 = peg$c105;
+    if (input.substr(peg$currPos, 4) === peg$c109) {
+      s1 = peg$c109;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e121); }
+      if (peg$silentFails === 0) { peg$fail(peg$e129); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6840,7 +7443,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f82();
+        s0 = peg$f90();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6851,12 +7454,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 5) === peg$c106) {
-        s1 = peg$c106;
+      if (input.substr(peg$currPos, 5) === peg$c77) {
+        s1 = peg$c77;
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e122); }
+        if (peg$silentFails === 0) { peg$fail(peg$e94); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -6905,15 +7508,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseAddAddress() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 11) === peg$c107) {
-      s1 = peg$c107;
+    if (input.substr(peg$currPos, 11) === peg$c110) {
+      s1 = peg$c110;
       peg$currPos += 11;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e123); }
+      if (peg$silentFails === 0) { peg$fail(peg$e130); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -6944,12 +7547,12 @@ function peg$parse(input, options) {
         if (s5 !== peg$FAILED) {
           s6 = peg$currPos;
           s7 = peg$parse_();
-          if (input.substr(peg$currPos, 4) === peg$c108) {
-            s8 = peg$c108;
+          if (input.substr(peg$currPos, 4) === peg$c111) {
+            s8 = peg$c111;
             peg$currPos += 4;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e124); }
+            if (peg$silentFails === 0) { peg$fail(peg$e131); }
           }
           if (s8 !== peg$FAILED) {
             s9 = peg$currPos;
@@ -6995,15 +7598,88 @@ function peg$parse(input, options) {
           if (s6 === peg$FAILED) {
             s6 = null;
           }
-          s7 = peg$parse_();
-          s8 = peg$parseAddAddrTail();
-          if (s8 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f83(s3, s5, s6, s8);
+          s7 = peg$currPos;
+          s8 = peg$parse_();
+          s9 = peg$parseAddrEcho();
+          if (s9 !== peg$FAILED) {
+            s7 = s9;
           } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+            peg$currPos = s7;
+            s7 = peg$FAILED;
           }
+          if (s7 === peg$FAILED) {
+            s7 = null;
+          }
+          s8 = peg$currPos;
+          s9 = peg$parse_();
+          if (input.substr(peg$currPos, 4) === peg$c112) {
+            s10 = peg$c112;
+            peg$currPos += 4;
+          } else {
+            s10 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e132); }
+          }
+          if (s10 !== peg$FAILED) {
+            s11 = peg$currPos;
+            peg$silentFails++;
+            s12 = peg$parseW();
+            peg$silentFails--;
+            if (s12 === peg$FAILED) {
+              s11 = undefined;
+            } else {
+              peg$currPos = s11;
+              s11 = peg$FAILED;
+            }
+            if (s11 !== peg$FAILED) {
+              s12 = peg$parse_();
+              if (input.charCodeAt(peg$currPos) === 61) {
+                s13 = peg$c1;
+                peg$currPos++;
+              } else {
+                s13 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e2); }
+              }
+              if (s13 !== peg$FAILED) {
+                s14 = peg$parse_();
+                s15 = peg$parseAuto();
+                if (s15 === peg$FAILED) {
+                  s15 = peg$parseOptValue();
+                }
+                if (s15 !== peg$FAILED) {
+                  s8 = s15;
+                } else {
+                  peg$currPos = s8;
+                  s8 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s8;
+                s8 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s8;
+              s8 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s8;
+            s8 = peg$FAILED;
+          }
+          if (s8 === peg$FAILED) {
+            s8 = null;
+          }
+          s9 = peg$currPos;
+          s10 = peg$parse_();
+          s11 = peg$parseReserved();
+          if (s11 !== peg$FAILED) {
+            s9 = s11;
+          } else {
+            peg$currPos = s9;
+            s9 = peg$FAILED;
+          }
+          if (s9 === peg$FAILED) {
+            s9 = null;
+          }
+          peg$savedPos = s0;
+          s0 = peg$f91(s3, s5, s6, s7, s8, s9);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -7020,16 +7696,16 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseAddAddrTail() {
-    let s0, s1, s2, s3, s4, s5, s6;
+  function peg$parseAddrEcho() {
+    let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 9) === peg$c109) {
-      s1 = peg$c109;
+    if (input.substr(peg$currPos, 9) === peg$c113) {
+      s1 = peg$c113;
       peg$currPos += 9;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e125); }
+      if (peg$silentFails === 0) { peg$fail(peg$e133); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7044,7 +7720,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f84();
+        s0 = peg$f92();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7052,60 +7728,6 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.substr(peg$currPos, 4) === peg$c110) {
-        s1 = peg$c110;
-        peg$currPos += 4;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e126); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        peg$silentFails++;
-        s3 = peg$parseW();
-        peg$silentFails--;
-        if (s3 === peg$FAILED) {
-          s2 = undefined;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          s3 = peg$parse_();
-          if (input.charCodeAt(peg$currPos) === 61) {
-            s4 = peg$c1;
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e2); }
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parse_();
-            s6 = peg$parseAuto();
-            if (s6 === peg$FAILED) {
-              s6 = peg$parseOptValue();
-            }
-            if (s6 !== peg$FAILED) {
-              s0 = s6;
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
     }
 
     return s0;
@@ -7115,12 +7737,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c111) {
-      s1 = peg$c111;
+    if (input.substr(peg$currPos, 4) === peg$c114) {
+      s1 = peg$c114;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e127); }
+      if (peg$silentFails === 0) { peg$fail(peg$e134); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7181,7 +7803,7 @@ function peg$parse(input, options) {
             }
             if (s9 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f85(s6, s7);
+              s0 = peg$f93(s6, s7);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -7211,20 +7833,20 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 10) === peg$c112) {
-      s2 = peg$c112;
+    if (input.substr(peg$currPos, 10) === peg$c115) {
+      s2 = peg$c115;
       peg$currPos += 10;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e128); }
+      if (peg$silentFails === 0) { peg$fail(peg$e135); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 9) === peg$c113) {
-        s2 = peg$c113;
+      if (input.substr(peg$currPos, 9) === peg$c116) {
+        s2 = peg$c116;
         peg$currPos += 9;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e129); }
+        if (peg$silentFails === 0) { peg$fail(peg$e136); }
       }
     }
     if (s2 !== peg$FAILED) {
@@ -7266,7 +7888,7 @@ function peg$parse(input, options) {
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f86(s1, s6);
+              s0 = peg$f94(s1, s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -7292,15 +7914,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseRemoveAddress() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 14) === peg$c114) {
-      s1 = peg$c114;
+    if (input.substr(peg$currPos, 14) === peg$c117) {
+      s1 = peg$c117;
       peg$currPos += 14;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e130); }
+      if (peg$silentFails === 0) { peg$fail(peg$e137); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7315,12 +7937,12 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         s3 = peg$parse_();
-        if (input.substr(peg$currPos, 10) === peg$c87) {
-          s4 = peg$c87;
+        if (input.substr(peg$currPos, 10) === peg$c90) {
+          s4 = peg$c90;
           peg$currPos += 10;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e103); }
+          if (peg$silentFails === 0) { peg$fail(peg$e110); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
@@ -7353,71 +7975,89 @@ function peg$parse(input, options) {
               }
               if (s9 !== peg$FAILED) {
                 s10 = peg$parse_();
-                s11 = peg$parseOptValue();
-                if (s11 !== peg$FAILED) {
-                  s12 = [];
-                  s13 = peg$currPos;
-                  s14 = peg$parse_();
+                s11 = peg$currPos;
+                s12 = peg$parseOptValue();
+                if (s12 !== peg$FAILED) {
+                  s13 = [];
+                  s14 = peg$currPos;
+                  s15 = peg$parse_();
                   if (input.charCodeAt(peg$currPos) === 44) {
-                    s15 = peg$c18;
+                    s16 = peg$c18;
                     peg$currPos++;
                   } else {
-                    s15 = peg$FAILED;
+                    s16 = peg$FAILED;
                     if (peg$silentFails === 0) { peg$fail(peg$e25); }
                   }
-                  if (s15 !== peg$FAILED) {
-                    s16 = peg$parse_();
-                    s17 = peg$parseOptValue();
-                    if (s17 !== peg$FAILED) {
-                      s13 = s17;
+                  if (s16 !== peg$FAILED) {
+                    s17 = peg$parse_();
+                    s18 = peg$parseOptValue();
+                    if (s18 !== peg$FAILED) {
+                      s14 = s18;
                     } else {
-                      peg$currPos = s13;
-                      s13 = peg$FAILED;
+                      peg$currPos = s14;
+                      s14 = peg$FAILED;
                     }
                   } else {
-                    peg$currPos = s13;
-                    s13 = peg$FAILED;
+                    peg$currPos = s14;
+                    s14 = peg$FAILED;
                   }
-                  while (s13 !== peg$FAILED) {
-                    s12.push(s13);
-                    s13 = peg$currPos;
-                    s14 = peg$parse_();
+                  while (s14 !== peg$FAILED) {
+                    s13.push(s14);
+                    s14 = peg$currPos;
+                    s15 = peg$parse_();
                     if (input.charCodeAt(peg$currPos) === 44) {
-                      s15 = peg$c18;
+                      s16 = peg$c18;
                       peg$currPos++;
                     } else {
-                      s15 = peg$FAILED;
+                      s16 = peg$FAILED;
                       if (peg$silentFails === 0) { peg$fail(peg$e25); }
                     }
-                    if (s15 !== peg$FAILED) {
-                      s16 = peg$parse_();
-                      s17 = peg$parseOptValue();
-                      if (s17 !== peg$FAILED) {
-                        s13 = s17;
+                    if (s16 !== peg$FAILED) {
+                      s17 = peg$parse_();
+                      s18 = peg$parseOptValue();
+                      if (s18 !== peg$FAILED) {
+                        s14 = s18;
                       } else {
-                        peg$currPos = s13;
-                        s13 = peg$FAILED;
+                        peg$currPos = s14;
+                        s14 = peg$FAILED;
                       }
                     } else {
-                      peg$currPos = s13;
-                      s13 = peg$FAILED;
+                      peg$currPos = s14;
+                      s14 = peg$FAILED;
                     }
                   }
-                  s13 = peg$parse_();
-                  if (input.charCodeAt(peg$currPos) === 93) {
-                    s14 = peg$c15;
-                    peg$currPos++;
+                  peg$savedPos = s11;
+                  s11 = peg$f95(s12, s13);
+                } else {
+                  peg$currPos = s11;
+                  s11 = peg$FAILED;
+                }
+                if (s11 === peg$FAILED) {
+                  s11 = null;
+                }
+                s12 = peg$parse_();
+                if (input.charCodeAt(peg$currPos) === 93) {
+                  s13 = peg$c15;
+                  peg$currPos++;
+                } else {
+                  s13 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+                if (s13 !== peg$FAILED) {
+                  s14 = peg$currPos;
+                  s15 = peg$parse_();
+                  s16 = peg$parseReserved();
+                  if (s16 !== peg$FAILED) {
+                    s14 = s16;
                   } else {
+                    peg$currPos = s14;
                     s14 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e22); }
                   }
-                  if (s14 !== peg$FAILED) {
-                    peg$savedPos = s0;
-                    s0 = peg$f87(s11, s12);
-                  } else {
-                    peg$currPos = s0;
-                    s0 = peg$FAILED;
+                  if (s14 === peg$FAILED) {
+                    s14 = null;
                   }
+                  peg$savedPos = s0;
+                  s0 = peg$f96(s11, s14);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -7451,15 +8091,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpPrio() {
-    let s0, s1, s2, s3, s4, s5, s6;
+    let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 7) === peg$c115) {
-      s1 = peg$c115;
+    if (input.substr(peg$currPos, 7) === peg$c118) {
+      s1 = peg$c118;
       peg$currPos += 7;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e131); }
+      if (peg$silentFails === 0) { peg$fail(peg$e138); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7497,8 +8137,20 @@ function peg$parse(input, options) {
         if (s4 === peg$FAILED) {
           s4 = null;
         }
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        s7 = peg$parseReserved();
+        if (s7 !== peg$FAILED) {
+          s5 = s7;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
         peg$savedPos = s0;
-        s0 = peg$f88(s3, s4);
+        s0 = peg$f97(s3, s4, s5);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7512,15 +8164,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpFail() {
-    let s0, s1, s2, s3, s4, s5;
+    let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 7) === peg$c116) {
-      s1 = peg$c116;
+    if (input.substr(peg$currPos, 7) === peg$c119) {
+      s1 = peg$c119;
       peg$currPos += 7;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e132); }
+      if (peg$silentFails === 0) { peg$fail(peg$e139); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7546,8 +8198,20 @@ function peg$parse(input, options) {
         if (s3 === peg$FAILED) {
           s3 = null;
         }
+        s4 = peg$currPos;
+        s5 = peg$parse_();
+        s6 = peg$parseReserved();
+        if (s6 !== peg$FAILED) {
+          s4 = s6;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 === peg$FAILED) {
+          s4 = null;
+        }
         peg$savedPos = s0;
-        s0 = peg$f89(s3);
+        s0 = peg$f98(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7561,15 +8225,15 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMpFastclose() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 12) === peg$c117) {
-      s1 = peg$c117;
+    if (input.substr(peg$currPos, 12) === peg$c120) {
+      s1 = peg$c120;
       peg$currPos += 12;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e133); }
+      if (peg$silentFails === 0) { peg$fail(peg$e140); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7585,9 +8249,53 @@ function peg$parse(input, options) {
       if (s2 !== peg$FAILED) {
         s3 = peg$currPos;
         s4 = peg$parse_();
-        s5 = peg$parseMptcpVar();
+        s5 = peg$currPos;
+        peg$silentFails++;
+        s6 = peg$currPos;
+        if (input.substr(peg$currPos, 3) === peg$c92) {
+          s7 = peg$c92;
+          peg$currPos += 3;
+        } else {
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e112); }
+        }
+        if (s7 !== peg$FAILED) {
+          s8 = peg$currPos;
+          peg$silentFails++;
+          s9 = peg$parseW();
+          peg$silentFails--;
+          if (s9 === peg$FAILED) {
+            s8 = undefined;
+          } else {
+            peg$currPos = s8;
+            s8 = peg$FAILED;
+          }
+          if (s8 !== peg$FAILED) {
+            s7 = [s7, s8];
+            s6 = s7;
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+        peg$silentFails--;
+        if (s6 === peg$FAILED) {
+          s5 = undefined;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
         if (s5 !== peg$FAILED) {
-          s3 = s5;
+          s6 = peg$parseMptcpVar();
+          if (s6 !== peg$FAILED) {
+            s3 = s6;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -7620,8 +8328,20 @@ function peg$parse(input, options) {
         if (s4 === peg$FAILED) {
           s4 = null;
         }
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        s7 = peg$parseReserved();
+        if (s7 !== peg$FAILED) {
+          s5 = s7;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
         peg$savedPos = s0;
-        s0 = peg$f90(s3, s4);
+        s0 = peg$f99(s3, s4, s5);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7638,12 +8358,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 8) === peg$c118) {
-      s1 = peg$c118;
+    if (input.substr(peg$currPos, 8) === peg$c121) {
+      s1 = peg$c121;
       peg$currPos += 8;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e134); }
+      if (peg$silentFails === 0) { peg$fail(peg$e141); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -7662,7 +8382,7 @@ function peg$parse(input, options) {
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
           s6 = peg$parse_();
-          s7 = peg$parseFlagList();
+          s7 = peg$parseMpcFlags();
           if (s7 !== peg$FAILED) {
             s5 = s7;
           } else {
@@ -7673,7 +8393,51 @@ function peg$parse(input, options) {
             s5 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f91(s4, s5);
+          s0 = peg$f100(s4, s5);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseMptcpUnknown() {
+    let s0, s1, s2, s3, s4;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 13) === peg$c122) {
+      s1 = peg$c122;
+      peg$currPos += 13;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e142); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseW();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        s4 = peg$parseHexBytes();
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f101(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -7691,7 +8455,67 @@ function peg$parse(input, options) {
   }
 
   function peg$parseSyscall() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+
+    s0 = peg$currPos;
+    s1 = peg$parseSyscallCall();
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 61) {
+        s3 = peg$c1;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e2); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        s5 = peg$parseExpr();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$currPos;
+          s7 = peg$parse_();
+          s8 = peg$parseErrno();
+          if (s8 !== peg$FAILED) {
+            s6 = s8;
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+          if (s6 === peg$FAILED) {
+            s6 = null;
+          }
+          s7 = peg$currPos;
+          s8 = peg$parse_();
+          s9 = peg$parseNote();
+          if (s9 !== peg$FAILED) {
+            s7 = s9;
+          } else {
+            peg$currPos = s7;
+            s7 = peg$FAILED;
+          }
+          if (s7 === peg$FAILED) {
+            s7 = null;
+          }
+          peg$savedPos = s0;
+          s0 = peg$f102(s1, s5, s6, s7);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseSyscallCall() {
+    let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
     s1 = peg$parseWord();
@@ -7719,52 +8543,8 @@ function peg$parse(input, options) {
           if (peg$silentFails === 0) { peg$fail(peg$e24); }
         }
         if (s7 !== peg$FAILED) {
-          s8 = peg$parse_();
-          if (input.charCodeAt(peg$currPos) === 61) {
-            s9 = peg$c1;
-            peg$currPos++;
-          } else {
-            s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e2); }
-          }
-          if (s9 !== peg$FAILED) {
-            s10 = peg$parse_();
-            s11 = peg$parseExpr();
-            if (s11 !== peg$FAILED) {
-              s12 = peg$currPos;
-              s13 = peg$parse_();
-              s14 = peg$parseErrno();
-              if (s14 !== peg$FAILED) {
-                s12 = s14;
-              } else {
-                peg$currPos = s12;
-                s12 = peg$FAILED;
-              }
-              if (s12 === peg$FAILED) {
-                s12 = null;
-              }
-              s13 = peg$currPos;
-              s14 = peg$parse_();
-              s15 = peg$parseNote();
-              if (s15 !== peg$FAILED) {
-                s13 = s15;
-              } else {
-                peg$currPos = s13;
-                s13 = peg$FAILED;
-              }
-              if (s13 === peg$FAILED) {
-                s13 = null;
-              }
-              peg$savedPos = s0;
-              s0 = peg$f92(s1, s5, s11, s12, s13);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
+          peg$savedPos = s0;
+          s0 = peg$f103(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -7791,7 +8571,7 @@ function peg$parse(input, options) {
       s3 = peg$parseNote();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f93(s1, s3);
+        s0 = peg$f104(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7819,20 +8599,20 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r9.test(s4)) {
+      if (peg$r11.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e135); }
+        if (peg$silentFails === 0) { peg$fail(peg$e143); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r9.test(s4)) {
+        if (peg$r11.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e135); }
+          if (peg$silentFails === 0) { peg$fail(peg$e143); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
@@ -7845,7 +8625,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f94(s2);
+        s0 = peg$f105(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7913,7 +8693,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f95(s1, s2);
+      s0 = peg$f106(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7932,11 +8712,11 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 124) {
-        s5 = peg$c119;
+        s5 = peg$c123;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e136); }
+        if (peg$silentFails === 0) { peg$fail(peg$e144); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
@@ -7956,11 +8736,11 @@ function peg$parse(input, options) {
         s3 = peg$currPos;
         s4 = peg$parse_();
         if (input.charCodeAt(peg$currPos) === 124) {
-          s5 = peg$c119;
+          s5 = peg$c123;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e136); }
+          if (peg$silentFails === 0) { peg$fail(peg$e144); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
@@ -7977,7 +8757,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f96(s1, s2);
+      s0 = peg$f107(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7999,7 +8779,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f97();
+      s1 = peg$f108();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -8015,7 +8795,7 @@ function peg$parse(input, options) {
               s1 = peg$parseWord();
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f98(s1);
+                s1 = peg$f109(s1);
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -8043,7 +8823,7 @@ function peg$parse(input, options) {
                   }
                   if (s5 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f99(s3);
+                    s0 = peg$f110(s3);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -8055,11 +8835,11 @@ function peg$parse(input, options) {
                 if (s0 === peg$FAILED) {
                   s0 = peg$currPos;
                   if (input.charCodeAt(peg$currPos) === 123) {
-                    s1 = peg$c120;
+                    s1 = peg$c124;
                     peg$currPos++;
                   } else {
                     s1 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e145); }
                   }
                   if (s1 !== peg$FAILED) {
                     s2 = peg$parse_();
@@ -8089,15 +8869,15 @@ function peg$parse(input, options) {
                       }
                       s5 = peg$parse_();
                       if (input.charCodeAt(peg$currPos) === 125) {
-                        s6 = peg$c121;
+                        s6 = peg$c125;
                         peg$currPos++;
                       } else {
                         s6 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e138); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e146); }
                       }
                       if (s6 !== peg$FAILED) {
                         peg$savedPos = s0;
-                        s0 = peg$f100(s3, s4);
+                        s0 = peg$f111(s3, s4);
                       } else {
                         peg$currPos = s0;
                         s0 = peg$FAILED;
@@ -8113,11 +8893,11 @@ function peg$parse(input, options) {
                   if (s0 === peg$FAILED) {
                     s0 = peg$currPos;
                     if (input.charCodeAt(peg$currPos) === 123) {
-                      s1 = peg$c120;
+                      s1 = peg$c124;
                       peg$currPos++;
                     } else {
                       s1 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e145); }
                     }
                     if (s1 !== peg$FAILED) {
                       s2 = peg$parse_();
@@ -8125,11 +8905,11 @@ function peg$parse(input, options) {
                       if (s3 !== peg$FAILED) {
                         s4 = peg$parse_();
                         if (input.charCodeAt(peg$currPos) === 125) {
-                          s5 = peg$c121;
+                          s5 = peg$c125;
                           peg$currPos++;
                         } else {
                           s5 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e138); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e146); }
                         }
                         if (s5 !== peg$FAILED) {
                           s0 = s3;
@@ -8148,11 +8928,11 @@ function peg$parse(input, options) {
                     if (s0 === peg$FAILED) {
                       s0 = peg$currPos;
                       if (input.charCodeAt(peg$currPos) === 123) {
-                        s1 = peg$c120;
+                        s1 = peg$c124;
                         peg$currPos++;
                       } else {
                         s1 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e137); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e145); }
                       }
                       if (s1 !== peg$FAILED) {
                         s2 = peg$parse_();
@@ -8162,15 +8942,15 @@ function peg$parse(input, options) {
                         }
                         s4 = peg$parse_();
                         if (input.charCodeAt(peg$currPos) === 125) {
-                          s5 = peg$c121;
+                          s5 = peg$c125;
                           peg$currPos++;
                         } else {
                           s5 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e138); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e146); }
                         }
                         if (s5 !== peg$FAILED) {
                           peg$savedPos = s0;
-                          s0 = peg$f101(s3);
+                          s0 = peg$f112(s3);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
@@ -8249,7 +9029,7 @@ function peg$parse(input, options) {
         s6 = peg$parseExpr();
         if (s6 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f102(s1, s2, s6);
+          s0 = peg$f113(s1, s2, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8271,28 +9051,28 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c122) {
-      s2 = peg$c122;
+    if (input.substr(peg$currPos, 5) === peg$c126) {
+      s2 = peg$c126;
       peg$currPos += 5;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e139); }
+      if (peg$silentFails === 0) { peg$fail(peg$e147); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 10) === peg$c112) {
-        s2 = peg$c112;
+      if (input.substr(peg$currPos, 10) === peg$c115) {
+        s2 = peg$c115;
         peg$currPos += 10;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e128); }
+        if (peg$silentFails === 0) { peg$fail(peg$e135); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 9) === peg$c113) {
-          s2 = peg$c113;
+        if (input.substr(peg$currPos, 9) === peg$c116) {
+          s2 = peg$c116;
           peg$currPos += 9;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e129); }
+          if (peg$silentFails === 0) { peg$fail(peg$e136); }
         }
       }
     }
@@ -8337,7 +9117,7 @@ function peg$parse(input, options) {
           }
           if (s8 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f103(s1, s6);
+            s0 = peg$f114(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8388,7 +9168,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s1;
-      s1 = peg$f104(s2, s3);
+      s1 = peg$f115(s2, s3);
     } else {
       peg$currPos = s1;
       s1 = peg$FAILED;
@@ -8414,7 +9194,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f105(s1, s2);
+      s0 = peg$f116(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -8430,7 +9210,7 @@ function peg$parse(input, options) {
     s1 = peg$parseStringToken();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f106(s1);
+      s1 = peg$f117(s1);
     }
     s0 = s1;
 
@@ -8461,7 +9241,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f107();
+      s1 = peg$f118();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -8491,13 +9271,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f108(s1);
+      s1 = peg$f119(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e140); }
+      if (peg$silentFails === 0) { peg$fail(peg$e148); }
     }
 
     return s0;
@@ -8517,13 +9297,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f109(s1);
+      s1 = peg$f120(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e140); }
+      if (peg$silentFails === 0) { peg$fail(peg$e148); }
     }
 
     return s0;
@@ -8537,7 +9317,7 @@ function peg$parse(input, options) {
     s1 = peg$parseWord();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f110(s1);
+      s2 = peg$f121(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -8545,7 +9325,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f111(s1);
+        s0 = peg$f122(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8557,7 +9337,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e141); }
+      if (peg$silentFails === 0) { peg$fail(peg$e149); }
     }
 
     return s0;
@@ -8567,20 +9347,20 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c123) {
-      s1 = peg$c123;
+    if (input.substr(peg$currPos, 5) === peg$c127) {
+      s1 = peg$c127;
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e142); }
+      if (peg$silentFails === 0) { peg$fail(peg$e150); }
     }
     if (s1 === peg$FAILED) {
-      if (input.substr(peg$currPos, 5) === peg$c124) {
-        s1 = peg$c124;
+      if (input.substr(peg$currPos, 5) === peg$c128) {
+        s1 = peg$c128;
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e143); }
+        if (peg$silentFails === 0) { peg$fail(peg$e151); }
       }
     }
     if (s1 !== peg$FAILED) {
@@ -8623,7 +9403,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f112(s1);
+      s2 = peg$f123(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -8631,7 +9411,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f113(s1);
+        s0 = peg$f124(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8643,7 +9423,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e141); }
+      if (peg$silentFails === 0) { peg$fail(peg$e149); }
     }
 
     return s0;
@@ -8696,31 +9476,31 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c125) {
-      s1 = peg$c125;
+    if (input.substr(peg$currPos, 2) === peg$c71) {
+      s1 = peg$c71;
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e144); }
+      if (peg$silentFails === 0) { peg$fail(peg$e87); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = input.charAt(peg$currPos);
-      if (peg$r10.test(s3)) {
+      if (peg$r9.test(s3)) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e145); }
+        if (peg$silentFails === 0) { peg$fail(peg$e88); }
       }
       if (s3 !== peg$FAILED) {
         while (s3 !== peg$FAILED) {
           s2.push(s3);
           s3 = input.charAt(peg$currPos);
-          if (peg$r10.test(s3)) {
+          if (peg$r9.test(s3)) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e145); }
+            if (peg$silentFails === 0) { peg$fail(peg$e88); }
           }
         }
       } else {
@@ -8761,11 +9541,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 45) {
-      s1 = peg$c126;
+      s1 = peg$c129;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e146); }
+      if (peg$silentFails === 0) { peg$fail(peg$e152); }
     }
     if (s1 === peg$FAILED) {
       s1 = null;
@@ -8823,11 +9603,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 45) {
-      s1 = peg$c126;
+      s1 = peg$c129;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e146); }
+      if (peg$silentFails === 0) { peg$fail(peg$e152); }
     }
     if (s1 === peg$FAILED) {
       s1 = null;
@@ -8902,20 +9682,20 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s2 = peg$c127;
+      s2 = peg$c130;
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e148); }
+      if (peg$silentFails === 0) { peg$fail(peg$e154); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r11.test(s4)) {
+      if (peg$r12.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e149); }
+        if (peg$silentFails === 0) { peg$fail(peg$e155); }
       }
       if (s4 === peg$FAILED) {
         s4 = peg$currPos;
@@ -8949,11 +9729,11 @@ function peg$parse(input, options) {
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r11.test(s4)) {
+        if (peg$r12.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e149); }
+          if (peg$silentFails === 0) { peg$fail(peg$e155); }
         }
         if (s4 === peg$FAILED) {
           s4 = peg$currPos;
@@ -8986,11 +9766,11 @@ function peg$parse(input, options) {
         }
       }
       if (input.charCodeAt(peg$currPos) === 34) {
-        s4 = peg$c127;
+        s4 = peg$c130;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e148); }
+        if (peg$silentFails === 0) { peg$fail(peg$e154); }
       }
       if (s4 !== peg$FAILED) {
         s2 = [s2, s3, s4];
@@ -9011,22 +9791,22 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 34) {
-        s1 = peg$c127;
+        s1 = peg$c130;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e148); }
+        if (peg$silentFails === 0) { peg$fail(peg$e154); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f114();
+        s1 = peg$f125();
       }
       s0 = s1;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e147); }
+      if (peg$silentFails === 0) { peg$fail(peg$e153); }
     }
 
     return s0;
@@ -9154,11 +9934,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = [];
     s1 = input.charAt(peg$currPos);
-    if (peg$r12.test(s1)) {
+    if (peg$r13.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e150); }
+      if (peg$silentFails === 0) { peg$fail(peg$e156); }
     }
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
@@ -9172,20 +9952,20 @@ function peg$parse(input, options) {
       if (s2 !== peg$FAILED) {
         s3 = [];
         s4 = input.charAt(peg$currPos);
-        if (peg$r13.test(s4)) {
+        if (peg$r14.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e151); }
+          if (peg$silentFails === 0) { peg$fail(peg$e157); }
         }
         while (s4 !== peg$FAILED) {
           s3.push(s4);
           s4 = input.charAt(peg$currPos);
-          if (peg$r13.test(s4)) {
+          if (peg$r14.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e151); }
+            if (peg$silentFails === 0) { peg$fail(peg$e157); }
           }
         }
         s2 = [s2, s3];
@@ -9208,12 +9988,12 @@ function peg$parse(input, options) {
           s4 = peg$currPos;
           s5 = peg$currPos;
           peg$silentFails++;
-          if (input.substr(peg$currPos, 2) === peg$c128) {
-            s6 = peg$c128;
+          if (input.substr(peg$currPos, 2) === peg$c131) {
+            s6 = peg$c131;
             peg$currPos += 2;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e152); }
+            if (peg$silentFails === 0) { peg$fail(peg$e158); }
           }
           peg$silentFails--;
           if (s6 === peg$FAILED) {
@@ -9246,12 +10026,12 @@ function peg$parse(input, options) {
             s4 = peg$currPos;
             s5 = peg$currPos;
             peg$silentFails++;
-            if (input.substr(peg$currPos, 2) === peg$c128) {
-              s6 = peg$c128;
+            if (input.substr(peg$currPos, 2) === peg$c131) {
+              s6 = peg$c131;
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e152); }
+              if (peg$silentFails === 0) { peg$fail(peg$e158); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -9280,12 +10060,12 @@ function peg$parse(input, options) {
               s4 = peg$FAILED;
             }
           }
-          if (input.substr(peg$currPos, 2) === peg$c128) {
-            s4 = peg$c128;
+          if (input.substr(peg$currPos, 2) === peg$c131) {
+            s4 = peg$c131;
             peg$currPos += 2;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e152); }
+            if (peg$silentFails === 0) { peg$fail(peg$e158); }
           }
           if (s4 !== peg$FAILED) {
             s2 = [s2, s3, s4];
@@ -9309,7 +10089,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s1;
-            s2 = peg$f115();
+            s2 = peg$f126();
           }
           s1 = s2;
         }
@@ -9318,11 +10098,11 @@ function peg$parse(input, options) {
     while (s1 !== peg$FAILED) {
       s0.push(s1);
       s1 = input.charAt(peg$currPos);
-      if (peg$r12.test(s1)) {
+      if (peg$r13.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e150); }
+        if (peg$silentFails === 0) { peg$fail(peg$e156); }
       }
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
@@ -9336,20 +10116,20 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = input.charAt(peg$currPos);
-          if (peg$r13.test(s4)) {
+          if (peg$r14.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e151); }
+            if (peg$silentFails === 0) { peg$fail(peg$e157); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
             s4 = input.charAt(peg$currPos);
-            if (peg$r13.test(s4)) {
+            if (peg$r14.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e151); }
+              if (peg$silentFails === 0) { peg$fail(peg$e157); }
             }
           }
           s2 = [s2, s3];
@@ -9372,12 +10152,12 @@ function peg$parse(input, options) {
             s4 = peg$currPos;
             s5 = peg$currPos;
             peg$silentFails++;
-            if (input.substr(peg$currPos, 2) === peg$c128) {
-              s6 = peg$c128;
+            if (input.substr(peg$currPos, 2) === peg$c131) {
+              s6 = peg$c131;
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e152); }
+              if (peg$silentFails === 0) { peg$fail(peg$e158); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -9410,12 +10190,12 @@ function peg$parse(input, options) {
               s4 = peg$currPos;
               s5 = peg$currPos;
               peg$silentFails++;
-              if (input.substr(peg$currPos, 2) === peg$c128) {
-                s6 = peg$c128;
+              if (input.substr(peg$currPos, 2) === peg$c131) {
+                s6 = peg$c131;
                 peg$currPos += 2;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e152); }
+                if (peg$silentFails === 0) { peg$fail(peg$e158); }
               }
               peg$silentFails--;
               if (s6 === peg$FAILED) {
@@ -9444,12 +10224,12 @@ function peg$parse(input, options) {
                 s4 = peg$FAILED;
               }
             }
-            if (input.substr(peg$currPos, 2) === peg$c128) {
-              s4 = peg$c128;
+            if (input.substr(peg$currPos, 2) === peg$c131) {
+              s4 = peg$c131;
               peg$currPos += 2;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e152); }
+              if (peg$silentFails === 0) { peg$fail(peg$e158); }
             }
             if (s4 !== peg$FAILED) {
               s2 = [s2, s3, s4];
@@ -9473,7 +10253,7 @@ function peg$parse(input, options) {
             }
             if (s2 !== peg$FAILED) {
               peg$savedPos = s1;
-              s2 = peg$f115();
+              s2 = peg$f126();
             }
             s1 = s2;
           }
@@ -9490,20 +10270,20 @@ function peg$parse(input, options) {
 
     s0 = [];
     s1 = input.charAt(peg$currPos);
-    if (peg$r14.test(s1)) {
+    if (peg$r15.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e153); }
+      if (peg$silentFails === 0) { peg$fail(peg$e159); }
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
       s1 = input.charAt(peg$currPos);
-      if (peg$r14.test(s1)) {
+      if (peg$r15.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e153); }
+        if (peg$silentFails === 0) { peg$fail(peg$e159); }
       }
     }
 

@@ -118,7 +118,7 @@ describe("checks: inbound-packets", () => {
   });
   it("reports a missing win, '<...>' and ect01 on inbound packets", () => {
     expect(check(inboundPackets, ["+0 < S 0:0(0) <mss 1460>", "+0 < [ect01] S 0:0(0) win 1 <...>"])).to.deep.equal([
-      "error inbound-window 2:6 Inbound TCP packet without 'win' | the window of an injected packet is not chosen automatically: add 'win N'",
+      "error inbound-window 2:14 Inbound TCP packet without 'win' | the window of an injected packet is not chosen automatically: add 'win N'",
       "error inbound-ect01 3:7 'ect01' is not allowed on an inbound packet | 'ect01' accepts either ECT(0) or ECT(1) on an outbound packet; an injected packet needs one codepoint",
       "error inbound-any-options 3:29 '<...>' is not allowed on an inbound packet | '<...>' means 'do not check the options', which only applies to packets the stack sends",
     ]);

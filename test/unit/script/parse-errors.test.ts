@@ -19,8 +19,11 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ["0 close(3) = 0\n/* unterminated", "2:1-2:2", "Unterminated comment: missing the closing '*/'"],
   ['0 write(3, "abc, 3) = 3', "1:12-1:13", "Unterminated string: missing the closing '\"'"],
   ["+0 > . 1:1(0) ack 1 <mpcapable v1 flags[flag_x] nokey>", "1:41-1:47", "Expected flag name but found 'flag_x'"],
-  ["+0 > . 1:1(0) ack 1 <mpcapable v2 flags[flag_h] nokey>", "1:32-1:34", "Expected 'none', 'v0' or 'v1' but found 'v2'"],
-  ["+0 > . 1:1(0) ack 1 <add_address addr[x]>", "1:41-1:42", "Expected 'addr_echo', 'hmac' or 'port' but found '>'"],
+  ["+0 > . 1:1(0) ack 1 <mpcapable x2 flags[flag_h] nokey>", "1:32-1:34", "Expected MP_CAPABLE version but found 'x2'"],
+  ["+0 > . 1:1(0) ack 1 <add_address addr[x] hmac>", "1:46-1:47", "Expected '=' but found '>'"],
+  ["+0 > . 1:1(0) ack 1 <unknown 5 dead>", "1:32-1:36", "Expected ',', '>' or hex bytes but found 'dead'"],
+  ["+0 > . 1:1(0) ack 1 <mptcp_unknown 0xz>", "1:36-1:39", "Expected hex bytes but found '0xz'"],
+  ["+0 > ipproto 132 (", "1:19-1:19", "Expected integer or name but found end of input"],
   ["+0 > . 1:1(0) ack 1 <mp_join_syn backup=1>", "1:42-1:43", "Expected 'address_id' or 'token' but found '>'"],
   ["0 f([1, 2) = 0", "1:10-1:11", "Expected ',', ']' or '|' but found ')'"],
   ["0 f({a=1) = 0", "1:9-1:10", "Expected ',', '|' or '}' but found ')'"],
@@ -29,7 +32,7 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ["+0 < [ect0 S 0:0(0) win 5", "1:12-1:13", "Expected ',' or ']' but found 'S'"],
   ["+0 < ipv4 1.2.3.4 > 5.6.7.8 S 0:0(0) win 5", "1:29-1:30", "Expected ':' but found 'S'"],
   ["+0 > . 1:1(0) ack 1 <TS val 1>", "1:30-1:31", "Expected 'ecr' but found '>'"],
-  ["+0 > . 1:1(0) ack 1\r\n+0 > . 1:1(0) ack 1 <sack>", "2:26-2:27", "Expected '*', integer or name but found '>'"],
+  ["+0 > . 1:1(0) ack 1\r\n+0 > . 1:1(0) ack 1 <sack 1>", "2:28-2:29", "Expected ':' but found '>'"],
   ["0 close(3) = 0\n\tfoo", "2:5-2:5", "Expected '(' but found end of input"],
 ];
 

@@ -15,16 +15,16 @@ const call = (fn: string, ...args: unknown[]): unknown => ({ kind: "hashCall", f
 describe("parse: MP_CAPABLE", () => {
   it("parses versions, flag lists, flag numbers and key forms", () => {
     expect(one("mpcapable v1 flags[flag_h] nokey")).to.deep.equal({
-      kind: "mpCapable", version: "v1", flags: flagList("flag_h"), keys: [], noKey: true, dataLength: null,
+      kind: "mpCapable", version: "v1", flags: flagList("flag_h"), keys: [], noKey: true, dataLength: null, checksum: null,
     });
     expect(one("mpcapable v0 flags 0x81 key[k1]")).to.deep.equal({
-      kind: "mpCapable", version: "v0", flags: int("0x81"), keys: [v("k1")], noKey: false, dataLength: null,
+      kind: "mpCapable", version: "v0", flags: int("0x81"), keys: [v("k1")], noKey: false, dataLength: null, checksum: null,
     });
     expect(one("mpcapable none flags[flag_a, flag_h] key[ck=7, sk] mpcdatalen 100")).to.deep.equal({
-      kind: "mpCapable", version: "none", flags: flagList("flag_a", "flag_h"), keys: [v("ck", int("7")), v("sk")], noKey: false, dataLength: int("100"),
+      kind: "mpCapable", version: "none", flags: flagList("flag_a", "flag_h"), keys: [v("ck", int("7")), v("sk")], noKey: false, dataLength: int("100"), checksum: null,
     });
     expect(one("mpcapable v1 flags[no_flags] key[a=*]")).to.deep.equal({
-      kind: "mpCapable", version: "v1", flags: flagList("no_flags"), keys: [v("a", STAR)], noKey: false, dataLength: null,
+      kind: "mpCapable", version: "v1", flags: flagList("no_flags"), keys: [v("a", STAR)], noKey: false, dataLength: null, checksum: null,
     });
   });
 
@@ -40,33 +40,33 @@ describe("parse: MP_CAPABLE", () => {
 describe("parse: MP_JOIN", () => {
   it("parses mp_join_syn with every token form", () => {
     expect(one("mp_join_syn backup=1 address_id=3 token=sha256_32(sk) rand=42")).to.deep.equal({
-      kind: "mpJoinSyn", backup: int("1"), addressId: int("3"), token: call("sha256_32", id("sk")), rand: int("42"),
+      kind: "mpJoinSyn", backup: int("1"), addressId: int("3"), token: call("sha256_32", id("sk")), rand: int("42"), reserved: null,
     });
-    expect(one("mp_join_syn address_id=auto token=auto")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: AUTO, token: AUTO, rand: null });
-    expect(one("mp_join_syn token=0x1234")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: null, token: int("0x1234"), rand: null });
-    expect(one("mp_join_syn token=sha1_32(k)")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: null, token: call("sha1_32", id("k")), rand: null });
+    expect(one("mp_join_syn address_id=auto token=auto")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: AUTO, token: AUTO, rand: null, reserved: null });
+    expect(one("mp_join_syn token=0x1234")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: null, token: int("0x1234"), rand: null, reserved: null });
+    expect(one("mp_join_syn token=sha1_32(k)")).to.deep.equal({ kind: "mpJoinSyn", backup: null, addressId: null, token: call("sha1_32", id("k")), rand: null, reserved: null });
   });
 
   it("parses mp_join_syn_ack and mp_join_ack with every HMAC form", () => {
     const hmac = (field: string, value: unknown): unknown => ({ kind: "joinHmac", field, value });
     expect(one("mp_join_syn_ack backup=0 address_id=1 sender_hmac=auto rand=9")).to.deep.equal({
-      kind: "mpJoinSynAck", backup: int("0"), addressId: int("1"), hmac: hmac("sender_hmac", AUTO), rand: int("9"),
+      kind: "mpJoinSynAck", backup: int("0"), addressId: int("1"), hmac: hmac("sender_hmac", AUTO), rand: int("9"), reserved: null,
     });
     expect(one("mp_join_syn_ack sender_hmac=trunc_l64_hmac(77)")).to.deep.equal({
-      kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("sender_hmac", call("trunc_l64_hmac", int("77"))), rand: null,
+      kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("sender_hmac", call("trunc_l64_hmac", int("77"))), rand: null, reserved: null,
     });
-    expect(one("mp_join_syn_ack token=auto")).to.deep.equal({ kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("token", AUTO), rand: null });
+    expect(one("mp_join_syn_ack token=auto")).to.deep.equal({ kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("token", AUTO), rand: null, reserved: null });
     expect(one("mp_join_syn_ack sender_hmac=trunc_l64_hmac(ck sk)")).to.deep.equal({
-      kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("sender_hmac", call("trunc_l64_hmac", id("ck"), id("sk"))), rand: null,
+      kind: "mpJoinSynAck", backup: null, addressId: null, hmac: hmac("sender_hmac", call("trunc_l64_hmac", id("ck"), id("sk"))), rand: null, reserved: null,
     });
-    expect(one("mp_join_ack sender_hmac=full_160_hmac(sk ck)")).to.deep.equal({ kind: "mpJoinAck", hmac: hmac("sender_hmac", call("full_160_hmac", id("sk"), id("ck"))) });
-    expect(one("mp_join_ack sender_hmac=auto")).to.deep.equal({ kind: "mpJoinAck", hmac: hmac("sender_hmac", AUTO) });
+    expect(one("mp_join_ack sender_hmac=full_160_hmac(sk ck)")).to.deep.equal({ kind: "mpJoinAck", hmac: hmac("sender_hmac", call("full_160_hmac", id("sk"), id("ck"))), reserved: null });
+    expect(one("mp_join_ack sender_hmac=auto")).to.deep.equal({ kind: "mpJoinAck", hmac: hmac("sender_hmac", AUTO), reserved: null });
   });
 });
 
 describe("parse: DSS", () => {
   const dss = (over: object): unknown => ({
-    kind: "dss", dataAck: null, dataSeq: null, subflowSeq: null, dataLevelLength: null, checksum: null, fin: false, ...over,
+    kind: "dss", dataAck: null, dataSeq: null, subflowSeq: null, dataLevelLength: null, checksum: null, fin: false, reserved: null, ...over,
   });
   const num = (width: 4 | 8, value: unknown): unknown => ({ kind: "dssNumber", width, value });
 
@@ -103,33 +103,33 @@ describe("parse: ADD_ADDR, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_RST",
 
   it("parses add_address in its forms", () => {
     expect(one("add_address addr[s1] hmac=auto")).to.deep.equal({
-      kind: "addAddress", addressId: null, address: { kind: "addrRef", name: "s1", init: null }, port: null, echoOrHmac: AUTO,
+      kind: "addAddress", addressId: null, address: { kind: "addrRef", name: "s1", init: null }, port: null, echo: null, hmac: AUTO, reserved: null,
     });
     expect(one('add_address address_id=2 addr[s2=inet_addr("198.51.100.2")] port=8081 addr_echo')).to.deep.equal({
       kind: "addAddress", addressId: int("2"),
       address: { kind: "addrRef", name: "s2", init: { kind: "addrInit", fn: "inet_addr", address: str("198.51.100.2") } },
-      port: int("8081"), echoOrHmac: { kind: "addrEcho" },
+      port: int("8081"), echo: { kind: "addrEcho" }, hmac: null, reserved: null,
     });
     expect(one('add_address address_id=auto addr[s3=inet6_addr("fd00::2")] hmac=0x1122334455667788')).to.deep.equal({
       kind: "addAddress", addressId: AUTO,
       address: { kind: "addrRef", name: "s3", init: { kind: "addrInit", fn: "inet6_addr", address: str("fd00::2") } },
-      port: null, echoOrHmac: int("0x1122334455667788"),
+      port: null, echo: null, hmac: int("0x1122334455667788"), reserved: null,
     });
   });
 
   it("parses remove_address, mp_prio and mp_fail", () => {
-    expect(one("remove_address address_id=[1, 2]")).to.deep.equal({ kind: "removeAddress", addressIds: [int("1"), int("2")] });
-    expect(one("mp_prio")).to.deep.equal({ kind: "mpPrio", backup: null, addressId: null });
-    expect(one("mp_prio backup=1 address_id=4")).to.deep.equal({ kind: "mpPrio", backup: int("1"), addressId: int("4") });
-    expect(one("mp_fail")).to.deep.equal({ kind: "mpFail", dataSeq: null });
-    expect(one("mp_fail dsn8=100")).to.deep.equal({ kind: "mpFail", dataSeq: { kind: "dssNumber", width: 8, value: int("100") } });
+    expect(one("remove_address address_id=[1, 2]")).to.deep.equal({ kind: "removeAddress", addressIds: [int("1"), int("2")], reserved: null });
+    expect(one("mp_prio")).to.deep.equal({ kind: "mpPrio", backup: null, addressId: null, reserved: null });
+    expect(one("mp_prio backup=1 address_id=4")).to.deep.equal({ kind: "mpPrio", backup: int("1"), addressId: int("4"), reserved: null });
+    expect(one("mp_fail")).to.deep.equal({ kind: "mpFail", dataSeq: null, reserved: null });
+    expect(one("mp_fail dsn8=100")).to.deep.equal({ kind: "mpFail", dataSeq: { kind: "dssNumber", width: 8, value: int("100") }, reserved: null });
   });
 
   it("parses mp_fastclose forms", () => {
-    expect(one("mp_fastclose")).to.deep.equal({ kind: "mpFastclose", key: null, addend: null });
-    expect(one("mp_fastclose ck")).to.deep.equal({ kind: "mpFastclose", key: v("ck"), addend: null });
-    expect(one("mp_fastclose ck=42")).to.deep.equal({ kind: "mpFastclose", key: v("ck", int("42")), addend: null });
-    expect(one("mp_fastclose ck + 3")).to.deep.equal({ kind: "mpFastclose", key: v("ck"), addend: int("3") });
+    expect(one("mp_fastclose")).to.deep.equal({ kind: "mpFastclose", key: null, addend: null, reserved: null });
+    expect(one("mp_fastclose ck")).to.deep.equal({ kind: "mpFastclose", key: v("ck"), addend: null, reserved: null });
+    expect(one("mp_fastclose ck=42")).to.deep.equal({ kind: "mpFastclose", key: v("ck", int("42")), addend: null, reserved: null });
+    expect(one("mp_fastclose ck + 3")).to.deep.equal({ kind: "mpFastclose", key: v("ck"), addend: int("3"), reserved: null });
   });
 
   it("parses mp_reset with and without flags", () => {
