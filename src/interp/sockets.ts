@@ -2,7 +2,19 @@
  * Sockets and file descriptors of one run (pkt-language.md §5.1, §5.5, §6.3): script fd ↔ live
  * fd aliases, the "current" socket, listen children and the choice of socket for a packet line.
  */
+import { formatIpAddress, parseIpAddress } from "../wire/address.ts";
 import { ConnectionMapping, type LiveEndpoint } from "./mapping.ts";
+
+/** The canonical text of an IP address (`2001:DB8::1` → `2001:db8::1`, `fd00::0` → `fd00::`). */
+export function canonicalIp(ip: string): string {
+  const b = parseIpAddress(ip);
+  return b === undefined ? ip : formatIpAddress(b);
+}
+
+/** True when two endpoints name the same address (in any spelling) and port. */
+export function sameEndpoint(a: LiveEndpoint | null, b: LiveEndpoint): boolean {
+  return a !== null && a.port === b.port && canonicalIp(a.ip) === canonicalIp(b.ip);
+}
 
 /** packetdrill's socket states that matter for choosing a socket (§5.1). */
 export type SocketPhase = "new" | "listening" | "connecting" | "child" | "established" | "closed";
@@ -99,15 +111,14 @@ export class SocketTable {
 
   /** The socket whose live tuple is `local`/`remote` (from the SUT's point of view). */
   byLiveTuple(local: LiveEndpoint, remote: LiveEndpoint): SocketEntry | undefined {
-    const same = (a: LiveEndpoint | null, b: LiveEndpoint): boolean => a !== null && a.port === b.port && a.ip === b.ip;
-    return this.sockets.find((s) => same(s.conn.liveLocal, local) && same(s.conn.liveRemote, remote));
+    return this.sockets.find((s) => sameEndpoint(s.conn.liveLocal, local) && sameEndpoint(s.conn.liveRemote, remote));
   }
 
   /** A connecting socket whose SYN to `remote` has not been seen yet (§5.1 active). */
   connectingTo(remote: LiveEndpoint): SocketEntry | undefined {
     return this.sockets.find(
       (s) => s.phase === "connecting" && s.conn.liveLocal?.port === 0 &&
-        s.conn.liveRemote?.ip === remote.ip && s.conn.liveRemote.port === remote.port,
+        sameEndpoint(s.conn.liveRemote, remote),
     );
   }
 }
