@@ -166,5 +166,5 @@ export function startFallback(cx: SegmentContext, side: Side, reason: string): v
   const peer = otherSide(side);
   if (conn.data[peer].fallbackFrom !== undefined) return;
   const ackPast = seqAdd(cx.seg.tcp.seq, Math.max(1, cx.seg.payload.length));
-  conn.pendingFallback.push({ side: peer, subflow: cx.sf, dir: otherDir(cx.dir), ackPast, reason });
+  conn.pendingFallback.push({ side: peer, subflow: cx.sf, dir: otherDir(cx.dir), ackPast, reason, frame: cx.seg.frame });
 }

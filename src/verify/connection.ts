@@ -55,6 +55,8 @@ export interface PendingFallback {
   readonly dir: Dir;
   readonly ackPast: SeqNum;
   readonly reason: string;
+  /** Frame of the segment that caused the fallback. */
+  readonly frame: number;
 }
 
 /** One MPTCP connection: found from an MP_CAPABLE handshake. */

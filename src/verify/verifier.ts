@@ -154,7 +154,7 @@ export class Verifier {
     const ack = cx.seg.tcp;
     for (const p of conn.pendingFallback) {
       if (p.side !== side || p.subflow !== cx.sf || p.dir !== cx.dir || (ack.flags & TCP_FLAG.ACK) === 0) continue;
-      if (seqGe(ack.ack, p.ackPast)) conn.data[side].fallbackFrom ??= { frame: cx.seg.frame, order: cx.seg.order - 1, reason: p.reason, id: "FB-06" };
+      if (seqGe(ack.ack, p.ackPast)) conn.data[side].fallbackFrom ??= { frame: p.frame, order: cx.seg.order - 1, reason: p.reason, id: "FB-06" };
     }
     conn.pendingFallback.splice(0, conn.pendingFallback.length, ...conn.pendingFallback.filter((p) => conn.data[p.side].fallbackFrom === undefined));
   }
