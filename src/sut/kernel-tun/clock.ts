@@ -20,3 +20,30 @@ export async function sleepUntilUs(t: MonoMicros): Promise<void> {
   if (early > 1000) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(early / 1000)));
   while (monoNowUs() < t) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+const CLOCK_REALTIME = 0;
+const CLOCK_MONOTONIC = 1;
+
+/** Reads `clock_id` through `clock_gettime` into nanoseconds. */
+function readClockNs(clockGettime: (id: number, ts: Buffer) => number, id: number, ts: Buffer): bigint {
+  clockGettime(id, ts);
+  return ts.readBigInt64LE(0) * 1_000_000_000n + ts.readBigInt64LE(8);
+}
+
+/**
+ * CLOCK_REALTIME − CLOCK_MONOTONIC in nanoseconds: the tightest of a few monotonic/realtime/
+ * monotonic sandwiches (error ≲ 1 µs). Kernel packet timestamps (SO_TIMESTAMPNS) are realtime;
+ * subtracting this turns them into SUT-clock times, and adding it dates a capture.
+ */
+export function realtimeOffsetNs(clockGettime: (id: number, ts: Buffer) => number): bigint {
+  const ts = Buffer.alloc(16);
+  let best: { gap: bigint; offset: bigint } | null = null;
+  for (let i = 0; i < 7; i++) {
+    const m1 = readClockNs(clockGettime, CLOCK_MONOTONIC, ts);
+    const r = readClockNs(clockGettime, CLOCK_REALTIME, ts);
+    const m2 = readClockNs(clockGettime, CLOCK_MONOTONIC, ts);
+    const gap = m2 - m1;
+    if (best === null || gap < best.gap) best = { gap, offset: r - (m1 + m2) / 2n };
+  }
+  return best?.offset ?? 0n;
+}

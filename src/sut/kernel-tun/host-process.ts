@@ -1,13 +1,14 @@
 /**
  * Parent side of the process model: start a script host child in a fresh network namespace
- * (`unshare -n node --import tsx src/cli/script-host.ts`) as the leader of its own process group,
+ * (`unshare -n node --import <tsx> src/cli/script-host.ts`, both absolute) as the leader of its own process group,
  * talk to it over Node IPC, and make sure nothing outlives it: a hard timeout, `kill()`, and a
  * {@link HostSupervisor} that kills every live group on SIGINT/SIGTERM/exit of the parent. The
  * namespace and the TUN device are anonymous and vanish with the child.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readlinkSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { MptcpdrillError } from "../../errors.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
 
@@ -43,6 +44,15 @@ export interface ScriptHost {
 }
 
 const DEFAULT_ENTRY = fileURLToPath(new URL("../../cli/script-host.ts", import.meta.url));
+
+/**
+ * `--import` value that loads tsx, as an absolute file URL resolved from this module, so a child
+ * started from any working directory finds this checkout's tsx (a bare `tsx` would be resolved
+ * from the child's cwd).
+ */
+export function tsxImportUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+}
 const STDERR_KEEP = 64 * 1024;
 
 function killGroup(pid: number): void {
@@ -109,7 +119,7 @@ export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
   } catch {
     // the child then relies on /proc/<ppid>/ns/net
   }
-  const child = spawn("unshare", ["-n", "--", process.execPath, "--import", "tsx", opts.entry ?? DEFAULT_ENTRY], {
+  const child = spawn("unshare", ["-n", "--", process.execPath, "--import", tsxImportUrl(), opts.entry ?? DEFAULT_ENTRY], {
     detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced",
     env: { ...process.env, ...opts.env, UV_THREADPOOL_SIZE: "8", MPD_HOST_NETNS: ownNs, MPD_PARENT_PID: String(process.pid) },
   });

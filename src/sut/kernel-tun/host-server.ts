@@ -1,8 +1,9 @@
 /**
  * The child side of the script host: runs inside `unshare -n`, ties its life to the parent
- * (PR_SET_PDEATHSIG + IPC disconnect), opens the kernel SUT on request and serves its methods
- * over the IPC channel (host-protocol.ts). When anything ends it, it takes its whole process
- * group with it (backtick commands included).
+ * (PR_SET_PDEATHSIG + IPC disconnect), and either runs a whole job in-process on a `run` request
+ * (the job runner is injected by the CLI entry point; it streams events back) or opens the kernel
+ * SUT on request and serves its methods over the IPC channel (host-protocol.ts). When anything
+ * ends it abnormally, it takes its whole process group with it (backtick commands included).
  */
 import { isMptcpdrillError } from "../../errors.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
@@ -52,8 +53,36 @@ async function dispatch(sut: KernelTunSut, req: Extract<HostRequest, { type: "ca
   }
 }
 
+/** Send `msg` and resolve once it is written to the channel (so exiting next cannot lose it). */
+function sendFlushed(msg: HostMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) resolve();
+    else process.send(msg, undefined, {}, () => resolve());
+  });
+}
+
+/**
+ * Runs one job in this process. `send` streams one item to the parent (in order); resolve when
+ * the job is over (its SUT closed). A rejection is reported as `fatal`.
+ */
+export type HostJobRunner = (job: unknown, send: (event: unknown) => void) => Promise<void>;
+
+/** Run the job, report `done` (or `fatal`), flush, exit. Stray group members are the parent's to kill. */
+function runJob(runner: HostJobRunner, job: unknown): void {
+  runner(job, (event) => send({ type: "event", event })).then(
+    () => sendFlushed({ type: "done" }),
+    (e: unknown) => sendFlushed({ type: "fatal", code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) }),
+  ).finally(() => process.exit(0));
+}
+
+/** What the host can do besides serving SUT calls. */
+export interface ScriptHostServices {
+  /** Handles `run` requests; without it a `run` is answered with `fatal`. */
+  readonly run?: HostJobRunner;
+}
+
 /** Serve until the parent says exit or goes away. Call once, from the entry point. */
-export function serveScriptHost(): void {
+export function serveScriptHost(services: ScriptHostServices = {}): void {
   if (process.send === undefined) {
     process.stderr.write("script-host: must be started by spawnScriptHost (needs an IPC channel)\n");
     process.exit(2);
@@ -63,6 +92,11 @@ export function serveScriptHost(): void {
   let sut: KernelTunSut | null = null;
   process.on("message", (raw) => {
     const req = raw as HostRequest;
+    if (req.type === "run") {
+      if (services.run === undefined) send({ type: "fatal", code: "MPD_ERR_INTERNAL", message: "this host cannot run jobs" });
+      else runJob(services.run, req.job);
+      return;
+    }
     if (req.type === "exit") {
       void (sut?.close() ?? Promise.resolve()).finally(() => killGroupAndExit(0));
       return;

@@ -46,6 +46,8 @@ const PROTOTYPES = {
   open: "int open(const char *, int, ...)",
   prctl: "int prctl(int, ...)",
   gettid: "int gettid()",
+  clock_gettime: "int clock_gettime(int, void *)",
+  if_nametoindex: "unsigned int if_nametoindex(const char *)",
   getppid: "int getppid()",
 } as const;
 

@@ -1,0 +1,59 @@
+/**
+ * The child half of a kernel job: runs inside the script host (its own network namespace, see
+ * src/cli/script-host.ts). It opens the kernel SUT in this process for the script's merged flags,
+ * wraps it in the pcap recorder when the job has a capture path, runs the interpreter against it
+ * (`runScriptRequest`) and hands every script event to `send`, which streams it to the parent
+ * (src/cli/run/kernel-job.ts). Interpreter and kernel share one process: SUT calls cost µs, and no
+ * other job shares this event loop.
+ */
+import type { ScriptEvent } from "../../interp/events.ts";
+import type { FlagValues } from "../../interp/run-options.ts";
+import { openKernelTunSut, type KernelTunConfig } from "../../sut/kernel-tun/kernel-tun-sut.ts";
+import { packetdrillEnv, resolveNetConfig } from "../../sut/kernel-tun/net-config.ts";
+import { recordToPcap } from "../../sut/kernel-tun/pcap-recorder.ts";
+import type { Sut } from "../../sut/sut.ts";
+import { runScriptRequest } from "../script-runner.ts";
+import type { RunJobSpec } from "./jobs.ts";
+
+/** The `run` payload a parent sends its script host: the job and the script text it checked. */
+export interface ChildJob {
+  readonly spec: RunJobSpec;
+  readonly source: string;
+}
+
+function optNumber(flags: FlagValues, name: string): number | undefined {
+  const v = flags[name];
+  return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined;
+}
+
+function optString(flags: FlagValues, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
+export function kernelConfig(job: RunJobSpec, flags: FlagValues): KernelTunConfig {
+  const fields = {
+    localIp: optString(flags, "local_ip"), remoteIp: optString(flags, "remote_ip"), gatewayIp: optString(flags, "gateway_ip"),
+    netmaskIp: optString(flags, "netmask_ip"), mtu: optNumber(flags, "mtu"), bindPort: optNumber(flags, "bind_port"),
+    connectPort: optNumber(flags, "connect_port"),
+  };
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  const net = resolveNetConfig({ ipVersion: job.variant, ...defined });
+  const code = optString(flags, "code_command");
+  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
+}
+
+/**
+ * Runs `job` (a {@link ChildJob}) in this process and streams its events through `send`; resolves
+ * once the SUT is closed. SUT set-up failures reject (MPD_ERR_TUN_OPEN, MPD_ERR_NETNS, …).
+ */
+export async function runChildJob(job: unknown, send: (event: ScriptEvent) => void): Promise<void> {
+  const { spec, source } = job as ChildJob;
+  const openSut = (flags: FlagValues): Promise<Sut> => {
+    const sut = openKernelTunSut(kernelConfig(spec, flags));
+    return Promise.resolve(spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath));
+  };
+  const request = { file: spec.file, source, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose };
+  await runScriptRequest(request, openSut, send);
+}
