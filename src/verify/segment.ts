@@ -44,11 +44,12 @@ export function segmentOf(p: CapturedPacket, order: number): SegmentResult {
   if (!link.ok) return { kind: "error", message: link.error.detail };
   const { etherType, payload, payloadOffset } = link.value;
   if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return { kind: "other" };
-  const missing = Math.max(0, p.originalLength - p.data.length);
+  // An IP packet is at most 64 KiB (256 KiB with BIG TCP); a larger original length is not believed.
+  const missing = Math.min(Math.max(0, p.originalLength - p.data.length), 0x40000);
   let ipBytes = payload;
   if (missing > 0) {
     // Headers are intact when the snap length covers them: pad the frame back to its wire length.
-    ipBytes = new Uint8Array(p.originalLength - payloadOffset);
+    ipBytes = new Uint8Array(p.data.length + missing - payloadOffset);
     ipBytes.set(payload);
   }
   const parsed = parsePacket(ipBytes);
