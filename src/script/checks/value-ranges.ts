@@ -6,7 +6,7 @@
  * of each MPTCP option), MP_CAPABLE `vN` and `cksum=N`, and `mp_reset … flags N`.
  */
 import { error, warning, type Diagnostic } from "../diagnostic.ts";
-import type { MpCapable } from "../ast.ts";
+import type { IcmpMessage, MpCapable } from "../ast.ts";
 import type { Span } from "../span.ts";
 import { staticInt, walkNodes, type CheckOptions, type CheckPass } from "./pass.ts";
 
@@ -29,7 +29,7 @@ const LIMITS: Readonly<Record<string, readonly Limit[]>> = {
   tcp: [["ack", "ack", U32], ["win", "win", U16], ["urg", "urg", U16]],
   seqRange: [["start", "sequence number", U32], ["end", "sequence number", U32], ["length", "payload length", U16]],
   udp: [["length", "UDP payload length", U16]],
-  icmp: [["mtu", "mtu", U16], ["id", "id", U16]],
+  icmp: [["id", "id", U16]],
   ipproto: [["protocol", "ipproto", U8], ["length", "IP payload length", U16]],
   echoedUdp: [["length", "UDP payload length", U16]],
   echoedRaw: [["length", "ICMP payload length", U16]],
@@ -89,12 +89,21 @@ function checkMpcVersion(node: MpCapable, out: Diagnostic[]): void {
   out.push(error("value-range", `Value ${n} does not fit 'mpcapable version' (0..${U4})`, node.versionSpan));
 }
 
+/**
+ * RFC 1191 §4: the ICMPv4 "Next-Hop MTU" is 16 bits; RFC 4443 §3.2: the ICMPv6 Packet Too Big
+ * "MTU" is 32 bits.
+ */
+function checkIcmpMtu(node: IcmpMessage, options: CheckOptions, out: Diagnostic[]): void {
+  if (node.mtu !== null) checkValue(node.mtu, "mtu", node.type.name === "packet_too_big" ? U32 : U16, options, out);
+}
+
 /** Finds every out-of-range value under `root`. */
 export function rangeDiagnostics(root: unknown, options: CheckOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   walkNodes(root, (node) => {
     const fields = node as unknown as Record<string, unknown>;
     if (node.kind === "mpCapable") checkMpcVersion(node as MpCapable, out);
+    if (node.kind === "icmp") checkIcmpMtu(node as IcmpMessage, options, out);
     if (node.kind === "dssNumber") checkDssNumber(node as unknown as { width: 4 | 8; value: unknown }, options, out);
     for (const [property, label, max] of LIMITS[node.kind] ?? []) checkValue(fields[property], label, max, options, out);
     for (const [property, label, max, note] of WARN_ABOVE[node.kind] ?? []) {
