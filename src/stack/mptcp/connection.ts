@@ -321,7 +321,7 @@ export class MptcpConnection implements Stream {
       const i = pickSubflow(this.subflows.map((sf) => sf.schedInfo()));
       const sf = i === undefined ? undefined : this.subflows[i];
       if (!sf) break;
-      const len = Math.min(unsent, allowed, sf.tcp.effectiveMss, sf.schedInfo().room);
+      const len = Math.min(unsent, allowed, sf.payloadMss, sf.schedInfo().room);
       sf.queue(this.dataNxt, this.sendBuf.peek(offset, len));
       this.dataNxt += BigInt(len);
     }

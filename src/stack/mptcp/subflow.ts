@@ -24,6 +24,9 @@ export const RST_REASON = {
   unacceptablePerformance: 0x05, middlebox: 0x06,
 } as const;
 
+/** Option bytes the largest DSS takes on a data segment (4 + 8 + 8 + 4 + 2 + 2, RFC 8684 §3.3). */
+const DATA_OPTION_ROOM = 28;
+
 /** A subflow of an MPTCP connection. */
 export class Subflow implements TcpExtension {
   tcp!: TcpConnection;
@@ -129,7 +132,16 @@ export class Subflow implements TcpExtension {
 
   segmentLimit(_c: TcpConnection, seq: SeqNum): number {
     const m = this.tx.find(seq);
-    return m ? seqDiff(seqAdd(m.ssn, m.len), seq) : Number.MAX_SAFE_INTEGER;
+    return Math.min(this.payloadMss, m ? seqDiff(seqAdd(m.ssn, m.len), seq) : Number.MAX_SAFE_INTEGER);
+  }
+
+  /**
+   * The most payload one segment of this subflow carries: the TCP MSS less the room of the
+   * largest data option (DSS with 64-bit Data ACK and DSN, mapping and checksum: 28 bytes; MPC
+   * with data: 24), so that header + options + payload stay within the path MTU.
+   */
+  get payloadMss(): number {
+    return this.mp.fallback ? this.tcp.effectiveMss : this.tcp.effectiveMss - DATA_OPTION_ROOM;
   }
 
   onSynAck(c: TcpConnection, seg: Segment): ExtVerdict {

@@ -1,0 +1,73 @@
+/**
+ * The interop run: builds the topology, starts the worker inside the reference namespace, reads
+ * its outcomes, and tears everything down (namespaces and child processes), also on error.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { MptcpdrillError } from "../errors.ts";
+import type { ScenarioOutcome } from "./scenario.ts";
+import { SCENARIOS } from "./scenarios.ts";
+import { createTopology, destroyTopology } from "./topology.ts";
+import type { WorkerArgs } from "./worker-main.ts";
+
+/** Options of {@link runInterop}. */
+export interface InteropOptions {
+  /** Scenario names (default: all). */
+  readonly scenarios?: readonly string[];
+  readonly seed?: number;
+  /** Directory for one tcpdump capture per scenario (kernel end of the veth). */
+  readonly captureDir?: string;
+  /** Called as each outcome arrives. */
+  readonly onOutcome?: (o: ScenarioOutcome) => void;
+}
+
+/** What a run produced: outcomes in order, and environment errors (a scenario that could not run). */
+export interface InteropRun {
+  readonly outcomes: ScenarioOutcome[];
+  readonly errors: string[];
+}
+
+/** Every scenario name. */
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+/** Runs the scenarios against the live kernel. Needs root, iproute2, ethtool, python3 and libpcap. */
+export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun> {
+  const names = opts.scenarios ?? scenarioNames();
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0) throw new MptcpdrillError("MPD_ERR_USAGE", `unknown scenario(s): ${unknown.join(", ")}`);
+  const topology = createTopology(`${process.pid}`);
+  const run: InteropRun = { outcomes: [], errors: [] };
+  try {
+    const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
+    const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
+    const tsx = import.meta.resolve("tsx");
+    const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+    let buf = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (process.env["MPD_INTEROP_TRACE"]) process.stderr.write(d);
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.startsWith("{")) continue;
+        const msg = JSON.parse(line) as { outcome?: ScenarioOutcome; error?: string };
+        if (msg.outcome) {
+          run.outcomes.push(msg.outcome);
+          opts.onOutcome?.(msg.outcome);
+        } else if (msg.error) run.errors.push(msg.error);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    if (code !== 0) run.errors.push(`interop worker exited ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
+    return run;
+  } finally {
+    destroyTopology(topology);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Runs one scenario: configures the kernel namespace, opens the libpcap link on the reference end
+ * of the veth pair, drives a fresh {@link SocketHost} in real time against a Python IPPROTO_MPTCP
+ * peer, and gathers the evidence (hashes, MPTCP_INFO, MIB deltas, the stack's own counters).
+ * Must run inside the reference namespace (the link's device lives there).
+ */
+import { performance } from "node:perf_hooks";
+import { PcapLink } from "../sut/pcap/pcap-link.ts";
+import { SocketHost } from "../stack/host-sockets.ts";
+import type { MptcpConnection } from "../stack/mptcp/connection.ts";
+import { formatIpAddress } from "../wire/address.ts";
+import { formatPacket } from "../wire/dump.ts";
+import { parsePacket } from "../wire/packet.ts";
+import { seqDiff } from "../wire/seq.ts";
+import { KernelPeer, type KernelPeerResult, mibDelta, readMib, socketDump, startCapture, stopCapture } from "./kernel-peer.ts";
+import { type MangleCount, corruptNthPayload, stripSynAckMptcp } from "./mangle.ts";
+import { RealtimeLoop } from "./realtime-loop.ts";
+import { RefApp } from "./ref-app.ts";
+import { type RefMptcpState, type Scenario, type ScenarioOutcome, commonChecks } from "./scenario.ts";
+import { KERNEL_ADDRS, KERNEL_IF, REF_ADDRS, REF_IF, type Topology, configureKernel } from "./topology.ts";
+
+/** Buffers large enough for a veth's bandwidth-delay product. */
+const BUF = 4 << 20;
+
+function refMptcpState(mp: MptcpConnection | undefined): RefMptcpState | undefined {
+  if (!mp) return undefined;
+  return {
+    fallback: mp.fallback,
+    checksum: mp.checksum,
+    counters: { ...mp.counters },
+    subflows: mp.subflows.map((sf) => ({
+      local: `${formatIpAddress(sf.tcp.local.addr)}:${sf.tcp.local.port}`,
+      remote: `${formatIpAddress(sf.tcp.remote.addr)}:${sf.tcp.remote.port}`,
+      kind: sf.kind,
+      bytesOut: Math.max(0, seqDiff(sf.tcp.sndUna, sf.tcp.iss) - 1),
+      bytesIn: Math.max(0, seqDiff(sf.tcp.rcvNxt, sf.tcp.irs) - 1),
+    })),
+  };
+}
+
+function installMangle(s: Scenario, loop: RealtimeLoop, count: MangleCount): void {
+  if (s.mangle === "strip-synack-mpc") loop.mangleIn = stripSynAckMptcp(count);
+  if (s.mangle === "corrupt-inbound") loop.mangleIn = corruptNthPayload(1, count);
+  if (s.mangle === "corrupt-outbound") loop.mangleOut = corruptNthPayload(1, count);
+}
+
+function traceTo(out: NodeJS.WritableStream): (dir: "in" | "out", now: number, ip: Uint8Array) => void {
+  let n = 0;
+  return (dir, now, ip) => {
+    if (n++ > 60) return;
+    const p = parsePacket(ip);
+    out.write(`${(now / 1e6).toFixed(6)} ${dir} ${p.ok ? formatPacket(p.value) : "?"}\n`);
+  };
+}
+
+/** Runs `s` on topology `t` with TCP port `port`; never throws for a protocol failure. */
+export async function runScenario(t: Topology, s: Scenario, port: number, seed: number, captureDir?: string): Promise<ScenarioOutcome> {
+  configureKernel(t, { checksum: s.kernelChecksum, signal: s.kernelSignals ? [KERNEL_ADDRS[1]] : [] });
+  const mibBefore = readMib(t.kernelNs);
+  const capture = captureDir ? startCapture(t.kernelNs, KERNEL_IF, `${captureDir}/${s.name}.pcap`) : undefined;
+  if (capture) await new Promise((r) => setTimeout(r, 300));
+  const host = new SocketHost({
+    addresses: [...REF_ADDRS], seed,
+    tcp: { rcvBuf: BUF, sndBuf: BUF },
+    mptcp: { checksum: s.refChecksum, rcvBuf: BUF, sndBuf: BUF, addAddrTimeout: 1_000_000 },
+  });
+  let loop: RealtimeLoop | undefined;
+  const link = new PcapLink({ device: REF_IF, localMac: t.refMac, peerMac: t.kernelMac, filter: "tcp" }, (p) => loop?.deliver(p));
+  loop = new RealtimeLoop(host, link);
+  const count: MangleCount = { hits: 0 };
+  installMangle(s, loop, count);
+  if (process.env["MPD_INTEROP_TRACE"]) loop.trace = traceTo(process.stderr);
+  const peer = new KernelPeer(t.kernelNs, {
+    role: s.refRole === "client" ? "server" : "client", port, connect: REF_ADDRS[0], sendBytes: s.kernelToRef,
+    seed, timeoutSec: Math.ceil(s.timeoutMs / 1000) + 5,
+  });
+  let app: RefApp | undefined;
+  let mp: MptcpConnection | undefined;
+  let ssDump = "";
+  const start = performance.now();
+  let kernel: KernelPeerResult | undefined;
+  try {
+    if (s.refRole === "client") await peer.ready;
+    app = new RefApp(host, {
+      role: s.refRole, address: KERNEL_ADDRS[0], port, sendBytes: s.refToKernel,
+      ...(s.refAnnounces ? { announce: REF_ADDRS[1] } : {}), ...(s.kernelSignals ? { joinFrom: REF_ADDRS[1] } : {}),
+    });
+    const a = app;
+    let halfway = false;
+    await loop.run(() => {
+      mp ??= host.mptcpOf(a.fd);
+      if (!halfway && a.fd >= 0 && (host.mptcpOf(a.fd)?.dataUna ?? 0n) > 0n && loop.stats.packetsIn > 200) {
+        halfway = true;
+        ssDump = socketDump(t.kernelNs);
+      }
+      return a.tick();
+    }, s.timeoutMs);
+    // Let the closing handshakes (FIN, last ACKs) finish.
+    await loop.run(() => host.pollAt() === "ingress" || [...host.conns.values()].every((c) => c.state === "TimeWait" || c.state === "Closed"), 3000);
+    kernel = await Promise.race([peer.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+  } finally {
+    peer.kill();
+    link.close();
+    if (capture) await stopCapture(capture);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (!app) throw new Error("unreachable: no application");
+  const ref = app.result();
+  const partial = {
+    name: s.name, ref, refMptcp: refMptcpState(mp), kernel,
+    mib: mibDelta(mibBefore, readMib(t.kernelNs)), mangleHits: count.hits, seconds,
+    throughputMBps: (ref.sentBytes + ref.recvBytes) / seconds / 1e6,
+    cpuSeconds: (loop.stats.cpuUserMicros + loop.stats.cpuSystemMicros) / 1e6,
+    packetsIn: loop.stats.packetsIn, packetsOut: loop.stats.packetsOut, ssDump,
+  };
+  const failures = commonChecks(s, partial);
+  const withChecks = { ...partial, passed: false, failures };
+  failures.push(...s.expect(withChecks));
+  return { ...withChecks, passed: failures.length === 0 };
+}
