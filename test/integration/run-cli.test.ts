@@ -80,7 +80,6 @@ function jsonl(file: string): Record<string, unknown>[] {
 
 describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
   this.timeout(180_000);
-  // cwd is the repository: the script host child resolves `--import tsx` from its cwd (see report).
   let dir = "";
   before(function () {
     if (!canRunKernel()) this.skip();
@@ -121,6 +120,19 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows[0]).to.deep.include({ file: join(dir, "zz-slow-v6.pkt"), verdict: "fail", message: "timed out after 2 s (--timeout)" });
     expect(r.status).to.equal(1);
+  });
+
+  it("runs from a folder outside the repository, with relative paths, and --capture writes a pcap per job", () => {
+    const r = cli(dir, "run", "t/pass.pkt", "--ip-version", "ipv4", "--tolerance_usecs=50000", "--capture", "caps", "--reporter", "jsonl");
+    expect(r.stderr).to.equal("");
+    expect(r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)[0]).to.deep.include({ file: "t/pass.pkt", verdict: "pass" });
+    expect(r.status).to.equal(0);
+    const decoded = cli(dir, "decode", "caps/t__pass.ipv4.pcap");
+    expect(decoded.status).to.equal(0);
+    // decode speaks from the script's side: `>` was injected, `<` came from the kernel.
+    const lines = decoded.stdout.trim().split("\n");
+    expect(lines.slice(0, -1).map((l) => l.split(" ").slice(1, 3).join(" "))).to.deep.equal(["> S", "< S.", "> .", "< F.", "> R."]);
+    expect(lines.at(-1)).to.contain("5 packets (5 TCP");
   });
 
   it("on SIGINT kills running jobs, keeps written verdicts, prints a summary and exits 130", async () => {

@@ -3,7 +3,7 @@
  * through tun0, syscalls through koffi, commands, and cleanup. Needs root and /dev/net/tun.
  */
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { IpVersion, OutboundPacket, SyscallReturned, SysValue } from "../../src/sut/sut.ts";
@@ -106,6 +106,18 @@ function processesWith(text: string): number[] {
       await call(sut, "close", [int(fd)]);
     });
   }
+
+  it("outbound packets carry the kernel's hand-over time, not the time a busy reader got to them", () => {
+    const fixture = fileURLToPath(new URL("stamp-fixture.ts", import.meta.url));
+    const delay = (mode: string): number => {
+      const r = spawnSync("unshare", ["-n", process.execPath, "--import", "tsx", fixture, mode], { encoding: "utf8", timeout: 15_000 });
+      expect(r.stderr).to.equal("");
+      return Number(r.stdout.split(" ")[0]);
+    };
+    // The SYN/ACK leaves inside the inject's write(); the reader was busy for 30 ms.
+    expect(delay("kernel")).to.be.within(0, 5000);
+    expect(delay("read"), "read stamps would fail the check above").to.be.greaterThan(29_000);
+  });
 
   it("an MPTCP listener answers an MP_CAPABLE SYN with MP_CAPABLE and its key", async () => {
     const sut = hosts.get("ipv4")!;

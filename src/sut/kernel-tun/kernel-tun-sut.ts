@@ -16,6 +16,7 @@ import { PacketPump } from "./packet-pump.ts";
 import { SyscallRunner } from "./syscall-runner.ts";
 import { decodeCcInfo, decodeMemInfo, decodeMptcpInfo, decodeTcpInfo } from "./tcp-info.ts";
 import type { TunDevice } from "./tun-device.ts";
+import { openTxTap, type TxTap } from "./tx-tap.ts";
 
 /** Everything the kernel SUT needs to come up. */
 export interface KernelTunConfig {
@@ -30,6 +31,11 @@ export interface KernelTunConfig {
   readonly commandEnv?: Readonly<Record<string, string>>;
   readonly codeCommand?: readonly string[];
   readonly commandTimeoutMs?: number;
+  /**
+   * How outbound packets are stamped: `kernel` (default) = the kernel's hand-over time to tun0
+   * from a packet socket (tx-tap.ts), `read` = when this process reads the frame.
+   */
+  readonly outboundStamps?: "kernel" | "read";
 }
 
 const SOL_SOCKET = 1;
@@ -50,16 +56,18 @@ export class KernelTunSut implements Sut {
   readonly #libc: Libc;
   readonly #tun: TunDevice;
   readonly #pump: PacketPump;
+  readonly #tap: TxTap | null;
   readonly #runner: SyscallRunner;
   readonly #cmd: CommandOptions;
   #closed = false;
 
-  constructor(libc: Libc, tun: TunDevice, config: KernelTunConfig, notes: readonly string[]) {
+  constructor(libc: Libc, tun: TunDevice, config: KernelTunConfig, notes: readonly string[], tap: TxTap | null = null) {
     this.#libc = libc;
     this.#tun = tun;
     this.net = config.net;
     this.notes = notes;
-    this.#pump = new PacketPump(libc, tun);
+    this.#tap = tap;
+    this.#pump = new PacketPump(libc, tun, tap);
     this.#runner = new SyscallRunner(libc);
     this.#cmd = {
       cwd: config.scriptDir, env: config.commandEnv ?? {}, timeoutMs: config.commandTimeoutMs ?? 60_000,
@@ -76,8 +84,10 @@ export class KernelTunSut implements Sut {
   }
 
   inject(packet: Uint8Array, opts?: { readonly gsoSize?: number }): Promise<InjectOutcome> {
-    const errno = this.#tun.writePacket(packet, opts?.gsoSize);
+    // Stamped before the write: the stack handles the packet inside write(), and its replies
+    // (kernel-stamped by the tap) must not look older than the packet that caused them.
     const timestampUs = monoNowUs();
+    const errno = this.#tun.writePacket(packet, opts?.gsoSize);
     if (errno === 0) return Promise.resolve({ ok: true, timestampUs });
     const info = errnoInfo(errno);
     return Promise.resolve({ ok: false, errno, message: `write ${this.#tun.name}: ${info?.name ?? errno} (${info?.text ?? "unknown"})` });
@@ -133,6 +143,7 @@ export class KernelTunSut implements Sut {
     this.#closed = true;
     await this.#pump.stop();
     for (const fd of this.#runner.openFds()) this.#libc.close(fd);
+    this.#tap?.close();
     this.#tun.close();
   }
 }
@@ -143,6 +154,15 @@ export class KernelTunSut implements Sut {
  */
 export function openKernelTunSut(config: KernelTunConfig): KernelTunSut {
   const libc = openLibc();
-  const { tun, notes } = setUpNamespace(libc, config.net, { offloads: config.offloads ?? true, qdisc: config.qdisc ?? "default" });
-  return new KernelTunSut(libc, tun, config, notes);
+  const { tun, notes: setUpNotes } = setUpNamespace(libc, config.net, { offloads: config.offloads ?? true, qdisc: config.qdisc ?? "default" });
+  const notes = [...setUpNotes];
+  let tap: TxTap | null = null;
+  if ((config.outboundStamps ?? "kernel") === "kernel") {
+    try {
+      tap = openTxTap(libc, tun.name);
+    } catch (e) {
+      notes.push(`outbound packets are stamped when read, not by the kernel: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return new KernelTunSut(libc, tun, config, notes, tap);
 }

@@ -1,6 +1,8 @@
 /**
  * Outbound packet pump: reads every frame the kernel sends to the TUN device, stamps it on the
- * monotonic clock and queues it for {@link PacketPump.next} (pkt-language.md §2.3, §10.1).
+ * monotonic clock and queues it for {@link PacketPump.next} (pkt-language.md §2.3, §10.1). The
+ * stamp is the kernel's hand-over time from the {@link TxTap} when one is given (independent of
+ * when this loop gets to read), else the read time.
  *
  * Wake-ups come from a `poll()` on the TUN fd running on a libuv worker (koffi `.async`); the
  * frames are then drained on the main thread with non-blocking reads. `next()` also drains
@@ -10,7 +12,8 @@ import type { MonoMicros, OutboundPacket } from "../sut.ts";
 import { monoNowUs } from "./clock.ts";
 import { callAsync, type Libc } from "./libc.ts";
 import type { TunDevice } from "./tun-device.ts";
-import { decodeOutboundFrame } from "./vnet-header.ts";
+import type { TxTap } from "./tx-tap.ts";
+import { VNET_HDR_LEN, decodeOutboundFrame } from "./vnet-header.ts";
 
 const POLLIN = 1;
 /** poll() timeout on the worker (ms): bounds how long a closed pump keeps a worker. */
@@ -25,15 +28,17 @@ interface Waiter {
 export class PacketPump {
   readonly #libc: Libc;
   readonly #dev: TunDevice;
+  readonly #tap: TxTap | null;
   readonly #queue: OutboundPacket[] = [];
   readonly #waiters: Waiter[] = [];
   readonly #pollfd = Buffer.alloc(8);
   #running = true;
   #loop: Promise<void>;
 
-  constructor(libc: Libc, dev: TunDevice) {
+  constructor(libc: Libc, dev: TunDevice, tap: TxTap | null = null) {
     this.#libc = libc;
     this.#dev = dev;
+    this.#tap = tap;
     this.#pollfd.writeInt32LE(dev.fd, 0);
     this.#pollfd.writeInt16LE(POLLIN, 4);
     this.#loop = this.#run();
@@ -42,10 +47,13 @@ export class PacketPump {
   /** Read everything queued on the device now; returns how many frames were read. */
   drain(): number {
     let n = 0;
+    this.#tap?.drain();
     for (let frame = this.#dev.readFrame(); frame !== null; frame = this.#dev.readFrame()) {
+      const readUs = monoNowUs();
+      const us = this.#tap?.stampFor(this.#dev.vnetHdr ? frame.subarray(VNET_HDR_LEN) : frame) ?? readUs;
       const p = this.#dev.vnetHdr
-        ? decodeOutboundFrame(frame, monoNowUs())
-        : { bytes: frame, timestampUs: monoNowUs(), gso: null, checksumCompleted: false };
+        ? decodeOutboundFrame(frame, us)
+        : { bytes: frame, timestampUs: us, gso: null, checksumCompleted: false };
       if (p !== null) this.#deliver(p);
       n++;
     }

@@ -1,0 +1,109 @@
+/**
+ * The kernel job runner with the interpreter inside the script host child: events stream back in
+ * order, the verdict is the child's, --capture writes a pcap of both directions, a child that dies
+ * is an `error`, and aborting kills the child. Needs root and /dev/net/tun.
+ */
+import { expect } from "chai";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { ScriptEvent, Variant } from "../../src/interp/events.ts";
+import { processIo } from "../../src/cli/io.ts";
+import type { RunJobSpec } from "../../src/cli/run/jobs.ts";
+import { kernelRunner } from "../../src/cli/run/kernel-job.ts";
+import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
+import { parsePacket } from "../../src/wire/index.ts";
+import { LINKTYPE_RAW } from "../../src/wire/pcap/link-type.ts";
+import { readPcap } from "../../src/wire/pcap/pcap-reader.ts";
+
+const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
+
+const PASSIVE_OPEN = [
+  "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+  "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+  "+0 bind(3, ..., ...) = 0",
+  "+0 listen(3, 1) = 0",
+  "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>",
+  "+0 > S. 0:0(0) ack 1 <...>",
+  "+.1 < . 1:1(0) ack 1 win 257",
+  "+0 accept(3, ..., ...) = 4",
+];
+
+function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null): RunJobSpec {
+  const absFile = path.join(dir, name);
+  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose: false, configPath: null };
+}
+
+(canRun ? describe : describe.skip)("kernel jobs: interpreter inside the script host", function () {
+  this.timeout(30_000);
+  const supervisor = new HostSupervisor();
+  const run = kernelRunner(processIo(), { supervisor, hostLimitMs: 60_000 });
+  let dir = "";
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "mptcpdrill-host-run-"));
+    writeFileSync(path.join(dir, "pass.pkt"), [...PASSIVE_OPEN, "+0 close(4) = 0", "+0 > F. 1:1(0) ack 1 <...>", ""].join("\n"));
+    writeFileSync(path.join(dir, "fail.pkt"), [...PASSIVE_OPEN, "+0 write(4, ..., 100) = 100", "+0 > P. 1:101(100) ack 1 win 9999", ""].join("\n"));
+    writeFileSync(path.join(dir, "die.pkt"), "0 `kill -9 $PPID`\n");
+    writeFileSync(path.join(dir, "slow.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
+  });
+  after(() => {
+    supervisor.killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("streams the child's events in order and takes the verdict from its scriptEnd", async () => {
+    const events: ScriptEvent[] = [];
+    const out = await run(spec(dir, "fail.pkt", "ipv4"), (e) => events.push(e), new AbortController().signal);
+    expect(out).to.include({ verdict: "fail", line: 10 });
+    expect(out.message).to.contain("fail.pkt:10").and.contain("tcp_window");
+    const kinds = events.map((e) => (e.kind === "eventPass" ? `pass ${e.line}` : e.kind));
+    expect(kinds).to.deep.equal(["scriptStart", "pass 1", "pass 2", "pass 3", "pass 4", "pass 5", "pass 6", "pass 7", "pass 8", "pass 9", "eventFail", "scriptEnd"]);
+    expect(supervisor.livePids()).to.deep.equal([]);
+  });
+
+  it("--capture: the child writes every injected and outbound packet to a raw-IP ns pcap, in time order", async () => {
+    const pcap = path.join(dir, "pass.ipv6.pcap");
+    const t0 = Date.now();
+    const out = await run(spec(dir, "pass.pkt", "ipv6", pcap), () => undefined, new AbortController().signal);
+    expect(out.verdict, String(out.message)).to.equal("pass");
+    const bytes = new Uint8Array(readFileSync(pcap));
+    expect(new DataView(bytes.buffer).getUint32(0, true), "ns magic").to.equal(0xa1b23c4d);
+    const packets = [...readPcap(bytes)].flatMap((i) => (i.kind === "packet" ? [i.packet] : []));
+    expect(packets.every((p) => p.linkType === LINKTYPE_RAW)).to.equal(true);
+    const rows = packets.map((p) => {
+      const r = parsePacket(p.data);
+      if (!r.ok || r.value.l4.kind !== "tcp") throw new Error("not TCP");
+      const inbound = r.value.l4.dstPort === 8080;
+      return { dir: inbound ? "in" : "out", flags: r.value.l4.flags, ns: BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec) };
+    });
+    // SYN in, SYN/ACK out, ACK in, FIN out (close), then the final RST the interpreter injects.
+    expect(rows.map((r) => `${r.dir} ${r.flags.toString(16)}`)).to.deep.equal(["in 2", "out 12", "in 10", "out 11", "in 14"]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.ns >= rows[i - 1]!.ns, `record ${i + 1} not before record ${i}`).to.equal(true);
+    const gap = Number(rows[2]!.ns - rows[0]!.ns) / 1e6;
+    expect(gap, "the +.1 s gap between SYN and ACK").to.be.within(95, 130);
+    expect(Number(rows[0]!.ns / 1_000_000n), "dated on the wall clock").to.be.within(t0 - 1000, Date.now() + 1000);
+  });
+
+  it("a child that dies without a verdict is an error naming how it ended", async () => {
+    const out = await run(spec(dir, "die.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    expect(out).to.deep.equal({ verdict: "error", line: null, message: "script host was killed by SIGKILL without a verdict" });
+  });
+
+  it("aborting the job kills the child's process group at once", async () => {
+    const ac = new AbortController();
+    const started = Date.now();
+    let pid = 0;
+    const result = run(spec(dir, "slow.pkt", "ipv4"), (e) => {
+      if (e.kind === "eventPass" && e.line === 8) {
+        pid = supervisor.livePids()[0] ?? 0;
+        ac.abort("test");
+      }
+    }, ac.signal);
+    const out = await result;
+    expect(Date.now() - started).to.be.lessThan(10_000);
+    expect(out.verdict).to.equal("error");
+    expect(pid).to.be.greaterThan(0);
+    expect(existsSync(`/proc/${pid}`)).to.equal(false);
+    expect(supervisor.livePids()).to.deep.equal([]);
+  });
+});
