@@ -12,6 +12,9 @@ import { type SeqNum, seqAdd } from "../wire/seq.ts";
 import { TCP_FLAG, type TcpRepr, tcpBufferLen } from "../wire/tcp.ts";
 import { type TcpOption, emitTcpOption, tcpOptionLen } from "../wire/tcp-options.ts";
 import type { ConnectionMapping } from "./mapping.ts";
+import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
+import { checkOutboundDss, mapOutboundDss } from "./mptcp-dss.ts";
+import { hmac160 } from "./mptcp-join.ts";
 import { type Mismatch, fieldMismatch, plainMismatch } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
 
@@ -32,7 +35,7 @@ export function mapOutboundTcp(live: TcpRepr, conn: ConnectionMapping): TcpRepr 
   const options = live.options.map((o): TcpOption =>
     o.kind === "sack"
       ? { kind: "sack", blocks: o.blocks.map((b) => ({ left: conn.outboundAck(b.left, false), right: conn.outboundAck(b.right, false) })) }
-      : o);
+      : o.kind === "mptcp" && conn.mptcp !== null ? mapOutboundDss(o, conn.mptcp) : o);
   return { ...live, seq: conn.outboundSeq(live.seq, syn), ack: conn.outboundAck(live.ack, syn), options };
 }
 
@@ -191,7 +194,11 @@ function mptcpFields(w: MptcpOption, l: MptcpOption): FieldTriple[] {
         ["dll", w.mapping?.dataLevelLength, l.mapping?.dataLevelLength], ["cksum", w.mapping?.checksum, l.mapping?.checksum],
       ];
     }
-    case "addAddr": return pick([["echo", "echo"], ["address_id", "addressId"], ["port", "port"], ["hmac", "hmac"]]);
+    case "addAddr": {
+      const addr = (o: MptcpOption): bigint | undefined => (o.subtype === "addAddr" ? o.address.reduce((a, b) => (a << 8n) | BigInt(b), 0n) : undefined);
+      return [["address", addr(w), addr(l)], ...pick([["echo", "echo"], ["address_id", "addressId"], ["port", "port"], ["hmac", "hmac"]])];
+    }
+    case "mpJoinAck": return [["hmac", hmac160(w.sendersHmac), l.subtype === "mpJoinAck" ? hmac160(l.sendersHmac) : undefined]];
     case "mpPrio": return pick([["backup", "backup"], ["address_id", "addressId"]]);
     case "mpFail": return pick([["dsn8", "dsn"]]);
     case "mpFastclose": return pick([["key", "receiversKey"]]);
@@ -209,10 +216,21 @@ function matchOptions(sp: ScriptTcpPacket, live: readonly TcpOption[], ctx: Matc
     return plainMismatch("packet", "tcp_options", "bad outbound TCP options", span, false);
   }
   for (let i = 0; i < so.length; i++) {
-    const m = matchOption(so[i] as ScriptOption, live[i] as TcpOption, ctx, span);
+    const s = so[i] as ScriptOption;
+    const l = live[i] as TcpOption;
+    const m = s.wire.kind === "mptcp" && l.kind === "mptcp" && ctx.conn.mptcp !== null
+      ? matchMptcpLine(sp, s, l, ctx, span) : matchOption(s, l, ctx, span);
     if (m) return m;
   }
   return null;
+}
+
+/** §8.9: an MPTCP option completed against the run's MPTCP state, then compared field by field. */
+function matchMptcpLine(sp: ScriptTcpPacket, s: ScriptOption, l: MptcpOption, ctx: MatchContext, span: Span): Mismatch | null {
+  const mp = ctx.conn.mptcp;
+  if (mp === null) return null;
+  const e = expectedOutboundMptcp(s, l, mptcpContext(sp, ctx.conn, mp.run, 4));
+  return matchMptcp(e.expected, l, e.wild, span);
 }
 
 /**
@@ -239,6 +257,10 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
   if (hm) return hm;
   const om = matchOptions(sp, mapped.options, ctx, span);
   if (om) return om;
+  for (const o of live.l4.options) {
+    const cm = o.kind === "mptcp" && o.subtype === "dss" && ctx.conn.mptcp !== null ? checkOutboundDss(o, live.payload, ctx.conn.mptcp, span) : null;
+    if (cm) return cm;
+  }
   if (live.payload.some((b) => b !== 0)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
   return null;
 }

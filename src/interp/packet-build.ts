@@ -13,6 +13,8 @@ import { type IpRepr, type PacketRepr, emitPacket, packet } from "../wire/packet
 import { TCP_FLAG, type TcpRepr } from "../wire/tcp.ts";
 import type { TcpOption } from "../wire/tcp-options.ts";
 import type { ConnectionMapping, LiveEndpoint } from "./mapping.ts";
+import { completeInboundMptcp } from "./mptcp-complete.ts";
+import type { MptcpEvalContext } from "./mptcp-state.ts";
 import type { ScriptIpInfo, ScriptTcpPacket } from "./script-packet.ts";
 import { ScriptFault } from "./values.ts";
 
@@ -57,10 +59,11 @@ export function scriptPacketRepr(sp: ScriptTcpPacket, net: SutNetConfig): Packet
 }
 
 /** Maps inbound options into live space: SACK edges like acks, TS ecr from the outbound pairs (§5.3). */
-function liveOptions(sp: ScriptTcpPacket, conn: ConnectionMapping, tsEcrScaled: boolean): TcpOption[] {
+function liveOptions(sp: ScriptTcpPacket, conn: ConnectionMapping, tsEcrScaled: boolean, mptcp: MptcpEvalContext | undefined): TcpOption[] {
   const ackSet = (sp.flags & TCP_FLAG.ACK) !== 0;
   return (sp.options ?? []).map((o): TcpOption => {
     const w = o.wire;
+    if (w.kind === "mptcp" && mptcp !== undefined) return completeInboundMptcp(o, mptcp);
     if (w.kind === "sack") {
       return { kind: "sack", blocks: w.blocks.map((b) => ({ left: conn.inboundAck(b.left, false), right: conn.inboundAck(b.right, false) })) };
     }
@@ -77,9 +80,9 @@ function liveOptions(sp: ScriptTcpPacket, conn: ConnectionMapping, tsEcrScaled: 
   });
 }
 
-/** The injected packet of an inbound TCP line, in live space (§3.4). */
+/** The injected packet of an inbound TCP line, in live space (§3.4); `mptcp` completes MPTCP options (§8). */
 export function buildInbound(
-  sp: ScriptTcpPacket, conn: ConnectionMapping, family: 4 | 6, tsEcrScaled: boolean, mptcpOptions?: readonly TcpOption[],
+  sp: ScriptTcpPacket, conn: ConnectionMapping, family: 4 | 6, tsEcrScaled: boolean, mptcp?: MptcpEvalContext,
 ): { readonly repr: PacketRepr; readonly bytes: Uint8Array } {
   const local: LiveEndpoint | null = conn.liveLocal;
   const remote: LiveEndpoint | null = conn.liveRemote;
@@ -89,7 +92,7 @@ export function buildInbound(
   const tcp: TcpRepr = {
     kind: "tcp", srcPort: sp.srcPort ?? remote.port, dstPort: sp.dstPort ?? local.port,
     seq: conn.inboundSeq(sp.seq, syn), ack: ack ? conn.inboundAck(sp.ack, syn) : sp.ack,
-    flags: sp.flags, window: sp.window ?? 0, urgent: sp.urgent, options: mptcpOptions ?? liveOptions(sp, conn, tsEcrScaled),
+    flags: sp.flags, window: sp.window ?? 0, urgent: sp.urgent, options: liveOptions(sp, conn, tsEcrScaled, mptcp),
   };
   const repr = packet(ipHeader(family, remote.ip, local.ip, sp.ip), tcp, new Uint8Array(sp.payloadLen));
   return { repr, bytes: emitPacket(repr) };

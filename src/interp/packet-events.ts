@@ -11,6 +11,9 @@ import { TCP_FLAG, type TcpRepr } from "../wire/tcp.ts";
 import type { LiveEndpoint } from "./mapping.ts";
 import { type MatchContext, matchOutbound } from "./matcher.ts";
 import { type Mismatch, plainMismatch } from "./mismatch.ts";
+import { hasMptcp, mptcpContext } from "./mptcp-complete.ts";
+import { mptcpAggregateMismatch, mptcpMayAggregate } from "./mptcp-dss.ts";
+import { bindTupleVariables, mptcpSocketForInbound, mptcpSocketForOutbound } from "./mptcp-sockets.ts";
 import { buildInbound } from "./packet-build.ts";
 import type { ScriptTcpPacket } from "./script-packet.ts";
 import type { SocketEntry, SocketTable } from "./sockets.ts";
@@ -36,6 +39,8 @@ export function socketForInbound(sp: ScriptTcpPacket, ctx: PacketContext): Socke
     child.conn.remoteIsn = (sp.flags & TCP_FLAG.SYN) !== 0 ? sp.seq : seqNum(0);
     return child;
   }
+  const sub = mptcpSocketForInbound(sp, fds, sut.net, sp.env);
+  if (sub) return sub;
   if ((sp.flags & TCP_FLAG.SYN) !== 0 && cur.conn.remoteIsn === null) cur.conn.remoteIsn = sp.seq;
   return cur;
 }
@@ -47,13 +52,18 @@ export function socketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): Socket
     const c = fds.current?.phase === "connecting" ? fds.current : fds.all().find((s) => s.phase === "connecting");
     if (c) return c;
   }
+  const sub = mptcpSocketForOutbound(sp, fds);
+  if (sub) return sub;
   if (fds.current === null) throw new ScriptFault("no matching socket for script packet", sp.span);
   return fds.current;
 }
 
 /** Builds and injects an inbound line; returns the SUT's injection time. */
 export async function injectInbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx: PacketContext): Promise<{ repr: PacketRepr; timestampUs: number }> {
-  const { repr, bytes } = buildInbound(sp, sock.conn, ctx.sut.net.wireFamily, ctx.tsEcrScaled);
+  const family = ctx.sut.net.wireFamily;
+  const mptcp = hasMptcp(sp) ? mptcpContext(sp, sock.conn, ctx.fds.mptcp, family) : undefined;
+  const { repr, bytes } = buildInbound(sp, sock.conn, family, ctx.tsEcrScaled, mptcp);
+  bindTupleVariables(sp, sock, ctx.fds.mptcp);
   const r = await ctx.sut.inject(bytes, ctx.gsoSize > 0 ? { gsoSize: ctx.gsoSize } : undefined);
   if (!r.ok) throw new ScriptFault(`error writing packet: ${r.message}`, sp.span);
   const tcp = repr.l4 as TcpRepr;
@@ -116,16 +126,19 @@ export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx:
     return { ok: false, mismatch: plainMismatch("packet", "socket", "packet is not for expected socket", sp.span), packet: first.s.repr, last: first.s.raw };
   }
   learnIsn(sp, first.s, sock);
+  bindTupleVariables(sp, sock, ctx.fds.mptcp);
   let agg = first.s;
   let total = first.s.repr.payload.length;
   let prevSize = total;
   const chunks = [first.s.repr.payload];
-  while (!ctx.strictSegments && total > 0 && total < sp.payloadLen) {
+  while (!ctx.strictSegments && total > 0 && total < sp.payloadLen && mptcpMayAggregate(first.s.tcp, total)) {
     const more = await nextKnown(ctx, deadline);
     if (more === null) break;
     if (more.owner !== sock) {
       return { ok: false, mismatch: plainMismatch("packet", "socket", "packet is not for expected socket", sp.span), packet: more.s.repr, last: more.s.raw };
     }
+    const mix = mptcpAggregateMismatch(first.s.tcp, more.s.tcp, sp.span);
+    if (mix) return { ok: false, mismatch: mix, packet: more.s.repr, last: more.s.raw };
     const size = more.s.repr.payload.length;
     if (size > prevSize) {
       const detail = `fragment payload: expected ${prevSize} bytes vs actual ${size} bytes; total payload: expected ${sp.payloadLen} bytes vs actual ${total + size} bytes`;

@@ -58,6 +58,8 @@ export interface ScriptTcpPacket {
   readonly dstPort: number | null;
   readonly span: Span;
   readonly node: ast.Packet;
+  /** The run's value environment (MPTCP completion evaluates option nodes with it, §8). */
+  readonly env: ValueEnv;
 }
 
 /** Parses `S.`, `P.`, `SEW`, `S.5`, `-` into flag bits and whether an ACE digit was used (§3.2). */
@@ -131,7 +133,7 @@ export function scriptTcpPacket(node: ast.Packet, seg: ast.TcpSegment, env: Valu
     seq: seqNum(u32(start, "sequence number", seg.seq.span)), payloadLen: Number(len),
     ack: seqNum(seg.ack === null ? 0 : u32(env.num(seg.ack), "ack", seg.ack.span)),
     window, urgent: seg.urg === null ? 0 : Number(env.num(seg.urg)) & 0xffff, options,
-    srcPort: port(src), dstPort: port(dst), span: node.span, node,
+    srcPort: port(src), dstPort: port(dst), span: node.span, node, env,
   };
 }
 

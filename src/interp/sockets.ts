@@ -4,6 +4,7 @@
  */
 import { formatIpAddress, parseIpAddress } from "../wire/address.ts";
 import { ConnectionMapping, type LiveEndpoint } from "./mapping.ts";
+import { MptcpRunState } from "./mptcp-state.ts";
 
 /** The canonical text of an IP address (`2001:DB8::1` → `2001:db8::1`, `fd00::0` → `fd00::`). */
 export function canonicalIp(ip: string): string {
@@ -47,6 +48,8 @@ export class SocketTable {
   private nextId = 1;
   /** The socket packet lines map to (§5.5): the newest socket() or passive child. */
   current: SocketEntry | null = null;
+  /** The run's MPTCP variables and connections (§8.1). */
+  readonly mptcp = new MptcpRunState();
 
   constructor(private nextEphemeralPort: number) {}
 
@@ -98,6 +101,28 @@ export class SocketTable {
     const s: SocketEntry = {
       id: this.nextId++, phase: "child", protocol: parent?.protocol ?? 6, type: parent?.type ?? 1, conn, parent, open: false,
     };
+    this.sockets.push(s);
+    this.current = s;
+    return s;
+  }
+
+  /** A fresh ephemeral port for a script-side endpoint (§5.1). */
+  takeEphemeralPort(): number {
+    const p = this.nextEphemeralPort++;
+    if (this.nextEphemeralPort > 60999) this.nextEphemeralPort = 32768;
+    return p;
+  }
+
+  /**
+   * §8.3: a new MPTCP subflow (an MP_JOIN SYN's TCP connection) with the given live tuple. Its
+   * parent is the connection's socket, never a listener, so accept() does not claim it; it
+   * becomes current.
+   */
+  addSubflow(parent: SocketEntry | null, local: LiveEndpoint, remote: LiveEndpoint): SocketEntry {
+    const conn = new ConnectionMapping();
+    conn.liveLocal = local;
+    conn.liveRemote = remote;
+    const s: SocketEntry = { id: this.nextId++, phase: "child", protocol: parent?.protocol ?? 262, type: parent?.type ?? 1, conn, parent, open: false };
     this.sockets.push(s);
     this.current = s;
     return s;

@@ -1,0 +1,110 @@
+/**
+ * Subflows and `addr[VAR]` endpoints in packet lines (pkt-language.md §8.3; RFC 8684 §3.2): which
+ * socket (TCP connection) an MPTCP line maps to, the new subflow an MP_JOIN SYN opens, and the
+ * binding of unbound tuple variables after a line.
+ *
+ * Order of the socket choice (after the listen child and the active SYN of §5.5): an MP_JOIN SYN
+ * opens a new subflow (inbound: a variable source gets a new packetdrill address and an ephemeral
+ * port; outbound: the remote comes from the tuple), then the first socket whose live tuple matches
+ * the bound `addr[…]` sides becomes current; else the current socket.
+ */
+import type * as ast from "../script/ast.ts";
+import type { SutNetConfig } from "../sut/sut.ts";
+import { TCP_FLAG } from "../wire/tcp.ts";
+import type { LiveEndpoint } from "./mapping.ts";
+import { allocatePeerIp } from "./mptcp-addr.ts";
+import { scriptToken } from "./mptcp-join.ts";
+import type { MptcpConnState, MptcpRunState } from "./mptcp-state.ts";
+import type { ScriptTcpPacket } from "./script-packet.ts";
+import { type SocketEntry, type SocketTable, canonicalIp, sameEndpoint } from "./sockets.ts";
+import type { ValueEnv } from "./values.ts";
+
+/** The `addr[…]` sides of a line's tuple (null where a side is absent or not an addr ref). */
+function addrSides(sp: ScriptTcpPacket): { src: ast.AddrRef | null; dst: ast.AddrRef | null } {
+  const t = sp.node.body.kind === "tcp" ? sp.node.body.tuple : null;
+  return { src: t?.src?.kind === "addrRef" ? t.src : null, dst: t?.dst?.kind === "addrRef" ? t.dst : null };
+}
+
+function boundEp(ref: ast.AddrRef | null, run: MptcpRunState): LiveEndpoint | undefined {
+  return ref === null ? undefined : run.addr(ref.name);
+}
+
+function joinSyn(sp: ScriptTcpPacket): ast.MpJoinSyn | null {
+  if ((sp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) !== TCP_FLAG.SYN) return null;
+  const o = sp.options?.find((x) => x.node.kind === "mpJoinSyn");
+  return o?.node.kind === "mpJoinSyn" ? o.node : null;
+}
+
+/** The MPTCP connection an MP_JOIN SYN joins: by token, else the current socket's. */
+function joinTarget(o: ast.MpJoinSyn, fds: SocketTable, env: ValueEnv): MptcpConnState | null {
+  let token: number | null = null;
+  try {
+    token = scriptToken(o.token, fds.mptcp, env);
+  } catch {
+    token = null;
+  }
+  return (token === null ? undefined : fds.mptcp.byKernelToken(token)) ?? fds.current?.conn.mptcp ?? null;
+}
+
+/** The socket owning connection `c` (its first subflow), used as a subflow's parent. */
+function ownerSocket(c: MptcpConnState | null, fds: SocketTable): SocketEntry | null {
+  return c === null ? fds.current : (fds.all().find((s) => s.conn.mptcp === c) ?? fds.current);
+}
+
+/** §8.3 for an inbound line that is not a listen child: MP_JOIN SYN → new subflow, else tuple match. */
+export function mptcpSocketForInbound(sp: ScriptTcpPacket, fds: SocketTable, net: SutNetConfig, env: ValueEnv): SocketEntry | null {
+  const { src, dst } = addrSides(sp);
+  const run = fds.mptcp;
+  const join = joinSyn(sp);
+  if (join !== null) {
+    const target = joinTarget(join, fds, env);
+    const local = boundEp(dst, run) ?? { ip: net.localIp, port: net.bindPort };
+    const remote = boundEp(src, run) ?? { ip: allocatePeerIp(run, net.remoteIp), port: fds.takeEphemeralPort() };
+    const s = fds.addSubflow(ownerSocket(target, fds), local, remote);
+    s.conn.mptcp = target;
+    s.conn.remoteIsn = sp.seq;
+    return s;
+  }
+  return byTuple(boundEp(dst, run), boundEp(src, run), fds);
+}
+
+/** §8.3 for an outbound line: a kernel MP_JOIN SYN to the tuple's remote opens a subflow, else tuple match. */
+export function mptcpSocketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): SocketEntry | null {
+  const { src, dst } = addrSides(sp);
+  const run = fds.mptcp;
+  const join = joinSyn(sp);
+  const remote = boundEp(dst, run);
+  if (join !== null && remote !== undefined) {
+    const target = fds.current?.conn.mptcp ?? null;
+    const s = fds.addSubflow(ownerSocket(target, fds), boundEp(src, run) ?? { ip: "", port: 0 }, remote);
+    s.phase = "connecting";
+    s.conn.mptcp = target;
+    return s;
+  }
+  return byTuple(boundEp(src, run), remote, fds);
+}
+
+/** The first socket whose live tuple matches the bound sides (from the SUT's view); it becomes current. */
+function byTuple(local: LiveEndpoint | undefined, remote: LiveEndpoint | undefined, fds: SocketTable): SocketEntry | null {
+  if (local === undefined && remote === undefined) return null;
+  const match = (have: LiveEndpoint | null, want: LiveEndpoint | undefined): boolean =>
+    want === undefined || (have !== null && (want.port === 0 ? canonicalIp(have.ip) === canonicalIp(want.ip) : sameEndpoint(have, want)));
+  const s = fds.all().find((x) => x.conn.liveLocal !== null && match(x.conn.liveLocal, local) && match(x.conn.liveRemote, remote));
+  if (s) fds.current = s;
+  return s ?? null;
+}
+
+/**
+ * Binds the unbound `addr[…]` sides of a line that succeeded (§8.3): outbound src ← the socket's
+ * live local, dst ← live remote; inbound src ← live remote, dst ← live local.
+ */
+export function bindTupleVariables(sp: ScriptTcpPacket, sock: SocketEntry, run: MptcpRunState): void {
+  const { src, dst } = addrSides(sp);
+  const { liveLocal, liveRemote } = sock.conn;
+  const inbound = sp.direction === "inbound";
+  const bind = (ref: ast.AddrRef | null, ep: LiveEndpoint | null): void => {
+    if (ref !== null && ep !== null && ep.port !== 0 && run.addr(ref.name) === undefined) run.bindAddr(ref.name, ep);
+  };
+  bind(src, inbound ? liveRemote : liveLocal);
+  bind(dst, inbound ? liveLocal : liveRemote);
+}
