@@ -4,7 +4,7 @@
  * run `runScript` and close the SUT. Callers (the run command, the script host, kernel tests)
  * pass how to open a SUT and where events go.
  */
-import { MonotonicClock, VirtualClock, type Clock } from "../interp/clock.ts";
+import { MonotonicClock, SutVirtualClock, type Clock } from "../interp/clock.ts";
 import type { EmitScriptEvent, Variant } from "../interp/events.ts";
 import { type FlagValues, mergeFlags, runOptionsFromFlags } from "../interp/run-options.ts";
 import { type ScriptOutcome, runScript } from "../interp/run.ts";
@@ -42,7 +42,7 @@ export async function runScriptRequest(req: ScriptRunRequest, openSut: OpenSut, 
   const flags = { ...mergeFlags(parsed.script, req.flags), ip_version: req.variant };
   const sut = await openSut(flags, req.defines);
   try {
-    const clock: Clock = sut.kind === "reference" ? new VirtualClock(sut.now()) : new MonotonicClock(sut);
+    const clock: Clock = sut.kind === "reference" ? new SutVirtualClock(sut) : new MonotonicClock(sut);
     const options = runOptionsFromFlags(flags, {
       clock, file: req.file, variant: req.variant, defines: new Map(Object.entries(req.defines)), verbose: req.verbose ?? false,
     });

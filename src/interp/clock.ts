@@ -58,3 +58,19 @@ export class VirtualClock implements Clock {
     if (t > this.t) this.t = t;
   }
 }
+
+/**
+ * The virtual clock of a deterministic SUT that owns its time (the reference SUT): `now()` reads
+ * the SUT's virtual time and `sleepUntil(t)` makes the SUT run its timers up to `t`, so the
+ * interpreter and the stack never disagree about the instant. Times are checked exactly.
+ */
+export class SutVirtualClock implements Clock {
+  readonly kind = "virtual" as const;
+  constructor(private readonly source: ClockSource) {}
+  now(): MonoMicros {
+    return this.source.now();
+  }
+  sleepUntil(t: MonoMicros): Promise<void> {
+    return this.source.sleepUntil(t);
+  }
+}

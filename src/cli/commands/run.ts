@@ -10,6 +10,7 @@ import { executeRun, type RunDeps } from "../run/execute.ts";
 import type { RunJobSpec } from "../run/jobs.ts";
 import { kernelRunner } from "../run/kernel-job.ts";
 import { kernelPreflight } from "../run/preflight.ts";
+import { referenceRunner } from "../run/reference-job.ts";
 import type { RunJob } from "../run/scheduler.ts";
 
 const USAGE = `usage: mptcpdrill run [options] [packetdrill flags] PATH...
@@ -51,7 +52,7 @@ function kernelJobs(args: RunArgs, io: CliIo): RunJob<RunJobSpec> | string {
 
 /** Production job runners per SUT. */
 export const DEFAULT_RUN_DEPS: RunDeps = {
-  runnerFor: (args: RunArgs, io: CliIo) => (args.sut === "kernel" ? kernelJobs(args, io) : "the reference SUT is not available in this build yet"),
+  runnerFor: (args: RunArgs, io: CliIo) => (args.sut === "kernel" ? kernelJobs(args, io) : referenceRunner(io)),
 };
 
 /** Builds the `run` command with injected dependencies (tests pass fake job runners). */

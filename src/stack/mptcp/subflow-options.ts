@@ -77,7 +77,8 @@ export function dataOptions(sf: Subflow, c: TcpConnection, out: OutgoingInfo): T
 }
 
 function dss(dataAck: bigint, mapping: DssMapping | undefined, dataFin: boolean): DssOption {
-  const base: DssOption = { kind: "mptcp", subtype: "dss", dataFin, dataAck64: true, dsn64: true, dataAck };
+  // The m flag says how wide the DSN is; without a mapping there is none, and Linux leaves m clear.
+  const base: DssOption = { kind: "mptcp", subtype: "dss", dataFin, dataAck64: true, dsn64: mapping !== undefined, dataAck };
   return mapping ? { ...base, mapping } : base;
 }
 

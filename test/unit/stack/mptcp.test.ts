@@ -25,7 +25,7 @@ const TCP = { timestamps: false, sackPermitted: false, wscale: undefined, noDela
 
 const mpc = (o: Partial<Extract<MptcpOption, { subtype: "mpCapable" }>> = {}): MptcpOption => ({ kind: "mptcp", subtype: "mpCapable", version: 1, flags: 0x01, ...o });
 const dss = (o: { ack?: bigint; dsn?: bigint; ssn?: number; dll?: number; csum?: number; fin?: boolean }): MptcpOption => ({
-  kind: "mptcp", subtype: "dss", dataFin: o.fin ?? false, dataAck64: true, dsn64: true,
+  kind: "mptcp", subtype: "dss", dataFin: o.fin ?? false, dataAck64: true, dsn64: o.dsn !== undefined,
   ...(o.ack !== undefined ? { dataAck: o.ack } : {}),
   ...(o.dsn !== undefined ? { mapping: { dsn: o.dsn, subflowSeq: o.ssn ?? 0, dataLevelLength: o.dll ?? 0, ...(o.csum !== undefined ? { checksum: o.csum } : {}) } } : {}),
 });
