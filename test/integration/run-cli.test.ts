@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,6 +72,18 @@ const PASSIVE_OPEN = [
 
 function canRunKernel(): boolean {
   return process.getuid?.() === 0 && existsSync("/dev/net/tun");
+}
+
+/** pids of script hosts (their command line names script-host.ts) whose parent is `ppid`. */
+function hostsOf(ppid: number): number[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid && readFileSync(`/proc/${pid}/cmdline`, "latin1").includes("script-host.ts");
+    } catch {
+      return false;
+    }
+  }).map(Number);
 }
 
 function jsonl(file: string): Record<string, unknown>[] {
@@ -154,5 +166,22 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
     expect(out).to.contain(`SKIP  ${join(dir, "zz-slow-v6.pkt")} [ipv6]`).and.contain("1 passed, 0 failed, 0 errors, 1 skipped");
     const rows = jsonl(join(dir, "int.jsonl"));
     expect(rows.map((x) => x["verdict"] ?? "summary")).to.deep.equal(["pass", "skip", "summary"]);
+  });
+
+  it("SIGKILL of the CLI leaves no script host and no tun0 behind", async () => {
+    const child = spawn(process.execPath, [BIN, "run", join(dir, "zz-slow-v6.pkt")], { cwd: dir, stdio: "ignore" });
+    const pid = child.pid ?? 0;
+    let hosts: number[] = [];
+    for (const deadline = Date.now() + 20_000; hosts.length === 0 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 100));
+      hosts = hostsOf(pid);
+    }
+    expect(hosts.length, "a script host started").to.equal(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    for (const deadline = Date.now() + 3000; hosts.some((h) => existsSync(`/proc/${h}`)) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    expect(hosts.filter((h) => existsSync(`/proc/${h}`))).to.deep.equal([]);
+    expect(spawnSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).stdout).to.not.match(/\d+: tun0[:@]/);
   });
 });
