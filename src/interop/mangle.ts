@@ -11,7 +11,12 @@ import type { Mangle } from "./realtime-loop.ts";
 /** What a mangler did, for the report. */
 export interface MangleCount {
   hits: number;
+  /** Subflow offsets (bytes after the ISN + 1) of the flipped bytes. */
+  offsets: number[];
 }
+
+/** The value every flipped byte is XORed with. */
+export const FLIP = 0x5a;
 
 /** Removes every MPTCP option from SYN/ACK segments (a middlebox that strips unknown options). */
 export function stripSynAckMptcp(count: MangleCount): Mangle {
@@ -29,15 +34,18 @@ export function stripSynAckMptcp(count: MangleCount): Mangle {
 /** Flips one byte in the payload of the `nth` (1-based) data-carrying segment; later ones pass. */
 export function corruptNthPayload(nth: number, count: MangleCount): Mangle {
   let seen = 0;
+  let isn: number | undefined;
   return (ip) => {
     if (seen >= nth) return ip;
     const d = decodeSegment(ip);
+    if (d.ok && (d.seg.tcp.flags & TCP_FLAG.SYN) !== 0) isn = d.seg.tcp.seq;
     if (!d.ok || d.seg.payload.length === 0) return ip;
     if (++seen !== nth) return ip;
     const payload = d.seg.payload.slice();
     const at = Math.floor(payload.length / 2);
-    payload[at] = (payload[at] as number) ^ 0x5a;
+    payload[at] = (payload[at] as number) ^ FLIP;
     count.hits++;
+    if (isn !== undefined) count.offsets.push(((d.seg.tcp.seq - isn - 1) >>> 0) + at);
     return encodeSegment({ ...d.seg, payload });
   };
 }

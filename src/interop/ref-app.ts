@@ -18,6 +18,22 @@ export interface RefAppSpec {
   readonly announce?: string;
   /** Join the first address the peer announces, from this local address (MP_JOIN). */
   readonly joinFrom?: string;
+  /** Keep the received bytes (to check a known corruption). */
+  readonly keepReceived?: boolean;
+}
+
+function shaWithFlip(parts: readonly Uint8Array[], offset: number, xor: number): string {
+  const h = createHash("sha256");
+  let at = 0;
+  for (const p of parts) {
+    if (offset >= at && offset < at + p.length) {
+      const c = p.slice();
+      c[offset - at] = (c[offset - at] as number) ^ xor;
+      h.update(c);
+    } else h.update(p);
+    at += p.length;
+  }
+  return h.digest("hex");
 }
 
 /** Byte counts and hashes of a finished run. */
@@ -42,6 +58,7 @@ export class RefApp {
   private received = 0;
   private readonly sentHash: Hash = createHash("sha256");
   private readonly recvHash: Hash = createHash("sha256");
+  private readonly kept: Uint8Array[] = [];
   private eof = false;
   private wrShut = false;
   private closedAt = false;
@@ -115,8 +132,19 @@ export class RefApp {
       if (!r.ok) return;
       if (r.value.length === 0) this.eof = true;
       this.recvHash.update(r.value);
+      if (this.spec.keepReceived) this.kept.push(r.value);
       this.received += r.value.length;
     }
+  }
+
+  /** SHA-256 of the sent bytes with the byte at `offset` XORed with `xor`. */
+  sentShaWithFlip(offset: number, xor: number): string {
+    return shaWithFlip([this.data], offset, xor);
+  }
+
+  /** SHA-256 of the received bytes (kept with `keepReceived`) with the byte at `offset` XORed with `xor`. */
+  receivedShaWithFlip(offset: number, xor: number): string {
+    return shaWithFlip(this.kept, offset, xor);
   }
 
   /** The outcome (hashes are final once called). */

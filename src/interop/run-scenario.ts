@@ -13,11 +13,14 @@ import { formatPacket } from "../wire/dump.ts";
 import { parsePacket } from "../wire/packet.ts";
 import { seqDiff } from "../wire/seq.ts";
 import { KernelPeer, type KernelPeerResult, mibDelta, readMib, socketDump, startCapture, stopCapture } from "./kernel-peer.ts";
-import { type MangleCount, corruptNthPayload, stripSynAckMptcp } from "./mangle.ts";
+import { FLIP, type MangleCount, corruptNthPayload, stripSynAckMptcp } from "./mangle.ts";
 import { RealtimeLoop } from "./realtime-loop.ts";
 import { RefApp } from "./ref-app.ts";
 import { type RefMptcpState, type Scenario, type ScenarioOutcome, commonChecks } from "./scenario.ts";
 import { KERNEL_ADDRS, KERNEL_IF, REF_ADDRS, REF_IF, type Topology, configureKernel } from "./topology.ts";
+
+/** Which data segment a corrupting middlebox hits. */
+const CORRUPT_NTH = 20;
 
 /** Buffers large enough for a veth's bandwidth-delay product. */
 const BUF = 4 << 20;
@@ -40,8 +43,9 @@ function refMptcpState(mp: MptcpConnection | undefined): RefMptcpState | undefin
 
 function installMangle(s: Scenario, loop: RealtimeLoop, count: MangleCount): void {
   if (s.mangle === "strip-synack-mpc") loop.mangleIn = stripSynAckMptcp(count);
-  if (s.mangle === "corrupt-inbound") loop.mangleIn = corruptNthPayload(1, count);
-  if (s.mangle === "corrupt-outbound") loop.mangleOut = corruptNthPayload(1, count);
+  // The 20th data segment: past the first mapping, so Linux answers with MP_FAIL rather than a silent fallback.
+  if (s.mangle === "corrupt-inbound") loop.mangleIn = corruptNthPayload(CORRUPT_NTH, count);
+  if (s.mangle === "corrupt-outbound") loop.mangleOut = corruptNthPayload(CORRUPT_NTH, count);
 }
 
 function traceTo(out: NodeJS.WritableStream): (dir: "in" | "out", now: number, ip: Uint8Array) => void {
@@ -67,7 +71,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   let loop: RealtimeLoop | undefined;
   const link = new PcapLink({ device: REF_IF, localMac: t.refMac, peerMac: t.kernelMac, filter: "tcp" }, (p) => loop?.deliver(p));
   loop = new RealtimeLoop(host, link);
-  const count: MangleCount = { hits: 0 };
+  const count: MangleCount = { hits: 0, offsets: [] };
   installMangle(s, loop, count);
   if (process.env["MPD_INTEROP_TRACE"]) loop.trace = traceTo(process.stderr);
   const peer = new KernelPeer(t.kernelNs, {
@@ -82,7 +86,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   try {
     if (s.refRole === "client") await peer.ready;
     app = new RefApp(host, {
-      role: s.refRole, address: KERNEL_ADDRS[0], port, sendBytes: s.refToKernel,
+      role: s.refRole, address: KERNEL_ADDRS[0], port, sendBytes: s.refToKernel, keepReceived: s.mangle === "corrupt-inbound",
       ...(s.refAnnounces ? { announce: REF_ADDRS[1] } : {}), ...(s.kernelSignals ? { joinFrom: REF_ADDRS[1] } : {}),
     });
     const a = app;
@@ -106,7 +110,15 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   const seconds = (performance.now() - start) / 1000;
   if (!app) throw new Error("unreachable: no application");
   const ref = app.result();
+  const offset = count.offsets[0];
+  let corruption: ScenarioOutcome["corruption"];
+  if (offset !== undefined && kernel) {
+    const onlyThatByteDiffers = s.mangle === "corrupt-outbound" ? kernel.recvSha === app.sentShaWithFlip(offset, FLIP) && kernel.recvBytes === ref.sentBytes
+      : app.receivedShaWithFlip(offset, FLIP) === kernel.sentSha && ref.recvBytes === kernel.sentBytes;
+    corruption = { offset, onlyThatByteDiffers };
+  }
   const partial = {
+    ...(corruption ? { corruption } : {}),
     name: s.name, ref, refMptcp: refMptcpState(mp), kernel,
     mib: mibDelta(mibBefore, readMib(t.kernelNs)), mangleHits: count.hits, seconds,
     throughputMBps: (ref.sentBytes + ref.recvBytes) / seconds / 1e6,

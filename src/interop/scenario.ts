@@ -60,6 +60,11 @@ export interface ScenarioOutcome {
   /** MIB counters of the kernel namespace that moved during the run. */
   readonly mib: Readonly<Record<string, number>>;
   readonly mangleHits: number;
+  /**
+   * For a corrupted byte: its data offset, and whether the receiver got exactly the sent stream
+   * with that one byte flipped (what a retroactive infinite mapping delivers, RFC 8684 §3.7).
+   */
+  readonly corruption?: { readonly offset: number; readonly onlyThatByteDiffers: boolean };
   readonly seconds: number;
   /** Payload bytes moved (both directions) per second of the transfer. */
   readonly throughputMBps: number;

@@ -22,6 +22,21 @@ function mptcpKept(o: ScenarioOutcome): string[] {
   return f;
 }
 
+function kernelToRefExact(o: ScenarioOutcome): string[] {
+  const k = o.kernel;
+  return k && o.ref.recvBytes === k.sentBytes && o.ref.recvSha === k.sentSha ? [] : ["kernel→ref not byte-exact"];
+}
+
+function onlyFlipped(o: ScenarioOutcome): string[] {
+  if (!o.corruption) return ["no corruption offset recorded"];
+  return o.corruption.onlyThatByteDiffers ? [] : [`the received stream is not the sent one with byte ${o.corruption.offset} flipped`];
+}
+
+function refToKernelExact(o: ScenarioOutcome): string[] {
+  const k = o.kernel;
+  return k && k.recvBytes === o.ref.sentBytes && k.recvSha === o.ref.sentSha ? [] : ["ref→kernel not byte-exact"];
+}
+
 /** Subflows that carried at least `min` payload bytes in either direction. */
 export function subflowsUsed(o: ScenarioOutcome, min = 1): number {
   return (o.refMptcp?.subflows ?? []).filter((s) => s.bytesOut + s.bytesIn >= min).length;
@@ -92,6 +107,32 @@ export const SCENARIOS: readonly Scenario[] = [
       ...(o.kernel?.isMptcp === 0 ? [] : [`kernel TCP_IS_MPTCP = ${o.kernel?.isMptcp}, want 0`]),
       ...(o.refMptcp?.fallback ? [] : ["reference connection did not fall back"]),
       ...mibIs(o, "MPTcpExtMPCapableSYNRX", 1), ...mibIs(o, "MPTcpExtMPCapableFallbackACK", 1),
+    ],
+  },
+  {
+    name: "mpfail-kernel-detects", refRole: "client", refToKernel: MB, kernelToRef: MB, kernelChecksum: true, refChecksum: true,
+    mangle: "corrupt-outbound", timeoutMs: 20_000, byteExact: false,
+    summary: "one payload byte of the reference's 20th data segment flipped (TCP checksum fixed): the kernel's DSS checksum fails, MP_FAIL, infinite mapping, fallback",
+    expect: (o) => [
+      ...(o.mangleHits === 1 ? [] : [`${o.mangleHits} segments corrupted, want 1`]),
+      ...mibIs(o, "MPTcpExtDataCsumErr", 1), ...mibIs(o, "MPTcpExtMPFailTx", 1), ...mibIs(o, "MPTcpExtInfiniteMapRx", 1),
+      ...(o.refMptcp?.counters["mpFailRx"] === 1 ? [] : [`reference mpFailRx = ${o.refMptcp?.counters["mpFailRx"]}, want 1`]),
+      ...(o.refMptcp?.counters["infiniteMapTx"] === 1 ? [] : [`reference infiniteMapTx = ${o.refMptcp?.counters["infiniteMapTx"]}, want 1`]),
+      ...(o.kernel?.isMptcp === 0 ? [] : [`kernel TCP_IS_MPTCP = ${o.kernel?.isMptcp}, want 0 (fallen back)`]),
+      ...kernelToRefExact(o), ...onlyFlipped(o),
+    ],
+  },
+  {
+    name: "mpfail-ref-detects", refRole: "client", refToKernel: MB, kernelToRef: MB, kernelChecksum: true, refChecksum: true,
+    mangle: "corrupt-inbound", timeoutMs: 20_000, byteExact: false,
+    summary: "one payload byte of the kernel's 20th data segment flipped (TCP checksum fixed): the reference's DSS checksum fails, MP_FAIL, infinite mapping, fallback",
+    expect: (o) => [
+      ...(o.mangleHits === 1 ? [] : [`${o.mangleHits} segments corrupted, want 1`]),
+      ...mibIs(o, "MPTcpExtDataCsumErr", 0), ...mibIs(o, "MPTcpExtMPFailRx", 1), ...mibIs(o, "MPTcpExtInfiniteMapTx", 1),
+      ...(o.refMptcp?.counters["mpFailTx"] === 1 ? [] : [`reference mpFailTx = ${o.refMptcp?.counters["mpFailTx"]}, want 1`]),
+      ...(o.refMptcp?.counters["infiniteMapRx"] === 1 ? [] : [`reference infiniteMapRx = ${o.refMptcp?.counters["infiniteMapRx"]}, want 1`]),
+      ...refToKernelExact(o), ...onlyFlipped(o),
+      ...(o.kernel?.isMptcp === 0 ? [] : [`kernel TCP_IS_MPTCP = ${o.kernel?.isMptcp}, want 0 (fallen back)`]),
     ],
   },
 ];

@@ -64,6 +64,8 @@ export class MptcpConnection implements Stream {
   checksum: boolean;
   /** Fell back to plain TCP (RFC 8684 §3.7); no MPTCP options are sent any more (FB-06). */
   fallback = false;
+  /** We sent MP_FAIL on the only subflow and wait for the peer's infinite mapping (RFC 8684 §3.7). */
+  mpFailSent = false;
   /** The peer has sent a DSS: the client may stop sending MP_CAPABLE with data (MPC-07). */
   peerSpokeDss = false;
   readonly subflows: Subflow[] = [];
@@ -121,7 +123,10 @@ export class MptcpConnection implements Stream {
 
   /** Falls back to TCP on the initial subflow (RFC 8684 §3.7, MPC-06, MPC-10, FB-03). */
   enterFallback(): void {
+    if (this.fallback) return;
     this.fallback = true;
+    // Bytes gathered for mappings not yet complete (checksum pending) are data-stream bytes now.
+    for (const sf of this.subflows) for (const p of sf.rx.drainPartial()) this.onMappedData(p.dsn, p.data);
   }
 
   // ------------------------------------------------------------------ Stream
@@ -248,18 +253,37 @@ export class MptcpConnection implements Stream {
   /**
    * A DSS checksum failed on `sf` for the mapping at `dsn` (RFC 8684 §3.7, CS-03, CS-04).
    * "If the checksum fails, ... the receiver MUST send an MP_FAIL"; with other subflows, that subflow is reset.
+   * On the only subflow the peer answers with an infinite mapping that "acts retroactively", so the
+   * subflow's bytes, `data` included, are the data stream from here on: they are delivered as they came.
    */
-  onChecksumFailure(sf: Subflow, dsn: bigint): void {
+  onChecksumFailure(sf: Subflow, dsn: bigint, data: Uint8Array): void {
     this.counters.mpFailTx++;
     sf.pendingMpFail = dsn;
     sf.tcp.ackNow = true;
-    if (this.subflows.filter((s) => s.tcp.state !== "Closed").length > 1) sf.reset(0x01, false);
+    if (this.subflows.filter((s) => s.tcp.state !== "Closed").length > 1) return sf.reset(0x01, false);
+    // Single subflow: RFC 8684 §3.7 reverts to TCP with an infinite mapping that "acts retroactively",
+    // so the subflow's bytes are the data stream; like Linux, deliver the failed mapping as it came
+    // (holding it without a Data ACK stalls a peer whose send buffer waits for that Data ACK).
+    this.mpFailSent = true;
+    this.onMappedData(dsn, data);
   }
 
-  /** MP_FAIL from the peer on the only subflow: answer with an infinite mapping and fall back (CS-04). */
+  /** The peer's infinite mapping (CS-05): fall back to TCP. */
+  onInfiniteMapping(): void {
+    this.counters.infiniteMapRx++;
+    this.enterFallback();
+  }
+
+  /**
+   * MP_FAIL from the peer on the only subflow (CS-04). When we sent MP_FAIL first, this is the
+   * peer's response and we wait for its infinite mapping. Otherwise RFC 8684 §3.7: the sender
+   * "will signal an infinite mapping" on "the first new packet", and "the receiver of an MP_FAIL
+   * MUST also respond with an MP_FAIL in the reverse direction and entirely revert to a regular TCP session".
+   */
   onMpFail(sf: Subflow, dsn: bigint): void {
     this.counters.mpFailRx++;
-    if (this.subflows.length > 1) return;
+    if (this.subflows.length > 1 || this.mpFailSent || this.fallback) return;
+    sf.pendingMpFail = this.dataRcvNxt;
     sf.pendingInfiniteMap = dsn;
     sf.tcp.ackNow = true;
   }

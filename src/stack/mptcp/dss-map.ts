@@ -54,7 +54,7 @@ export type RxEvent =
   | { readonly kind: "data"; readonly dsn: bigint; readonly data: Uint8Array }
   | { readonly kind: "dataFin"; readonly dsn: bigint }
   | { readonly kind: "unmapped"; readonly seq: SeqNum; readonly len: number }
-  | { readonly kind: "badChecksum"; readonly dsn: bigint };
+  | { readonly kind: "badChecksum"; readonly dsn: bigint; readonly data: Uint8Array };
 
 interface RxMapping extends Mapping {
   /** Subflow sequence number of the next byte still expected inside this mapping. */
@@ -83,6 +83,13 @@ export class RxMappings {
   /** True when some mapping is waiting for bytes. */
   get pending(): boolean {
     return this.list.length > 0;
+  }
+
+  /** Forgets every mapping and returns the bytes already gathered for incomplete ones, in order (on fallback). */
+  drainPartial(): Array<{ readonly dsn: bigint; readonly data: Uint8Array }> {
+    const out = this.list.filter((m) => m.parts.length > 0).map((m) => ({ dsn: m.dsn, data: concat(m.parts) }));
+    this.list = [];
+    return out;
   }
 
   /** Turns in-order subflow bytes starting at `seq` into data-level events. */
@@ -120,7 +127,7 @@ export class RxMappings {
       const all = concat(m.parts);
       // RFC 8684 §3.3.1: the checksum covers the pseudo-header (DSN, SSN, DLL, zero) and the mapped payload.
       if (dssChecksum(m.dsn, m.relSsn, mappingDll(m), all) !== m.checksum) {
-        out.push({ kind: "badChecksum", dsn: m.dsn });
+        out.push({ kind: "badChecksum", dsn: m.dsn, data: all });
         this.list = this.list.filter((x) => x !== m);
         return;
       }

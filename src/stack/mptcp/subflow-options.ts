@@ -70,10 +70,11 @@ export function dataOptions(sf: Subflow, c: TcpConnection, out: OutgoingInfo): T
       const mpc: MptcpOption = { kind: "mptcp", subtype: "mpCapable", version: 1, flags: mpcFlags(sf), sendersKey: mp.local.key, receiversKey: remote.key, dataLevelLength: m.len };
       return [m.checksum !== undefined ? { ...mpc, checksum: m.checksum } : mpc];
     }
+    if (sf.pendingInfiniteMap !== undefined && !out.retransmit) return infiniteMapping(sf, c, out, m.dsn + BigInt(seqDiff(out.seq, m.ssn)));
     const mapping: DssMapping = { dsn: m.dsn, subflowSeq: seqDiff(m.ssn, c.iss) >>> 0, dataLevelLength: m.len };
     return [dss(mp.dataRcvNxt, m.checksum !== undefined ? { ...mapping, checksum: m.checksum } : mapping, false)];
   }
-  return controlOptions(sf);
+  return controlOptions(sf, c);
 }
 
 function dss(dataAck: bigint, mapping: DssMapping | undefined, dataFin: boolean): DssOption {
@@ -82,12 +83,41 @@ function dss(dataAck: bigint, mapping: DssMapping | undefined, dataFin: boolean)
   return mapping ? { ...base, mapping } : base;
 }
 
+/**
+ * RFC 8684 §3.7: the infinite mapping goes on "the first new packet" (CS-05: DLL 0, checksum 0);
+ * the peer's receive path only reads mappings on segments that carry data. Afterwards the
+ * connection is plain TCP (FB-06).
+ */
+function infiniteMapping(sf: Subflow, c: TcpConnection, out: OutgoingInfo, dsn: bigint): TcpOption[] {
+  const mp = sf.mp;
+  const mapping: DssMapping = { dsn, subflowSeq: seqDiff(out.seq, c.iss) >>> 0, dataLevelLength: 0, ...(mp.checksum ? { checksum: 0 } : {}) };
+  sf.pendingInfiniteMap = undefined;
+  mp.counters.infiniteMapTx++;
+  mp.enterFallback();
+  return [dss(mp.dataRcvNxt, mapping, false)];
+}
+
+/** After fallback, a pending MP_FAIL response still goes out once, alone, on a pure ACK (RFC 8684 §3.7). */
+export function mpFailResponse(sf: Subflow, out: OutgoingInfo): TcpOption[] {
+  if (sf.pendingMpFail === undefined || out.payload.length > 0) return [];
+  const dsn = sf.pendingMpFail;
+  sf.pendingMpFail = undefined;
+  return [{ kind: "mptcp", subtype: "mpFail", dsn }];
+}
+
+/** True when the subflow has queued bytes it has not sent yet. */
+function hasUnsent(c: TcpConnection): boolean {
+  return seqDiff(c.finSeq, c.sndNxt) > 0;
+}
+
 /** A pure ACK: Data ACK plus any DATA_FIN, infinite mapping, MP_FAIL and address options waiting. */
-function controlOptions(sf: Subflow): TcpOption[] {
+function controlOptions(sf: Subflow, c: TcpConnection): TcpOption[] {
   const mp = sf.mp;
   let mapping: DssMapping | undefined;
   let fin = false;
-  if (sf.pendingInfiniteMap !== undefined) {
+  // The MP_FAIL response goes first (it and an infinite mapping do not fit together, DSS-09); the
+  // infinite mapping waits for new data, or for this ACK when nothing else is left to send.
+  if (sf.pendingInfiniteMap !== undefined && sf.pendingMpFail === undefined && !hasUnsent(c)) {
     // CS-05: the infinite mapping is a DSS with DLL = 0 (SSN 0, checksum 0).
     mapping = { dsn: sf.pendingInfiniteMap, subflowSeq: 0, dataLevelLength: 0, ...(mp.checksum ? { checksum: 0 } : {}) };
     sf.pendingInfiniteMap = undefined;
@@ -103,7 +133,10 @@ function controlOptions(sf: Subflow): TcpOption[] {
   const out: MptcpOption[] = [dss(mp.dataRcvNxt, mapping, fin)];
   if (sf.pendingMpFail !== undefined) out.push({ kind: "mptcp", subtype: "mpFail", dsn: sf.pendingMpFail });
   const fits = (o: MptcpOption): boolean => out.reduce((n, x) => n + mptcpOptionLen(x), 0) + mptcpOptionLen(o) <= ROOM;
-  if (sf.pendingMpFail !== undefined) sf.pendingMpFail = undefined;
+  if (sf.pendingMpFail !== undefined) {
+    sf.pendingMpFail = undefined;
+    if (sf.pendingInfiniteMap !== undefined) sf.tcp.ackNow = true;
+  }
   const extra = nextExtra(sf);
   if (extra && fits(extra)) {
     out.push(extra);
@@ -169,8 +202,7 @@ function onDss(sf: Subflow, o: DssOption, window: number): void {
   const m = o.mapping;
   if (!m) return;
   if (m.dataLevelLength === 0) {
-    mp.counters.infiniteMapRx++;
-    mp.enterFallback(); // CS-05: after the infinite mapping, no more mappings; the subflow carries the data stream
+    mp.onInfiniteMapping(); // CS-05: after the infinite mapping, no more mappings; the subflow carries the data stream
     return;
   }
   const dsn = o.dsn64 ? m.dsn : expandDataSeq32(Number(m.dsn), mp.dataRcvNxt);

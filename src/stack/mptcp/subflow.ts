@@ -16,7 +16,7 @@ import type { ExtVerdict, OutgoingInfo, TcpConnection, TcpExtension } from "../t
 import type { MptcpConnection } from "./connection.ts";
 import { RxMappings, TxMappings } from "./dss-map.ts";
 import type { SchedCandidate } from "./scheduler.ts";
-import { dataOptions, handleCommonOptions, mptcpOptions, rstOptions, synOptions } from "./subflow-options.ts";
+import { dataOptions, handleCommonOptions, mpFailResponse, mptcpOptions, rstOptions, synOptions } from "./subflow-options.ts";
 
 /** MP_TCPRST reason codes (RFC 8684 §3.6, TR-01). */
 export const RST_REASON = {
@@ -120,7 +120,7 @@ export class Subflow implements TcpExtension {
   outgoingOptions(c: TcpConnection, out: OutgoingInfo): TcpOption[] {
     if (out.flags & TCP_FLAG.RST) return rstOptions(this);
     if (out.flags & TCP_FLAG.SYN) return synOptions(this, (out.flags & TCP_FLAG.ACK) !== 0);
-    if (this.mp.fallback && this.kind === "initial") return [];
+    if (this.mp.fallback && this.kind === "initial") return mpFailResponse(this, out);
     if (this.kind === "join" && this.role === "client" && this.preEstablished) {
       // RFC 8684 §3.2: the third ACK carries "the leftmost 160 bits" of HMAC-A.
       const remote = this.mp.remote;
@@ -223,7 +223,7 @@ export class Subflow implements TcpExtension {
       switch (ev.kind) {
         case "data": this.mp.onMappedData(ev.dsn, ev.data); break;
         case "dataFin": this.mp.onDataFin(ev.dsn); break;
-        case "badChecksum": this.mp.onChecksumFailure(this, ev.dsn); break;
+        case "badChecksum": this.mp.onChecksumFailure(this, ev.dsn, ev.data); break;
         case "unmapped": this.onUnmapped(seq, data, ev.seq, ev.len); break;
       }
     }

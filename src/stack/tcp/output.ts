@@ -174,6 +174,8 @@ function clearAck(c: TcpConnection): void {
 function finish(c: TcpConnection, flags: number, seq: SeqNum, payload: Uint8Array, retransmit: boolean, now: Instant): Segment {
   const opts: TcpOption[] = [];
   if (c.neg?.timestamps) opts.push({ kind: "nop" }, { kind: "nop" }, { kind: "timestamps", tsVal: c.tsVal(now), tsEcr: c.tsRecent });
+  // Cleared before the extension runs, so an extension that still has options to send can ask for another ACK.
+  clearAck(c);
   const extOpts = c.ext?.outgoingOptions(c, { flags, seq, payload, retransmit }) ?? [];
   if (c.neg?.sackPermitted && !c.assembler.isEmpty) {
     const room = Math.floor((40 - tcpOptionsLen(opts) - tcpOptionsLen(extOpts) - 4) / 8);
@@ -182,7 +184,6 @@ function finish(c: TcpConnection, flags: number, seq: SeqNum, payload: Uint8Arra
   opts.push(...extOpts);
   const scale = c.neg?.rcvWscale ?? 0;
   const window = Math.min(65535, Math.floor(c.receiveWindow() / 2 ** scale));
-  clearAck(c);
   return { src: c.local.addr, dst: c.remote.addr, tcp: baseRepr(c, flags, seq, c.rcvNxt, window, opts), payload };
 }
 

@@ -181,7 +181,8 @@ describe("stack/mptcp", () => {
       const [seg] = pollSegments(h, 60 * MS);
       const opts = seg?.tcp.options.filter((o) => o.kind === "mptcp") ?? [];
       expect(opts.find((o) => o.subtype === "mpFail")).to.deep.equal({ kind: "mptcp", subtype: "mpFail", dsn: R_IDSN + 1n });
-      expect(opts.find((o) => o.subtype === "dss")).to.deep.include({ dataAck: R_IDSN + 1n });
+      // Only subflow: the failed mapping is delivered as it came (RFC 8684 §3.7 retroactive infinite mapping; Linux does the same).
+      expect(opts.find((o) => o.subtype === "dss")).to.deep.include({ dataAck: R_IDSN + 6n });
     });
 
     it("established good dss checksum delivers", () => {
@@ -191,10 +192,14 @@ describe("stack/mptcp", () => {
       expect(h.recv(fd, 10).ok).to.equal(true);
     });
 
-    it("established mp_fail received answers infinite mapping and falls back", () => {
+    it("established mp_fail received answers mp_fail then infinite mapping and falls back", () => {
       const { h, fd } = established();
       send(h, 20 * MS, { flags: 0, seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 1, options: [dss({ ack: L_IDSN + 1n }), { kind: "mptcp", subtype: "mpFail", dsn: L_IDSN + 1n }] });
-      recv(h, 20 * MS, [{ flags: 0, seq: LOCAL_ISS + 1, ack: REMOTE_ISS + 1, options: [dss({ ack: R_IDSN + 1n, dsn: L_IDSN + 1n, ssn: 0, dll: 0 })] }]);
+      // RFC 8684 §3.7: "the receiver of an MP_FAIL MUST also respond with an MP_FAIL in the reverse direction".
+      recv(h, 20 * MS, [
+        { flags: 0, seq: LOCAL_ISS + 1, ack: REMOTE_ISS + 1, options: [dss({ ack: R_IDSN + 1n }), { kind: "mptcp", subtype: "mpFail", dsn: R_IDSN + 1n }] },
+        { flags: 0, seq: LOCAL_ISS + 1, ack: REMOTE_ISS + 1, options: [dss({ ack: R_IDSN + 1n, dsn: L_IDSN + 1n, ssn: 0, dll: 0 })] },
+      ]);
       const info = h.info(fd);
       expect(info.ok && info.value.mptcp?.fallback).to.equal(true);
     });
