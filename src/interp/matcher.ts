@@ -229,7 +229,7 @@ function matchOptions(sp: ScriptTcpPacket, live: readonly TcpOption[], ctx: Matc
 function matchMptcpLine(sp: ScriptTcpPacket, s: ScriptOption, l: MptcpOption, ctx: MatchContext, span: Span): Mismatch | null {
   const mp = ctx.conn.mptcp;
   if (mp === null) return null;
-  const e = expectedOutboundMptcp(s, l, mptcpContext(sp, ctx.conn, mp.run, 4));
+  const e = expectedOutboundMptcp(s, l, mptcpContext(sp, ctx.conn, mp.run));
   return matchMptcp(e.expected, l, e.wild, span);
 }
 

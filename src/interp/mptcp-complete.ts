@@ -17,9 +17,9 @@ import type { MptcpEvalContext, MptcpRunState } from "./mptcp-state.ts";
 import type { ScriptOption, ScriptTcpPacket } from "./script-packet.ts";
 
 /** The evaluation context of one line on one subflow; attaches a new MPTCP connection when needed. */
-export function mptcpContext(sp: ScriptTcpPacket, mapping: ConnectionMapping, run: MptcpRunState, wireFamily: 4 | 6): MptcpEvalContext {
+export function mptcpContext(sp: ScriptTcpPacket, mapping: ConnectionMapping, run: MptcpRunState): MptcpEvalContext {
   if (mapping.mptcp === null) mapping.mptcp = run.newConnection();
-  return { run, conn: mapping.mptcp, mapping, env: sp.env, payloadLen: sp.payloadLen, seq: sp.seq, wireFamily };
+  return { run, conn: mapping.mptcp, mapping, env: sp.env, payloadLen: sp.payloadLen, seq: sp.seq };
 }
 
 /** True when a line carries any MPTCP option. */

@@ -154,6 +154,4 @@ export interface MptcpEvalContext {
   readonly payloadLen: number;
   /** The line's relative TCP seq (the default subflow sequence number of a mapping). */
   readonly seq: number;
-  /** The IP family of packets (bare `addr[…]` options are IPv4 regardless, §8.7). */
-  readonly wireFamily: 4 | 6;
 }

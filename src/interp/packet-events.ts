@@ -60,9 +60,8 @@ export function socketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): Socket
 
 /** Builds and injects an inbound line; returns the SUT's injection time. */
 export async function injectInbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx: PacketContext): Promise<{ repr: PacketRepr; timestampUs: number }> {
-  const family = ctx.sut.net.wireFamily;
-  const mptcp = hasMptcp(sp) ? mptcpContext(sp, sock.conn, ctx.fds.mptcp, family) : undefined;
-  const { repr, bytes } = buildInbound(sp, sock.conn, family, ctx.tsEcrScaled, mptcp);
+  const mptcp = hasMptcp(sp) ? mptcpContext(sp, sock.conn, ctx.fds.mptcp) : undefined;
+  const { repr, bytes } = buildInbound(sp, sock.conn, ctx.sut.net.wireFamily, ctx.tsEcrScaled, mptcp);
   bindTupleVariables(sp, sock, ctx.fds.mptcp);
   const r = await ctx.sut.inject(bytes, ctx.gsoSize > 0 ? { gsoSize: ctx.gsoSize } : undefined);
   if (!r.ok) throw new ScriptFault(`error writing packet: ${r.message}`, sp.span);

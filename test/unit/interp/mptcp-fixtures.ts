@@ -51,7 +51,7 @@ export function established(withKeys = true): { c: ConnectionMapping; run: Mptcp
 
 /** The evaluation context of `sp` on `c`. */
 export function evalCtx(sp: ScriptTcpPacket, c: ConnectionMapping, run: MptcpRunState): MptcpEvalContext {
-  return mptcpContext(sp, c, run, 4);
+  return mptcpContext(sp, c, run);
 }
 
 /** A matcher context on `c` (no TS checks). */
