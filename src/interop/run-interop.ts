@@ -27,9 +27,9 @@ export interface InteropRun {
   readonly errors: string[];
 }
 
-/** Every scenario name. */
+/** The default scenario names (all but those with a known issue). */
 export function scenarioNames(): string[] {
-  return SCENARIOS.map((s) => s.name);
+  return SCENARIOS.filter((s) => s.knownIssue === undefined).map((s) => s.name);
 }
 
 /** Runs the scenarios against the live kernel. Needs root, iproute2, ethtool, python3 and libpcap. */

@@ -30,6 +30,8 @@ export interface Scenario {
   readonly expect: (o: ScenarioOutcome) => string[];
   /** The transfer is byte-exact in both directions (false only where §3.7 fallback may lose data). */
   readonly byteExact: boolean;
+  /** A known problem: the scenario runs only when named explicitly, and this says why. */
+  readonly knownIssue?: string;
 }
 
 /** Bytes one subflow of the reference stack carried. */

@@ -125,12 +125,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "mpfail-ref-detects", refRole: "client", refToKernel: MB, kernelToRef: MB, kernelChecksum: true, refChecksum: true,
     mangle: "corrupt-inbound", timeoutMs: 20_000, byteExact: false,
+    knownIssue: "Linux 6.18 answers MP_FAIL and counts InfiniteMapTx, but its first fallback segment carries no DSS and its send side then stalls; the reference stack's post-fallback ACK clock crawls (RTO vs delayed ACK)",
     summary: "one payload byte of the kernel's 20th data segment flipped (TCP checksum fixed): the reference's DSS checksum fails, MP_FAIL, infinite mapping, fallback",
     expect: (o) => [
       ...(o.mangleHits === 1 ? [] : [`${o.mangleHits} segments corrupted, want 1`]),
       ...mibIs(o, "MPTcpExtDataCsumErr", 0), ...mibIs(o, "MPTcpExtMPFailRx", 1), ...mibIs(o, "MPTcpExtInfiniteMapTx", 1),
       ...(o.refMptcp?.counters["mpFailTx"] === 1 ? [] : [`reference mpFailTx = ${o.refMptcp?.counters["mpFailTx"]}, want 1`]),
-      ...(o.refMptcp?.counters["infiniteMapRx"] === 1 ? [] : [`reference infiniteMapRx = ${o.refMptcp?.counters["infiniteMapRx"]}, want 1`]),
+      ...((o.refMptcp?.counters["infiniteMapRx"] ?? 0) + (o.refMptcp?.counters["implicitInfiniteMapRx"] ?? 0) === 1 ? []
+        : ["the reference saw no infinite mapping (explicit or implicit)"]),
       ...refToKernelExact(o), ...onlyFlipped(o),
       ...(o.kernel?.isMptcp === 0 ? [] : [`kernel TCP_IS_MPTCP = ${o.kernel?.isMptcp}, want 0 (fallen back)`]),
     ],

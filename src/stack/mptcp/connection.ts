@@ -54,6 +54,8 @@ export interface MptcpHost {
 export interface MptcpCounters {
   mpFailTx: number; mpFailRx: number; infiniteMapTx: number; infiniteMapRx: number;
   fastcloseTx: number; fastcloseRx: number; addAddrTx: number; addAddrEchoRx: number; addAddrRejected: number;
+  /** Unmapped data after our MP_FAIL on the only subflow, taken as the peer's (lost) infinite mapping. */
+  implicitInfiniteMapRx: number;
 }
 
 /** The MPTCP connection. */
@@ -73,7 +75,7 @@ export class MptcpConnection implements Stream {
   error: Errno | undefined;
   readonly counters: MptcpCounters = {
     mpFailTx: 0, mpFailRx: 0, infiniteMapTx: 0, infiniteMapRx: 0, fastcloseTx: 0, fastcloseRx: 0,
-    addAddrTx: 0, addAddrEchoRx: 0, addAddrRejected: 0,
+    addAddrTx: 0, addAddrEchoRx: 0, addAddrRejected: 0, implicitInfiniteMapRx: 0,
   };
 
   // Data-level send side.
@@ -208,6 +210,8 @@ export class MptcpConnection implements Stream {
     this.sendBuf.drop(Math.min(n, this.sendBuf.length));
     this.dataUna = ack;
     if (this.dataFinDsn !== undefined && ack > this.dataFinDsn) {
+      // DSS-07: the DATA_FIN's one octet is acknowledged too; nothing is left to schedule after it.
+      if (this.dataNxt < ack) this.dataNxt = ack;
       this.dataFinAcked = true;
       this.dataFinRtxAt = undefined;
       this.maybeCloseSubflows();

@@ -237,6 +237,14 @@ export class Subflow implements TcpExtension {
       this.mp.onFallbackData(data.subarray(off, off + len));
       return;
     }
+    if (this.mp.mpFailSent && this.mp.subflows.length === 1) {
+      // RFC 8684 §3.7: after our MP_FAIL the peer reverts to TCP; Linux 6.18 counts an infinite
+      // mapping but its first fallback segment carries no DSS, so unmapped data here is that fallback.
+      this.mp.counters.implicitInfiniteMapRx++;
+      this.mp.enterFallback();
+      this.mp.onFallbackData(data.subarray(off, off + len));
+      return;
+    }
     // DSS-01: unmapped data on an established subflow: RST with reason 0x06 "Middlebox interference".
     this.reset(RST_REASON.middlebox, false);
   }
