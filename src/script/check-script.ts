@@ -9,6 +9,7 @@ import { inboundPackets } from "./checks/inbound-packets.ts";
 import { mptcpForms } from "./checks/mptcp-forms.ts";
 import { optionNames } from "./checks/option-names.ts";
 import { optionSpace } from "./checks/option-space.ts";
+import { QUIRK_PASSES } from "./checks/quirks.ts";
 import type { CheckOptions, CheckPass } from "./checks/pass.ts";
 import { seqConsistency } from "./checks/seq-consistency.ts";
 import { syscallArity } from "./checks/syscall-arity.ts";
@@ -36,6 +37,7 @@ export const CHECK_PASSES: readonly CheckPass[] = [
   duplicateFields,
   inboundPackets,
   mptcpForms,
+  ...QUIRK_PASSES,
 ];
 
 /** Runs `passes` over a parsed script and returns all their diagnostics in source order. */
@@ -53,5 +55,5 @@ export function runChecks(script: Script, options: CheckOptions = {}, passes: re
 export function checkScript(source: string, file: string, options: CheckOptions = {}): Diagnostic[] {
   const parsed = parseScript(source, file);
   if (parsed.script === null) return parsed.diagnostics;
-  return [...parsed.diagnostics, ...runChecks(parsed.script, options)];
+  return [...parsed.diagnostics, ...runChecks(parsed.script, { ...options, source })];
 }

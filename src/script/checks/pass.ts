@@ -10,6 +10,8 @@ import type { Diagnostic } from "../diagnostic.ts";
 export interface CheckOptions {
   /** `-D NAME=VALUE` defines: an identifier with a numeric define is range-checked as that number. */
   readonly defines?: Readonly<Record<string, string>>;
+  /** The script's source text, for passes that look at characters the AST drops (`\r`, comments). */
+  readonly source?: string;
 }
 
 /** What a pass gets: the parsed script, the options, and where to put diagnostics. */
