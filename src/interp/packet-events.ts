@@ -102,15 +102,27 @@ export type SniffResult =
   | { readonly ok: true; readonly packet: PacketRepr; readonly last: OutboundPacket; readonly parts: number }
   | { readonly ok: false; readonly mismatch: Mismatch; readonly packet: PacketRepr | null; readonly last: OutboundPacket | null };
 
+const IPPROTO_MPTCP = 262;
+
+/**
+ * Whether a sniffed packet of `owner` is considered while `expected` waits (§3.5 step 1). G
+ * looks only at the socket under test (and SYNs of connecting sockets): packets of other TCP
+ * sockets, e.g. the FIN of a socket closed earlier, are dropped. F21 (§8.3) considers every
+ * known MPTCP subflow, so a packet of another subflow is "not for expected socket".
+ */
+function considered(owner: SocketEntry, expected: SocketEntry): boolean {
+  return owner === expected || (owner.protocol === IPPROTO_MPTCP && expected.protocol === IPPROTO_MPTCP);
+}
+
 /** Reads the next packet of a known socket; null on timeout. Unknown tuples are dropped (§10.3). */
-async function nextKnown(ctx: PacketContext, deadline: number): Promise<{ s: Sniffed; owner: SocketEntry } | null> {
+async function nextKnown(ctx: PacketContext, deadline: number, expected: SocketEntry): Promise<{ s: Sniffed; owner: SocketEntry } | null> {
   for (;;) {
     const p = await ctx.sut.nextOutbound(deadline);
     if (p === null) return null;
     const s = decode(p);
     if (s === null) continue;
     const owner = ownerOf(s, ctx.fds);
-    if (owner) return { s, owner };
+    if (owner && considered(owner, expected)) return { s, owner };
   }
 }
 
@@ -119,7 +131,7 @@ async function nextKnown(ctx: PacketContext, deadline: number): Promise<{ s: Sni
  * aggregated with following same-tuple packets until the script's payload length is reached.
  */
 export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx: PacketContext, deadline: number): Promise<SniffResult> {
-  const first = await nextKnown(ctx, deadline);
+  const first = await nextKnown(ctx, deadline, sock);
   if (first === null) return { ok: false, mismatch: plainMismatch("timeout", "timeout", "Timed out waiting for packet", sp.span), packet: null, last: null };
   if (first.owner !== sock) {
     return { ok: false, mismatch: plainMismatch("packet", "socket", "packet is not for expected socket", sp.span), packet: first.s.repr, last: first.s.raw };
@@ -131,7 +143,7 @@ export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx:
   let prevSize = total;
   const chunks = [first.s.repr.payload];
   while (!ctx.strictSegments && total > 0 && total < sp.payloadLen && mptcpMayAggregate(first.s.tcp, total)) {
-    const more = await nextKnown(ctx, deadline);
+    const more = await nextKnown(ctx, deadline, sock);
     if (more === null) break;
     if (more.owner !== sock) {
       return { ok: false, mismatch: plainMismatch("packet", "socket", "packet is not for expected socket", sp.span), packet: more.s.repr, last: more.s.raw };

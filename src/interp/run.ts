@@ -251,13 +251,16 @@ class ScriptRun {
       const out = await handle.result;
       if (out.kind === "invalid") return plainMismatch("syscall", "args", `runtime error in ${call.name} call: ${out.message}`, call.span);
       if (!blocking) this.activity = out.endUs - this.start;
-      const m = checkSyscall(prepared, out, this.env, this.fds, this.sut.net);
+      const m = checkSyscall(prepared, out, this.env, this.fds, this.sut.net, { startUs: this.start, toleranceUsecs: this.o.timing.toleranceUsecs });
       if (m || !blocking || s.blockingEnd === null) return m;
       return checkTime("system call return", { kind: "point", at: s.blockingEnd }, out.endUs - this.start, s.startAt ?? startedAt, this.o.timing, ev.span);
     };
     if (!blocking) return check();
     const state = await handle.settled;
     if (state === "returned") return check();
+    // §2.2: the base of the next event is when the call began blocking. packetdrill sees that
+    // within microseconds; a probe behind IPC sees it late, so the call's issue time stands for it.
+    this.activity = startedAt;
     const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;

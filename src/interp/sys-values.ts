@@ -6,7 +6,7 @@
  * the count argument). Script fds are translated to live fds here.
  */
 import type * as ast from "../script/ast.ts";
-import type { SutNetConfig, SysValue, SyscallName } from "../sut/sut.ts";
+import type { CmsgData, SutNetConfig, SysValue, SyscallName } from "../sut/sut.ts";
 import type { SocketTable } from "./sockets.ts";
 import { type ValueEnv, ScriptFault, decodeString } from "./values.ts";
 
@@ -90,9 +90,7 @@ function evalStruct(s: ast.StructExpr, env: ValueEnv, fds: SocketTable | null): 
   if (f.has("msg_iov")) return evalMsghdr(f, env, fds);
   if (f.has("cmsg_level")) {
     const d = f.get("cmsg_data")?.value;
-    const data: { kind: "int"; value: number } | { kind: "bytes"; value: Uint8Array } =
-      d === undefined || d.kind === "ellipsis" ? { kind: "bytes", value: new Uint8Array(0) } : { kind: "int", value: Number(evalInt(d, env)) };
-    return { kind: "cmsg", level: num("cmsg_level"), type: num("cmsg_type"), data };
+    return { kind: "cmsg", level: num("cmsg_level"), type: num("cmsg_type"), data: cmsgData(d, env) };
   }
   // iovec `{..., N}` or `{buf, N}`.
   if (s.items.length === 2) {
@@ -100,6 +98,30 @@ function evalStruct(s: ast.StructExpr, env: ValueEnv, fds: SocketTable | null): 
     return { kind: "iovec", base: { kind: "buffer", length: len }, len };
   }
   return { kind: "list", items: s.items.map((i) => evalValue(i, env, fds)) };
+}
+
+/**
+ * A cmsg's data (§6.2): an int, `{scm_sec=S, scm_nsec=N}` (SCM_TIMESTAMPING in script time), or
+ * `{ee_errno=…, ee_origin=…, ee_type=…, ee_code=…, ee_info=…, ee_data=…}` (IP(V6)_RECVERR).
+ */
+function cmsgData(d: ast.Expr | undefined, env: ValueEnv): CmsgData {
+  if (d === undefined || d.kind === "ellipsis") return { kind: "bytes", value: new Uint8Array(0) };
+  if (d.kind !== "struct") return { kind: "int", value: Number(evalInt(d, env)) };
+  const f = fieldMap(d);
+  const num = (name: string): number => {
+    const x = f.get(name);
+    return x === undefined || x.value.kind === "ellipsis" ? 0 : Number(BigInt.asIntN(64, evalInt(x.value, env)));
+  };
+  if (f.has("scm_sec") || f.has("scm_nsec")) {
+    return { kind: "timestamping", times: [{ sec: num("scm_sec"), nsec: num("scm_nsec") }, { sec: 0, nsec: 0 }, { sec: 0, nsec: 0 }] };
+  }
+  if (f.has("ee_errno")) {
+    return {
+      kind: "extendedErr", eeErrno: num("ee_errno"), eeOrigin: num("ee_origin"), eeType: num("ee_type"),
+      eeCode: num("ee_code"), eeInfo: num("ee_info"), eeData: num("ee_data"),
+    };
+  }
+  throw new ScriptFault("Bad type; actual: struct expected: cmsg_data", d.span);
 }
 
 function evalMsghdr(f: Map<string, ast.FieldExpr>, env: ValueEnv, fds: SocketTable | null): SysValue {

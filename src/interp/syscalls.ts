@@ -8,6 +8,7 @@ import type * as ast from "../script/ast.ts";
 import {
   type SutNetConfig, type SyscallName, type SyscallReturned, type SysValue, errnoNumber, strerror,
 } from "../sut/sut.ts";
+import { type CmsgTiming, checkCmsgs } from "./cmsg-check.ts";
 import { type Mismatch, plainMismatch } from "./mismatch.ts";
 import type { SocketTable } from "./sockets.ts";
 import { evalInt, evalSyscallArgs, evalValue } from "./sys-values.ts";
@@ -42,8 +43,10 @@ function fail(call: ast.Syscall, detail: string): Mismatch {
 
 const errText = (n: number): string => `${n} (${n === 0 ? "Success" : strerror(n)})`;
 
-/** §6.4: result, then errno; then out-values. Updates fd aliases on success. */
-export function checkSyscall(p: PreparedSyscall, r: SyscallReturned, env: ValueEnv, fds: SocketTable, net: SutNetConfig): Mismatch | null {
+/** §6.4: result, then errno; then out-values (`timing` maps cmsg timestamps). Updates fd aliases on success. */
+export function checkSyscall(
+  p: PreparedSyscall, r: SyscallReturned, env: ValueEnv, fds: SocketTable, net: SutNetConfig, timing?: CmsgTiming,
+): Mismatch | null {
   const call = p.call;
   const expected = Number(BigInt.asIntN(64, evalInt(call.result, env)));
   if (FD_RESULT.has(p.name) && expected >= 0) {
@@ -58,7 +61,7 @@ export function checkSyscall(p: PreparedSyscall, r: SyscallReturned, env: ValueE
       return { ...fail(call, `Expected errno ${errText(want)} but got ${errText(r.errno)}`), field: "errno", expected: want, actual: r.errno };
     }
   }
-  const out = checkOutValues(p, r, env);
+  const out = checkOutValues(p, r, env, timing);
   if (out) return fail(call, out);
   applyEffects(p, r, expected, env, fds, net);
   return null;
@@ -85,7 +88,7 @@ export function noteCallStart(p: PreparedSyscall, env: ValueEnv, fds: SocketTabl
 }
 
 /** Out-value comparisons of §6.4; returns the detail text of the first difference. */
-function checkOutValues(p: PreparedSyscall, r: SyscallReturned, env: ValueEnv): string | null {
+function checkOutValues(p: PreparedSyscall, r: SyscallReturned, env: ValueEnv, timing: CmsgTiming | undefined): string | null {
   if (r.ret < 0) return null;
   const { name, args } = p;
   if (name === "getsockopt") {
@@ -113,9 +116,11 @@ function checkOutValues(p: PreparedSyscall, r: SyscallReturned, env: ValueEnv): 
       }
     }
   }
-  if (name === "recvmsg" && args[1]?.kind === "msghdr" && r.out[1]?.kind === "msghdr" && r.out[1].flags !== args[1].flags) {
+  if (name === "recvmsg" && args[1]?.kind === "msghdr" && r.out[1]?.kind === "msghdr") {
     const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
-    return `Expected msg_flags ${hex(args[1].flags)} but got ${hex(r.out[1].flags)}`;
+    if (r.out[1].flags !== args[1].flags) return `Expected msg_flags ${hex(args[1].flags)} but got ${hex(r.out[1].flags)}`;
+    const cm = args[1].control && timing ? checkCmsgs(args[1].control, r.out[1].control ?? [], timing) : null;
+    if (cm) return cm;
   }
   if (name === "epoll_wait" && r.ret > 0) {
     const want = p.call.args[1];

@@ -84,7 +84,7 @@ export interface IovecValue {
 export type CmsgData =
   | { readonly kind: "int"; readonly value: number }
   | { readonly kind: "bytes"; readonly value: Uint8Array }
-  /** SCM_TIMESTAMPING: three timespecs (software, legacy, hardware). */
+  /** SCM_TIMESTAMPING: three timespecs (software, legacy, hardware), on the SUT clock (0/0 = none). */
   | { readonly kind: "timestamping"; readonly times: readonly { readonly sec: number; readonly nsec: number }[] }
   /** IP_RECVERR / IPV6_RECVERR: `struct sock_extended_err`. */
   | {

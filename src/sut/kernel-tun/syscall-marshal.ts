@@ -3,7 +3,8 @@
  * write-backs into out-values of the same shapes (pkt-language.md §6.2, §6.3). Each call has one
  * marshaller; a string result is an argument error (nothing runs).
  */
-import type { MsghdrValue, SockaddrValue, SyscallName, SysValue } from "../sut.ts";
+import type { CmsgValue, MsghdrValue, SockaddrValue, SyscallName, SysValue } from "../sut.ts";
+import { realtimeOffsetNs } from "./clock.ts";
 import {
   EPOLL_EVENT_LEN, POLLFD_LEN, bufferFor, controlSpaceFor, decodeCmsgs, encodeCmsgs, encodeIovecs,
   encodeMsghdr, iovecsAfterRead, readMsghdrResult, type KeepAlive,
@@ -124,6 +125,24 @@ const iovCall = (fn: "readv" | "writev"): Marshaller => (a, libc) => {
     (ret) => (fn === "readv" ? [null, iovecsAfterRead(iov, enc.bases, ret)] : []));
 };
 
+/**
+ * SCM_TIMESTAMPING times come on CLOCK_REALTIME; the SUT reports them on its own clock
+ * (CLOCK_MONOTONIC), like every other time it hands out. A 0/0 time (not reported) stays 0.
+ */
+function toSutClock(cmsgs: CmsgValue[], libc: Libc): CmsgValue[] {
+  if (!cmsgs.some((c) => c.data.kind === "timestamping")) return cmsgs;
+  const offset = realtimeOffsetNs((id, ts) => libc.clock_gettime(id, ts));
+  return cmsgs.map((c): CmsgValue => {
+    if (c.data.kind !== "timestamping") return c;
+    const times = c.data.times.map((t) => {
+      if (t.sec === 0 && t.nsec === 0) return t;
+      const ns = BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec) - offset;
+      return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
+    });
+    return { ...c, data: { kind: "timestamping", times } };
+  });
+}
+
 function msgCall(fn: "recvmsg" | "sendmsg"): Marshaller {
   return (a, libc) => {
     const keep: KeepAlive = [];
@@ -147,7 +166,7 @@ function msgCall(fn: "recvmsg" | "sendmsg"): Marshaller {
         kind: "msghdr", flags: r.flags,
         name: name && r.namelen > 0 ? (decodeSockaddr(name, r.namelen) ?? { kind: "null" }) : m.name,
         iov: (iovecsAfterRead(m.iov, iov.bases, ret) as { items: MsghdrValue["iov"] }).items,
-        control: control ? decodeCmsgs(control, r.controllen) : [],
+        control: control ? toSutClock(decodeCmsgs(control, r.controllen), libc) : [],
       };
       return [null, out];
     });
