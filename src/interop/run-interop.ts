@@ -3,7 +3,8 @@
  * its outcomes, and tears everything down (namespaces and child processes), also on error.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { MptcpdrillError } from "../errors.ts";
 import type { ScenarioOutcome } from "./scenario.ts";
 import { SCENARIOS } from "./scenarios.ts";
@@ -42,7 +43,8 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun>
   try {
     const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
     const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
-    const tsx = import.meta.resolve("tsx");
+    // The worker is TypeScript too: load it through tsx's loader (resolved from here, not from the cwd).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
     let buf = "";
     let stderr = "";

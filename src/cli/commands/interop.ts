@@ -1,0 +1,82 @@
+/**
+ * `mptcpdrill interop`: the reference stack (src/stack) against the live kernel's MPTCP over a
+ * veth pair between two private network namespaces, through libpcap (src/interop, issue 8).
+ */
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import type { CliIo } from "../io.ts";
+import { isMptcpdrillError } from "../../errors.ts";
+import { formatReport, reportJson } from "../../interop/report.ts";
+import { runInterop, scenarioNames } from "../../interop/run-interop.ts";
+import { SCENARIOS } from "../../interop/scenarios.ts";
+
+const USAGE = `usage: mptcpdrill interop [--report] [--json] [--list] [--capture DIR] [--seed N] [SCENARIO...]
+
+Runs the reference stack against the kernel's MPTCP: MP_CAPABLE both ways with and without DSS
+checksums, ADD_ADDR + MP_JOIN both ways, 20 MB each way over two subflows, and fallback (a
+stripped SYN/ACK, a corrupted byte answered with MP_FAIL and an infinite mapping). Needs root,
+iproute2, ethtool, nstat, python3 and libpcap; everything happens in two network namespaces
+named mpd-interop-k<pid> / mpd-interop-r<pid>, removed afterwards.
+
+options:
+  --report        print the table (scenario, result, bytes, throughput, subflows, counters); default
+  --json          print the outcomes as JSON
+  --list          list the scenarios and exit
+  --capture DIR   write one tcpdump capture per scenario (kernel end of the veth) into DIR
+  --seed N        seed of the reference stack (default 1)
+  -h, --help      this help
+exit status: 0 all scenarios pass, 1 a scenario failed, 2 usage or environment error
+`;
+
+interface Args {
+  json: boolean; list: boolean; capture: string | undefined; seed: number; names: string[];
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
+  const a: Args = { json: false, list: false, capture: undefined, seed: 1, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i] as string;
+    if (x === "--report") continue;
+    if (x === "--json") a.json = true;
+    else if (x === "--list") a.list = true;
+    else if (x === "--capture" || x === "--seed") {
+      const v = argv[++i];
+      if (v === undefined) return `${x} needs a value`;
+      if (x === "--capture") a.capture = v;
+      else if (!/^\d+$/.test(v)) return `--seed wants a number, got '${v}'`;
+      else a.seed = Number(v);
+    } else if (x.startsWith("-")) return `unknown option '${x}'`;
+    else if (!SCENARIOS.some((s) => s.name === x)) return `unknown scenario '${x}' (see --list)`;
+    else a.names.push(x);
+  }
+  return a;
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    io.stderr.write(`error[MPD_ERR_USAGE]: ${args}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args.list) {
+    for (const s of SCENARIOS) io.stdout.write(`${s.name}  ${s.summary}${s.knownIssue ? ` (known issue, not run by default: ${s.knownIssue})` : ""}\n`);
+    return EXIT_OK;
+  }
+  try {
+    const capture = args.capture === undefined ? {} : { captureDir: args.capture.startsWith("/") ? args.capture : `${io.cwd}/${args.capture}` };
+    const r = await runInterop({ scenarios: args.names.length > 0 ? args.names : scenarioNames(), seed: args.seed, ...capture });
+    io.stdout.write(args.json ? `${reportJson(r.outcomes, r.errors)}\n` : formatReport(r.outcomes, r.errors));
+    if (r.errors.length > 0 && r.outcomes.length === 0) return EXIT_USAGE;
+    return r.errors.length === 0 && r.outcomes.every((o) => o.passed) ? EXIT_OK : EXIT_FAIL;
+  } catch (e) {
+    if (!isMptcpdrillError(e)) throw e;
+    io.stderr.write(`error[${e.code}]: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+/** The `interop` sub-command. */
+export const interopCommand: Command = { name: "interop", summary: "run the reference stack against the live kernel's MPTCP (veth + libpcap)", usage: USAGE, run };
