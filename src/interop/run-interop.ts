@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MptcpdrillError } from "../errors.ts";
+import { type BaselineResult, kernelToKernel } from "./kernel-baseline.ts";
 import type { ScenarioOutcome } from "./scenario.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { createTopology, destroyTopology } from "./topology.ts";
@@ -18,6 +19,10 @@ export interface InteropOptions {
   readonly seed?: number;
   /** Directory for one tcpdump capture per scenario (kernel end of the veth). */
   readonly captureDir?: string;
+  /** Directory for a V8 CPU profile of the worker (`node --cpu-prof`). */
+  readonly cpuProfileDir?: string;
+  /** Also measure kernel-to-kernel MPTCP over the same veth (this many bytes each way), after the scenarios. */
+  readonly kernelBaselineBytes?: number;
   /** Called as each outcome arrives. */
   readonly onOutcome?: (o: ScenarioOutcome) => void;
 }
@@ -26,6 +31,8 @@ export interface InteropOptions {
 export interface InteropRun {
   readonly outcomes: ScenarioOutcome[];
   readonly errors: string[];
+  /** Kernel-to-kernel figures, when asked for. */
+  baseline?: BaselineResult;
 }
 
 /** The default scenario names (all but those with a known issue). */
@@ -45,7 +52,8 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun>
     const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
     // The worker is TypeScript too: load it through tsx's loader (resolved from here, not from the cwd).
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+    const prof = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
+    const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
     let buf = "";
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => {
@@ -68,6 +76,7 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun>
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     if (code !== 0) run.errors.push(`interop worker exited ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
+    if (opts.kernelBaselineBytes) run.baseline = await kernelToKernel(topology, opts.kernelBaselineBytes, 5599);
     return run;
   } finally {
     destroyTopology(topology);
