@@ -10,6 +10,7 @@ import { IP_PROTO, l4Checksum } from "../wire/checksum.ts";
 import { emitIpv4, parseIpv4 } from "../wire/ipv4.ts";
 import { emitIpv6, parseIpv6Chain } from "../wire/ipv6.ts";
 import { TCP_FIELD, TcpView, emitTcp, tcpBufferLen, tcpReprOf, type TcpRepr } from "../wire/tcp.ts";
+import { type TcpOption, tcpOptionsLen } from "../wire/tcp-options.ts";
 
 /** A TCP segment with its IP addresses. `tcp.checksum` is ignored when encoding. */
 export interface Segment {
@@ -49,6 +50,14 @@ export function decodeSegment(bytes: Uint8Array): { ok: true; seg: Segment } | {
   return { ok: true, seg: { src: src.slice(), dst: dst.slice(), tcp: tcp.value, payload: view.value.payload.slice() } };
 }
 
+/** Pads options to a 4-byte multiple with trailing NOPs, as Linux does after a 22- or 26-byte MPTCP option. */
+function withNopPadding(tcp: TcpRepr): TcpRepr {
+  const rem = tcpOptionsLen(tcp.options) % 4;
+  if (rem === 0) return tcp;
+  const nops: TcpOption[] = Array.from({ length: 4 - rem }, () => ({ kind: "nop" }));
+  return { ...tcp, options: [...tcp.options, ...nops] };
+}
+
 /** Encodes a segment as an IPv4 (4-byte addresses) or IPv6 packet with correct checksums. */
 export function encodeSegment(seg: Segment, ttl = 64): Uint8Array {
   const tcpLen = tcpBufferLen(seg.tcp) + seg.payload.length;
@@ -62,7 +71,7 @@ export function encodeSegment(seg: Segment, ttl = 64): Uint8Array {
     emitIpv6({ kind: "ipv6", trafficClass: 0, flowLabel: 0, hopLimit: ttl, nextHeader: IP_PROTO.tcp,
       src: seg.src, dst: seg.dst, extensions: [] }, buf, 0, tcpLen);
   }
-  const { checksum: _ignored, ...tcp } = seg.tcp;
+  const { checksum: _ignored, ...tcp } = withNopPadding(seg.tcp);
   const hl = emitTcp(tcp, buf, ipLen);
   buf.set(seg.payload, ipLen + hl);
   const l4 = buf.subarray(ipLen);

@@ -88,7 +88,11 @@ function onSynSent(c: TcpConnection, now: Instant, seg: Segment): void {
   }
   newAck(c, now, ack);
   updateWindow(c, seg, true);
-  if (c.ext?.onSynAck(c, seg) === "reset") return c.abort();
+  if (c.ext?.onSynAck(c, seg) === "reset") {
+    // RFC 8684 §3.2 (MPJ-03, FB-04): the refused subflow is closed "with a RST": the peer already holds state.
+    c.rstPending = true;
+    return;
+  }
   c.enterEstablished();
   c.ackNow = true;
 }

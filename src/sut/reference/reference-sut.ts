@@ -38,6 +38,12 @@ export interface ReferenceSutConfig {
   readonly mptcp?: Partial<MptcpConfig>;
 }
 
+/**
+ * TCP tunables of the reference SUT over the stack's defaults: ACK at once (Linux starts every
+ * connection in quick-ack mode, so the short exchanges of a script are never delayed-ACKed there).
+ */
+const REFERENCE_TCP: Partial<TcpConfig> = { delayedAck: 0 };
+
 /** Mutable view of the host's MPTCP tunables that commands change (sysctl, limits). */
 type MutableMptcpConfig = { -readonly [K in keyof MptcpConfig]: MptcpConfig[K] };
 
@@ -60,7 +66,7 @@ export class ReferenceSut implements Sut {
 
   constructor(readonly net: SutNetConfig, private readonly cfg: ReferenceSutConfig) {
     this.host = new SocketHost({
-      addresses: [net.localIp], seed: cfg.seed, tcp: { mss: net.mtu - (net.wireFamily === 6 ? 60 : 40), ...cfg.tcp }, mptcp: cfg.mptcp ?? {},
+      addresses: [net.localIp], seed: cfg.seed, tcp: { ...REFERENCE_TCP, mss: net.mtu - (net.wireFamily === 6 ? 60 : 40), ...cfg.tcp }, mptcp: cfg.mptcp ?? {},
     });
     this.driver = new VirtualDriver(this.host, cfg.startUs ?? 0, () => this.endpoints.apply(this.host));
   }

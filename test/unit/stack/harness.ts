@@ -71,12 +71,19 @@ export function pollSegments(host: Host, t: number): Segment[] {
   return out;
 }
 
+/** Options without the EOL/NOP bytes that pad them to a 4-byte multiple at the end. */
+function withoutPadding(opts: readonly TcpOption[]): TcpOption[] {
+  const out = opts.filter((x) => x.kind !== "eol");
+  while (out.length > 0 && out[out.length - 1]?.kind === "nop") out.pop();
+  return out;
+}
+
 /** The fields of `seg` that `t` names, in comparable form. */
 function project(seg: Segment, t: SegTemplate): Record<string, unknown> {
   const o: Record<string, unknown> = { flags: formatTcpFlags(seg.tcp.flags), seq: seg.tcp.seq };
   if (t.ack !== undefined) o["ack"] = seg.tcp.ack;
   if (t.window !== undefined) o["window"] = seg.tcp.window;
-  if (t.options !== undefined) o["options"] = seg.tcp.options.filter((x) => x.kind !== "eol").map(stripChecksum);
+  if (t.options !== undefined) o["options"] = withoutPadding(seg.tcp.options).map(stripChecksum);
   o["payload"] = toHex(seg.payload);
   return o;
 }
