@@ -15,6 +15,7 @@ import { scriptPacketRepr } from "./packet-build.ts";
 import {
   type PacketContext, checkOutbound, injectInbound, sniffOutbound, socketForInbound, socketForOutbound,
 } from "./packet-events.ts";
+import { buildInboundIcmp, checkIcmpNames } from "./icmp-packet.ts";
 import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ScriptTcpPacket, scriptTcpPacket } from "./script-packet.ts";
@@ -167,11 +168,11 @@ class ScriptRun {
     let res: Mismatch | null;
     let resolved = sched.startAt ?? this.elapsed();
     if (a.kind === "packet") {
-      if (a.body.kind !== "tcp") throw new ScriptFault(`${a.body.kind.toUpperCase()} packets are not supported yet`, a.span);
-      const sp = scriptTcpPacket(a, a.body, this.env);
-      if (a.direction === "inbound") res = await this.inbound(sp, sched);
+      if (a.body.kind === "icmp" && a.direction === "inbound") res = await this.inboundIcmp(a, a.body, sched);
+      else if (a.body.kind !== "tcp") throw new ScriptFault(`${a.direction} ${a.body.kind.toUpperCase()} packets are not supported yet`, a.span);
+      else if (a.direction === "inbound") res = await this.inbound(scriptTcpPacket(a, a.body, this.env), sched);
       else {
-        const r = await this.outbound(sp, sched);
+        const r = await this.outbound(scriptTcpPacket(a, a.body, this.env), sched);
         res = r.m;
         if (sched.startAt === null) resolved = r.actual;
       }
@@ -203,6 +204,21 @@ class ScriptRun {
     const { repr, timestampUs } = await injectInbound(sp, sock, this.pctx);
     this.activity = timestampUs - this.start;
     if (this.o.verbose) this.log(sp, `inbound injected packet: ${sec9(this.elapsed())} ${formatPacket(repr)}`);
+    return null;
+  }
+
+  /** §3.3: an inbound ICMP error about the current socket's connection (§5.5 rule 3). */
+  private async inboundIcmp(node: ast.Packet, msg: ast.IcmpMessage, s: Scheduled): Promise<Mismatch | null> {
+    await this.waitFor(s);
+    const late = this.checkStart("inbound packet", s, node.span);
+    if (late) return late;
+    const sock = this.fds.current;
+    if (sock === null) throw new ScriptFault("no matching socket for script packet", node.span);
+    const { repr, bytes } = buildInboundIcmp(node, msg, sock.conn, this.sut.net.wireFamily, this.env);
+    const r = await this.sut.inject(bytes);
+    if (!r.ok) throw new ScriptFault(`error writing packet: ${r.message}`, node.span);
+    this.activity = r.timestampUs - this.start;
+    if (this.o.verbose) this.emit({ kind: "log", file: this.o.file, variant: this.o.variant, line: node.span.start.line, text: `inbound injected packet: ${sec9(this.elapsed())} ${formatPacket(repr)}` });
     return null;
   }
 
@@ -333,6 +349,13 @@ export async function runScript(script: ast.Script, sut: Sut, options: RunOption
   emit({ kind: "scriptStart", ...job });
   const run = new ScriptRun(script, sut, options, emit);
   let outcome: ScriptOutcome;
+  // packetdrill rejects an ICMP name the wire family lacks before anything runs.
+  const semantic = checkIcmpNames(script, new ValueEnv(options.defines), sut.net.wireFamily);
+  if (semantic) {
+    emit({ kind: "eventFail", ...job, line: semantic.line, message: semantic.message, fatal: true, ms: 0 });
+    emit({ kind: "scriptEnd", ...job, verdict: "error", line: semantic.line, message: semantic.message, ms: 0 });
+    return { verdict: "error", failure: semantic, warnings: [] };
+  }
   try {
     const failure = await run.run();
     outcome = failure ? { verdict: "fail", failure, warnings: run.warnings } : { verdict: "pass", warnings: run.warnings };
