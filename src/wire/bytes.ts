@@ -20,13 +20,19 @@ export function getU32(b: Uint8Array, i: number): number {
   return (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
 }
 
+/**
+ * A conversion register for {@link getU64}, not state: each call writes all 8 bytes and reads
+ * them back before returning, so nothing carries from one call to the next.
+ */
+const U64_SCRATCH = new DataView(new ArrayBuffer(8));
+
 /** Reads a big-endian u64 at `i` as a bigint. */
 export function getU64(b: Uint8Array, i: number): bigint {
-  const hi = getU32(b, i);
-  const lo = getU32(b, i + 4);
-  // Below 2^53 the value is exact as a double: one BigInt allocation instead of four.
-  if (hi < 0x200000) return BigInt(hi * 0x100000000 + lo);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  // One BigInt allocation, and about half the time of `(BigInt(hi) << 32n) | BigInt(lo)` (four
+  // allocations) or of `BigInt(hi * 2 ** 32 + lo)` below 2^53 (a double-to-BigInt conversion).
+  U64_SCRATCH.setUint32(0, getU32(b, i));
+  U64_SCRATCH.setUint32(4, getU32(b, i + 4));
+  return U64_SCRATCH.getBigUint64(0);
 }
 
 /** Writes a big-endian u16 at `i`. */

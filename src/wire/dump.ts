@@ -35,6 +35,7 @@ function tosOf(ip: IpRepr): number {
  */
 export function formatIpInfo(ip: IpRepr): string {
   const tos = tosOf(ip);
+  if (tos === 0 && (ip.kind === "ipv4" || ip.flowLabel === 0)) return "";
   const parts: string[] = [];
   if (tos !== 0) parts.push(tos >> 2 === 0 ? (ECN_NAMES[tos & 3] as string) : `tos 0x${tos.toString(16)}`);
   if (ip.kind === "ipv6" && ip.flowLabel !== 0) parts.push(`flowlabel 0x${ip.flowLabel.toString(16)}`);
@@ -63,28 +64,27 @@ function formatTuple(ip: IpRepr, l4: { srcPort: number; dstPort: number }, ctx: 
 
 /** The one-line `.pkt` dump of a packet (see the module header). */
 export function formatPacket(pkt: PacketRepr, ctx: FormatContext = {}): string {
-  const parts: string[] = [];
-  if (ctx.direction) parts.push(ctx.direction);
-  for (const e of pkt.encaps) parts.push(formatEncap(e));
-  const info = formatIpInfo(pkt.ip);
-  if (info !== "") parts.push(info);
+  // One growing string (each piece after the first gets a leading space): this runs once per
+  // packet in `decode`.
+  let s = ctx.direction ?? "";
+  for (const e of pkt.encaps) s = join(s, formatEncap(e));
+  s = join(s, formatIpInfo(pkt.ip));
   const l4 = pkt.l4;
   switch (l4.kind) {
-    case "tcp": {
-      const t = formatTuple(pkt.ip, l4, ctx);
-      if (t) parts.push(t);
-      parts.push(formatTcp(l4, pkt.payload.length, ctx));
-      break;
-    }
+    case "tcp":
+      if (ctx.tuple === "ports" || ctx.tuple === "addresses") s = join(s, formatTuple(pkt.ip, l4, ctx) as string);
+      return join(s, formatTcp(l4, pkt.payload.length, ctx));
     case "udp":
-      parts.push(formatUdp(l4, pkt.payload.length, formatTuple(pkt.ip, l4, ctx)));
-      break;
+      return join(s, formatUdp(l4, pkt.payload.length, formatTuple(pkt.ip, l4, ctx)));
     case "icmp":
-      parts.push(formatIcmp(l4));
-      break;
+      return join(s, formatIcmp(l4));
     case "other":
-      parts.push(`ipproto ${l4.protocol} (${pkt.payload.length})`);
-      break;
+      return join(s, `ipproto ${l4.protocol} (${pkt.payload.length})`);
   }
-  return parts.join(" ");
+}
+
+/** `a b`, or whichever is non-empty. */
+function join(a: string, b: string): string {
+  if (b === "") return a;
+  return a === "" ? b : `${a} ${b}`;
 }

@@ -30,8 +30,14 @@ export function rel32(v: number, base: SeqNum | undefined): number {
 /** `v - base` modulo 2^64 (or mod 2^32 for a 4-byte field) when `base` is given, else `v`. */
 export function rel64(v: bigint, base: bigint | undefined, width: 4 | 8): bigint {
   if (base === undefined) return v;
-  return width === 8 ? BigInt.asUintN(64, v - base) : BigInt.asUintN(32, v - base);
+  const d = v - base;
+  // Already in range (the usual case): skip the second BigInt allocation of asUintN.
+  if (d >= 0n && (width === 8 ? d <= MAX_U64 : d <= MAX_U32)) return d;
+  return width === 8 ? BigInt.asUintN(64, d) : BigInt.asUintN(32, d);
 }
+
+const MAX_U32 = 0xffffffffn;
+const MAX_U64 = 0xffffffffffffffffn;
 
 /** `0x` + lower-case hex of a bigint, zero-padded to `digits`. */
 export function hexBig(v: bigint, digits: number): string {

@@ -19,11 +19,14 @@ import { formatIpAddress } from "./address.ts";
 import { toHex } from "./bytes.ts";
 import { type FormatContext, hexBig, rel32, rel64 } from "./format-context.ts";
 import { type MptcpOption, MPC_FLAG, MP_TCPRST_TRANSIENT, type DssOption } from "./mptcp-options.ts";
-import type { TcpOption } from "./tcp-options.ts";
+import type { SackBlock, TcpOption } from "./tcp-options.ts";
 
 /** `<opt,opt,…>` for a whole option list. */
 export function formatTcpOptions(opts: readonly TcpOption[], ctx: FormatContext = {}): string {
-  return `<${opts.map((o) => formatTcpOption(o, ctx)).join(",")}>`;
+  // A plain loop with one growing string: this runs once per packet in `decode`.
+  let s = "<";
+  for (let i = 0; i < opts.length; i++) s += (i === 0 ? "" : ",") + formatTcpOption(opts[i] as TcpOption, ctx);
+  return s + ">";
 }
 
 /** One TCP option in `.pkt` spelling (`mss 1460`, `TS val 1 ecr 0`, `sack 1:2 3:4`, …). */
@@ -34,7 +37,7 @@ export function formatTcpOption(o: TcpOption, ctx: FormatContext = {}): string {
     case "mss": return `mss ${o.mss}`;
     case "wscale": return `wscale ${o.shift}`;
     case "sackPermitted": return "sackOK";
-    case "sack": return `sack ${o.blocks.map((b) => `${rel32(b.left, ctx.ackBase)}:${rel32(b.right, ctx.ackBase)}`).join(" ")}`.trimEnd();
+    case "sack": return formatSack(o.blocks, ctx);
     case "timestamps": return `TS val ${o.tsVal} ecr ${o.tsEcr}`;
     case "md5": return `md5 ${toHex(o.digest)}`;
     case "fastOpen": return o.cookie.length === 0 ? "FO" : `FO ${toHex(o.cookie)}`;
@@ -48,12 +51,20 @@ export function formatTcpOption(o: TcpOption, ctx: FormatContext = {}): string {
   }
 }
 
+/** `sack 1:2 3:4` (`sack` alone for no blocks), edges relative to `ctx.ackBase`. */
+function formatSack(blocks: readonly SackBlock[], ctx: FormatContext): string {
+  let s = "sack";
+  for (const b of blocks) s += ` ${rel32(b.left, ctx.ackBase)}:${rel32(b.right, ctx.ackBase)}`;
+  return s;
+}
+
+const MPC_FLAG_NAMES = Object.keys(MPC_FLAG) as readonly (keyof typeof MPC_FLAG)[];
+
 /** `flags[flag_a, flag_h]` (or `flags[no_flags]`) for an MP_CAPABLE flags byte. */
 export function formatMpCapableFlags(flags: number): string {
-  const names = (Object.keys(MPC_FLAG) as (keyof typeof MPC_FLAG)[])
-    .filter((k) => (flags & MPC_FLAG[k]) !== 0)
-    .map((k) => `flag_${k.toLowerCase()}`);
-  return `flags[${names.length === 0 ? "no_flags" : names.join(", ")}]`;
+  let names = "";
+  for (const k of MPC_FLAG_NAMES) if ((flags & MPC_FLAG[k]) !== 0) names += `${names === "" ? "" : ", "}flag_${k.toLowerCase()}`;
+  return `flags[${names === "" ? "no_flags" : names}]`;
 }
 
 const key = (k: bigint): string => hexBig(k, 16);
@@ -101,18 +112,14 @@ export function formatMptcpOption(o: MptcpOption, ctx: FormatContext = {}): stri
 
 /** `dss dack8=N dsn8=N ssn=N dll=N nocs|cksum=N fin` (pkt-language.md §8.6). */
 function formatDss(o: DssOption, ctx: FormatContext): string {
-  const parts = ["dss"];
-  if (o.dataAck !== undefined) {
-    const w = o.dataAck64 ? 8 : 4;
-    parts.push(`dack${w}=${rel64(o.dataAck, ctx.dataAckBase, w)}`);
-  }
+  let s = "dss";
+  if (o.dataAck !== undefined) s += o.dataAck64 ? ` dack8=${rel64(o.dataAck, ctx.dataAckBase, 8)}` : ` dack4=${rel64(o.dataAck, ctx.dataAckBase, 4)}`;
   const m = o.mapping;
   if (m) {
-    const w = o.dsn64 ? 8 : 4;
-    parts.push(`dsn${w}=${rel64(m.dsn, ctx.dsnBase, w)}`, `ssn=${m.subflowSeq}`, `dll=${m.dataLevelLength}`);
-    parts.push(m.checksum === undefined ? "nocs" : `cksum=${m.checksum}`);
+    s += o.dsn64 ? ` dsn8=${rel64(m.dsn, ctx.dsnBase, 8)}` : ` dsn4=${rel64(m.dsn, ctx.dsnBase, 4)}`;
+    s += ` ssn=${m.subflowSeq} dll=${m.dataLevelLength}`;
+    s += m.checksum === undefined ? " nocs" : ` cksum=${m.checksum}`;
   }
-  if (o.dataFin) parts.push("fin");
-  return parts.join(" ") + rsv(o);
+  if (o.dataFin) s += " fin";
+  return s + rsv(o);
 }
-

@@ -144,11 +144,12 @@ export function formatTcpFlags(flags: number): string {
  * `ack N` appears when ACK is set, `urg N` when the urgent pointer is non-zero.
  */
 export function formatTcp(repr: TcpRepr, payloadLen: number, ctx: FormatContext = {}): string {
+  // One growing string, no parts array: this runs once per packet in `decode`.
   const seq = rel32(repr.seq, ctx.seqBase);
-  const parts = [formatTcpFlags(repr.flags), `${seq}:${seqAdd(seq as SeqNum, payloadLen)}(${payloadLen})`];
-  if (repr.flags & TCP_FLAG.ACK) parts.push(`ack ${rel32(repr.ack, ctx.ackBase)}`);
-  if (ctx.window !== false) parts.push(`win ${repr.window}`);
-  if (repr.urgent !== 0) parts.push(`urg ${repr.urgent}`);
-  if (repr.options.length > 0) parts.push(formatTcpOptions(repr.options, ctx));
-  return parts.join(" ");
+  let s = `${formatTcpFlags(repr.flags)} ${seq}:${seqAdd(seq as SeqNum, payloadLen)}(${payloadLen})`;
+  if (repr.flags & TCP_FLAG.ACK) s += ` ack ${rel32(repr.ack, ctx.ackBase)}`;
+  if (ctx.window !== false) s += ` win ${repr.window}`;
+  if (repr.urgent !== 0) s += ` urg ${repr.urgent}`;
+  if (repr.options.length > 0) s += ` ${formatTcpOptions(repr.options, ctx)}`;
+  return s;
 }
