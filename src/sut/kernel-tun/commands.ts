@@ -1,5 +1,6 @@
 /**
- * Backtick commands and code programs (pkt-language.md §7): `bash -c` in the script's folder with
+ * Backtick commands and code programs (pkt-language.md §7): `/bin/sh -c` (packetdrill's `system()`;
+ * dash on Debian, so `cmd &> f` backgrounds `cmd` like it does there) in the script's folder with
  * packetdrill's environment (`OPT_*`, defines, `PACKETDRILL_PID`), and `python3 <file>` for the
  * assembled `%{ }%` program. Children stay in the host's process group so killing the group
  * (timeout, SIGINT) takes them too.
@@ -61,9 +62,9 @@ export function runProcess(argv: readonly string[], opts: CommandOptions): Promi
   });
 }
 
-/** A backtick command: `bash -c <command>`. */
+/** A backtick command: `/bin/sh -c <command>`, as packetdrill's `system()` runs it. */
 export function runShellCommand(command: string, opts: CommandOptions): Promise<CommandResult> {
-  return runProcess(["/bin/bash", "-c", command], opts);
+  return runProcess(["/bin/sh", "-c", command], opts);
 }
 
 /** A code program: written to `/tmp/code_XXXXXX/code.py` and run with the code command. */
