@@ -1,15 +1,18 @@
 /**
- * Capture files from disk: picks the reader by magic number. Classic microsecond pcap streams
- * through the `pcap-parser` package; pcapng and nanosecond pcap (which pcap-parser rejects) go
- * through our own readers in src/wire/pcap. Every item, packet or error, goes to one callback,
- * in file order; nothing here throws on a malformed file.
+ * Capture files from disk: picks the reader by magic number. Classic pcap (µs and ns) streams
+ * through our own record walker in src/wire/pcap in 4 MiB pieces (the `pcap-parser` package is
+ * kept as an alternative for µs files); pcapng is read whole. Every item, packet or error, goes to one callback, in file order;
+ * nothing here throws on a malformed file.
  */
 import * as fs from "node:fs";
+import { setImmediate } from "node:timers/promises";
 import pcapParser from "pcap-parser";
 import { MptcpdrillError } from "../errors.ts";
 import type { CaptureItem } from "../wire/pcap/captured-packet.ts";
 import { detectCaptureFormat, readCapture, type CaptureFormat } from "../wire/pcap/capture-format.ts";
-import { PCAP_FILE_HEADER_LEN, PCAP_RECORD_HEADER_LEN } from "../wire/pcap/pcap-reader.ts";
+import {
+  PCAP_FILE_HEADER_LEN, PCAP_RECORD_HEADER_LEN, parsePcapFileHeader, readPcapRecords, type PcapWalk,
+} from "../wire/pcap/pcap-reader.ts";
 
 /** What a read found besides the items. */
 export interface CaptureSummary {
@@ -18,8 +21,14 @@ export interface CaptureSummary {
   readonly errors: number;
 }
 
-/** Which reader to use for classic µs pcap: the `pcap-parser` stream (default) or our own in-memory reader. */
-export type ClassicReader = "pcap-parser" | "own";
+/**
+ * Which reader to use for classic pcap: our own streaming walker (default), our in-memory
+ * reader over the whole file, or the `pcap-parser` stream (µs files only).
+ */
+export type ClassicReader = "own" | "own-whole" | "pcap-parser";
+
+/** Bytes per read of a classic pcap file. */
+const PIECE_BYTES = 4 * 1024 * 1024;
 
 function readHead(path: string): Uint8Array {
   let fd: number | undefined;
@@ -39,7 +48,7 @@ function readHead(path: string): Uint8Array {
  * Reads the capture file at `path` and calls `onItem` for every packet and error, in order.
  * Throws `MPD_ERR_FILE` only when the file cannot be opened.
  */
-export async function readCaptureFile(path: string, onItem: (item: CaptureItem) => void, classic: ClassicReader = "pcap-parser"): Promise<CaptureSummary> {
+export async function readCaptureFile(path: string, onItem: (item: CaptureItem) => void, classic: ClassicReader = "own"): Promise<CaptureSummary> {
   const format = detectCaptureFormat(readHead(path));
   let packets = 0;
   let errors = 0;
@@ -49,6 +58,7 @@ export async function readCaptureFile(path: string, onItem: (item: CaptureItem) 
     onItem(item);
   };
   if (format === "pcap" && classic === "pcap-parser") await streamClassic(path, count);
+  else if ((format === "pcap" || format === "pcap-ns") && classic === "own") await streamPcap(path, count);
   else for (const item of readCapture(await readWhole(path))) count(item);
   return { format, packets, errors };
 }
@@ -56,6 +66,56 @@ export async function readCaptureFile(path: string, onItem: (item: CaptureItem) 
 async function readWhole(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await fs.promises.readFile(path));
+  } catch (e) {
+    throw new MptcpdrillError("MPD_ERR_FILE", `cannot read '${path}': ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Streams a classic pcap (µs or ns) through {@link readPcapRecords}, piece by piece. Reads are
+ * synchronous (from the page cache a 4 MiB read is a copy, cheaper than a thread-pool round
+ * trip); the event loop gets a turn after each piece.
+ */
+async function streamPcap(path: string, onItem: (item: CaptureItem) => void): Promise<void> {
+  const fd = openFile(path);
+  try {
+    let carry: Uint8Array = new Uint8Array(0);
+    let base = 0;
+    let walk: PcapWalk | undefined;
+    for (;;) {
+      // The carried-over tail of the last piece goes in front of the new bytes.
+      const bytes = new Uint8Array(carry.length + PIECE_BYTES);
+      bytes.set(carry);
+      const got = fs.readSync(fd, bytes, carry.length, PIECE_BYTES, null);
+      const final = got === 0;
+      const piece = bytes.subarray(0, carry.length + got);
+      let at = 0;
+      if (walk === undefined) {
+        if (piece.length < PCAP_FILE_HEADER_LEN && !final) {
+          carry = piece;
+          continue;
+        }
+        const header = parsePcapFileHeader(piece);
+        if (!header.ok) return onItem({ kind: "error", error: header.error });
+        walk = { header: header.value, number: 1, stopped: false };
+        at = PCAP_FILE_HEADER_LEN;
+      }
+      at += readPcapRecords(piece.subarray(at), base + at, walk, final, onItem);
+      if (final || walk.stopped) return;
+      carry = piece.subarray(at);
+      base += at;
+      // Let the event loop run between pieces: a closed stdout (`decode | head`) or a signal
+      // is handled within one piece instead of after the whole file.
+      await setImmediate();
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function openFile(path: string): number {
+  try {
+    return fs.openSync(path, "r");
   } catch (e) {
     throw new MptcpdrillError("MPD_ERR_FILE", `cannot read '${path}': ${(e as Error).message}`, { cause: e });
   }

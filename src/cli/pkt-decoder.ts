@@ -6,6 +6,7 @@
  * ACKs relative to the sender's / receiver's IDSN (§8.6, RFC 8684 §3.1), unless `abs` is set.
  */
 import { formatIpAddress } from "../wire/address.ts";
+import { bytesEqual } from "../wire/bytes.ts";
 import { formatPacket } from "../wire/dump.ts";
 import type { FormatContext } from "../wire/format-context.ts";
 import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
@@ -39,12 +40,27 @@ interface Flow {
   readonly isn: Partial<Record<Side, number>>;
   conn: MptcpConn | undefined;
 }
+/**
+ * A 4-tuple seen recently, with what it resolved to. Once a tuple has a side it keeps it (host
+ * entries are only ever added), and its flow never changes, so later packets skip the address
+ * formatting and map lookups.
+ */
+interface RecentTuple {
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly side: Side;
+  readonly flow: Flow;
+}
 
 const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
 /** ICMPv6 types with a `.pkt` name (pkt-language.md §3.3); the rest (ND, MLD, …) become comments. */
 const ICMPV6_SCRIPTABLE: readonly number[] = [1, 2, 3, 4, 128, 129];
 const other = (s: Side): Side => (s === "local" ? "remote" : "local");
+/** How many recent 4-tuples {@link PktDecoder} remembers (a bulk transfer alternates between two). */
+const RECENT_TUPLES = 8;
 
 /** Turns capture items into `.pkt` lines; create one per file. */
 export class PktDecoder {
@@ -52,7 +68,10 @@ export class PktDecoder {
   private readonly hosts = new Map<string, Side>();
   private readonly flows = new Map<string, Flow>();
   private readonly conns: MptcpConn[] = [];
-  private prev: { sec: number; nsec: number } | undefined;
+  private readonly recent: RecentTuple[] = [];
+  private hasPrev = false;
+  private prevSec = 0;
+  private prevNsec = 0;
   private tupleOn: boolean;
   /** Counters for the closing summary. */
   readonly stats = { packets: 0, tcp: 0, comments: 0, errors: 0 };
@@ -63,17 +82,17 @@ export class PktDecoder {
     this.tupleOn = options.tuple === "ports" || options.tuple === "addresses";
   }
 
-  /** The lines for one capture item (usually one). */
-  push(item: CaptureItem): string[] {
+  /** The `.pkt` line (or `// comment` line) for one capture item, without a newline. */
+  push(item: CaptureItem): string {
     if (item.kind === "error") {
       this.stats.errors++;
-      return [`// cannot decode: ${item.error.code} at offset ${item.error.offset} (${item.error.detail})`];
+      return `// cannot decode: ${item.error.code} at offset ${item.error.offset} (${item.error.detail})`;
     }
     this.stats.packets++;
     return this.packet(item.packet);
   }
 
-  private packet(frame: CapturedPacket): string[] {
+  private packet(frame: CapturedPacket): string {
     const link = stripLinkLayer(frame.linkType, frame.data);
     if (!link.ok) return this.failure(frame, link.error.code, link.error.offset);
     const { etherType, payload, payloadOffset } = link.value;
@@ -89,27 +108,29 @@ export class PktDecoder {
     const dir = this.knownDirection(formatIpAddress(v.ip.src), formatIpAddress(v.ip.dst));
     const line = formatPacket(v, { tuple: this.tupleOn ? "addresses" : "none" });
     if (dir === undefined) return this.comment(frame, `${formatIpAddress(v.ip.src)} > ${formatIpAddress(v.ip.dst)}: ${line}`);
-    return [`${this.time(frame)} ${dir === "local" ? ">" : "<"} ${line}`];
+    return `${this.time(frame)} ${dir === "local" ? ">" : "<"} ${line}`;
   }
 
-  private failure(frame: CapturedPacket, code: string, offset: number, field?: string): string[] {
+  private failure(frame: CapturedPacket, code: string, offset: number, field?: string): string {
     this.stats.errors++;
-    return [`// packet ${frame.number}: cannot decode: ${code} at offset ${offset}${field ? ` (${field})` : ""}`];
+    return `// packet ${frame.number}: cannot decode: ${code} at offset ${offset}${field ? ` (${field})` : ""}`;
   }
 
-  private comment(frame: CapturedPacket, text: string): string[] {
+  private comment(frame: CapturedPacket, text: string): string {
     this.stats.comments++;
-    return [`// packet ${frame.number}: ${text}`];
+    return `// packet ${frame.number}: ${text}`;
   }
 
   /** `0.000000` for the first packet line, then `+0.000123` (time since the previous packet line). */
   private time(frame: CapturedPacket): string {
-    const prev = this.prev;
-    if (!frame.hasTimestamp && prev !== undefined) return "+0.000000";
-    this.prev = { sec: frame.tsSec, nsec: frame.tsNsec };
-    if (prev === undefined) return "0.000000";
-    const deltaNs = (frame.tsSec - prev.sec) * 1e9 + (frame.tsNsec - prev.nsec);
-    return `+${(Math.max(0, deltaNs) / 1e9).toFixed(6)}`;
+    if (!frame.hasTimestamp && this.hasPrev) return "+0.000000";
+    const hadPrev = this.hasPrev;
+    const deltaNs = (frame.tsSec - this.prevSec) * 1e9 + (frame.tsNsec - this.prevNsec);
+    this.hasPrev = true;
+    this.prevSec = frame.tsSec;
+    this.prevNsec = frame.tsNsec;
+    if (!hadPrev) return "0.000000";
+    return `+${formatSeconds6(deltaNs)}`;
   }
 
   /** The side that sent a packet from `src` to `dst`, from what is known; learns the other end. */
@@ -124,16 +145,30 @@ export class PktDecoder {
     if (!this.hosts.has(dst)) this.hosts.set(dst, other(side));
   }
 
-  private tcp(frame: CapturedPacket, pkt: PacketRepr, tcp: TcpRepr): string[] {
+  private tcp(frame: CapturedPacket, pkt: PacketRepr, tcp: TcpRepr): string {
     this.stats.tcp++;
+    const t = this.recentTuple(pkt.ip.src, pkt.ip.dst, tcp) ?? this.resolveTuple(pkt, tcp);
+    this.track(t.flow, t.side, tcp);
+    const line = formatPacket(pkt, this.context(t.flow, t.side));
+    return `${this.time(frame)} ${line}`;
+  }
+
+  private recentTuple(src: Uint8Array, dst: Uint8Array, tcp: TcpRepr): RecentTuple | undefined {
+    for (const t of this.recent) {
+      if (t.srcPort === tcp.srcPort && t.dstPort === tcp.dstPort && bytesEqual(t.src, src) && bytesEqual(t.dst, dst)) return t;
+    }
+    return undefined;
+  }
+
+  /** The side and flow of a tuple not seen recently (learning hosts and flows on the way). */
+  private resolveTuple(pkt: PacketRepr, tcp: TcpRepr): RecentTuple {
     const src = formatIpAddress(pkt.ip.src);
     const dst = formatIpAddress(pkt.ip.dst);
-    const mptcp = tcp.options.filter((o): o is MptcpOption => o.kind === "mptcp");
-    const side = this.tcpSide(src, dst, tcp, mptcp);
+    const side = this.tcpSide(src, dst, tcp);
     const flow = this.flow(`${src}:${tcp.srcPort}`, `${dst}:${tcp.dstPort}`);
-    this.track(flow, side, tcp, mptcp);
-    const line = formatPacket(pkt, this.context(flow, side));
-    return [`${this.time(frame)} ${line}`];
+    const t: RecentTuple = { src: pkt.ip.src.slice(), dst: pkt.ip.dst.slice(), srcPort: tcp.srcPort, dstPort: tcp.dstPort, side, flow };
+    if (this.recent.unshift(t) > RECENT_TUPLES) this.recent.pop();
+    return t;
   }
 
   /**
@@ -141,11 +176,11 @@ export class PktDecoder {
    * at that key's owner; else the sender is taken as local (the first SYN's sender, or without
    * a SYN the first sender) — a SYN/ACK's receiver is local.
    */
-  private tcpSide(src: string, dst: string, tcp: TcpRepr, mptcp: readonly MptcpOption[]): Side {
+  private tcpSide(src: string, dst: string, tcp: TcpRepr): Side {
     const known = this.knownDirection(src, dst);
     if (known !== undefined) return known;
-    const join = mptcp.find((o) => o.subtype === "mpJoinSyn");
-    const owner = join && join.subtype === "mpJoinSyn" ? this.tokenOwner(join.receiversToken) : undefined;
+    const join = tcp.options.find((o) => o.kind === "mptcp" && o.subtype === "mpJoinSyn");
+    const owner = join?.kind === "mptcp" && join.subtype === "mpJoinSyn" ? this.tokenOwner(join.receiversToken) : undefined;
     const synAck = (tcp.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
     const side: Side = owner !== undefined ? other(owner) : synAck ? "remote" : "local";
     this.learn(src, dst, side);
@@ -173,11 +208,11 @@ export class PktDecoder {
     return f;
   }
 
-  private track(flow: Flow, side: Side, tcp: TcpRepr, mptcp: readonly MptcpOption[]): void {
+  private track(flow: Flow, side: Side, tcp: TcpRepr): void {
     if (tcp.flags & TCP_SYN) flow.isn[side] = tcp.seq;
     else if (flow.isn[side] === undefined) flow.isn[side] = (tcp.seq - 1) >>> 0;
     if (tcp.flags & TCP_ACK && flow.isn[other(side)] === undefined) flow.isn[other(side)] = (tcp.ack - 1) >>> 0;
-    for (const o of mptcp) this.trackMptcp(flow, side, o);
+    for (const o of tcp.options) if (o.kind === "mptcp") this.trackMptcp(flow, side, o);
   }
 
   private trackMptcp(flow: Flow, side: Side, o: MptcpOption): void {
@@ -218,6 +253,22 @@ export class PktDecoder {
     return ctx;
   }
 }
+
+/**
+ * `deltaNs / 1e9` with 6 decimals, as `toFixed(6)` prints it: whole microseconds below 1e15
+ * (31 years) are exact in a double, so integer arithmetic gives the same digits faster.
+ */
+function formatSeconds6(deltaNs: number): string {
+  if (deltaNs <= 0) return "0.000000";
+  const us = deltaNs / 1000;
+  if (!Number.isInteger(us) || us >= 1e15) return (deltaNs / 1e9).toFixed(6);
+  const sec = Math.floor(us / 1e6);
+  const frac = us - sec * 1e6;
+  return `${sec}.${frac < 100000 ? FRAC_PAD[String(frac).length] : ""}${frac}`;
+}
+
+/** Zeros that pad an n-digit microsecond fraction to 6 digits. */
+const FRAC_PAD = ["", "00000", "0000", "000", "00", "0", ""];
 
 function setKey(conn: MptcpConn, side: Side, key: bigint): void {
   if (conn.keys[side] === key) return;

@@ -34,6 +34,9 @@ options:
 exit status: 0 every packet decoded, 1 some packet or the file could not be decoded, 2 usage
 `;
 
+/** Characters of output gathered before one write to stdout. */
+const WRITE_CHARS = 256 * 1024;
+
 type Parsed = { ok: true; file: string; options: DecodeOptions } | { ok: false; message: string };
 
 function parseArgs(argv: readonly string[]): Parsed {
@@ -72,16 +75,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const decoder = new PktDecoder(args.options);
   const path = args.file.startsWith("/") ? args.file : `${io.cwd}/${args.file}`;
-  let chunk: string[] = [];
-  const flush = (): void => {
-    if (chunk.length > 0) io.stdout.write(`${chunk.join("\n")}\n`);
-    chunk = [];
-  };
+  // Lines are gathered into one string and written about every WRITE_CHARS characters: one
+  // write per line costs more than decoding the packet.
+  let pending = "";
   const summary = await readCaptureFile(path, (item) => {
-    for (const line of decoder.push(item)) chunk.push(line);
-    if (chunk.length >= 4096) flush();
+    pending += `${decoder.push(item)}\n`;
+    if (pending.length >= WRITE_CHARS) {
+      io.stdout.write(pending);
+      pending = "";
+    }
   });
-  flush();
+  if (pending !== "") io.stdout.write(pending);
   const s = decoder.stats;
   io.stdout.write(`// ${args.file}: ${summary.format}, ${s.packets} packets (${s.tcp} TCP, ${s.comments} as comments), ${s.errors} not decoded\n`);
   return s.errors > 0 ? EXIT_FAIL : EXIT_OK;

@@ -60,41 +60,78 @@ export function* readPcap(bytes: Uint8Array): Generator<CaptureItem, void, undef
     yield { kind: "error", error: header.error };
     return;
   }
-  const { littleEndian, precision, linkType } = header.value;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fracScale = precision === "ns" ? 1 : 1000;
   let offset = PCAP_FILE_HEADER_LEN;
   for (let number = 1; offset < bytes.length; number++) {
-    if (bytes.length - offset < PCAP_RECORD_HEADER_LEN) {
-      yield { kind: "error", error: { code: "pcap-truncated-record", offset, detail: `packet ${number}: record header cut after ${bytes.length - offset} bytes` } };
-      return;
-    }
-    const capLen = view.getUint32(offset + 8, littleEndian);
-    const dataOffset = offset + PCAP_RECORD_HEADER_LEN;
-    if (capLen > PCAP_MAX_RECORD_LEN) {
-      yield { kind: "error", error: { code: "pcap-bad-record-length", offset: offset + 8, detail: `packet ${number}: captured length ${capLen} is not plausible` } };
-      return;
-    }
-    if (dataOffset + capLen > bytes.length) {
-      yield { kind: "error", error: { code: "pcap-truncated-record", offset: dataOffset, detail: `packet ${number}: ${capLen} bytes announced, ${bytes.length - dataOffset} present` } };
-      return;
-    }
-    const tsFrac = view.getUint32(offset + 4, littleEndian);
-    yield {
-      kind: "packet",
-      packet: {
-        number,
-        fileOffset: offset,
-        dataOffset,
-        linkType,
-        interfaceId: 0,
-        tsSec: view.getUint32(offset, littleEndian),
-        tsNsec: tsFrac * fracScale,
-        hasTimestamp: true,
-        originalLength: view.getUint32(offset + 12, littleEndian),
-        data: bytes.subarray(dataOffset, dataOffset + capLen),
-      },
-    };
-    offset = dataOffset + capLen;
+    const item = recordAt(bytes, view, offset, 0, number, header.value, true) as CaptureItem;
+    yield item;
+    if (item.kind === "error") return;
+    offset = item.packet.dataOffset + item.packet.data.length;
   }
+}
+
+/** Where a piecewise walk over the records of a classic pcap file stands (see {@link readPcapRecords}). */
+export interface PcapWalk {
+  readonly header: PcapFileHeader;
+  /** Number of the next record (1-based). */
+  number: number;
+  /** True once an error item has ended the walk. */
+  stopped: boolean;
+}
+
+/**
+ * Hands the records of `bytes` to `onItem`: a piece of a classic pcap file that starts at file
+ * offset `base`, on a record boundary. Returns how many bytes it consumed. Without `final`, a
+ * record cut by the end of the piece is left for the next piece; with `final` (the piece ends
+ * the file) it is reported as {@link readPcap} reports it. Items are the same as readPcap's.
+ */
+export function readPcapRecords(bytes: Uint8Array, base: number, walk: PcapWalk, final: boolean, onItem: (item: CaptureItem) => void): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (!walk.stopped && at < bytes.length) {
+    const item = recordAt(bytes, view, at, base, walk.number, walk.header, final);
+    if (item === undefined) break;
+    walk.number++;
+    onItem(item);
+    if (item.kind === "error") walk.stopped = true;
+    else at = item.packet.dataOffset - base + item.packet.data.length;
+  }
+  return at;
+}
+
+/**
+ * The record at `bytes[at..]` (file offset `base + at`), or an error item; `undefined` when the
+ * bytes end inside the record and more may follow (`final` false).
+ */
+function recordAt(bytes: Uint8Array, view: DataView, at: number, base: number, number: number, h: PcapFileHeader, final: boolean): CaptureItem | undefined {
+  const le = h.littleEndian;
+  const rest = bytes.length - at;
+  if (rest < PCAP_RECORD_HEADER_LEN) {
+    if (!final) return undefined;
+    return { kind: "error", error: { code: "pcap-truncated-record", offset: base + at, detail: `packet ${number}: record header cut after ${rest} bytes` } };
+  }
+  const capLen = view.getUint32(at + 8, le);
+  const data = at + PCAP_RECORD_HEADER_LEN;
+  if (capLen > PCAP_MAX_RECORD_LEN) {
+    return { kind: "error", error: { code: "pcap-bad-record-length", offset: base + at + 8, detail: `packet ${number}: captured length ${capLen} is not plausible` } };
+  }
+  if (data + capLen > bytes.length) {
+    if (!final) return undefined;
+    return { kind: "error", error: { code: "pcap-truncated-record", offset: base + data, detail: `packet ${number}: ${capLen} bytes announced, ${bytes.length - data} present` } };
+  }
+  return {
+    kind: "packet",
+    packet: {
+      number,
+      fileOffset: base + at,
+      dataOffset: base + data,
+      linkType: h.linkType,
+      interfaceId: 0,
+      tsSec: view.getUint32(at, le),
+      tsNsec: view.getUint32(at + 4, le) * (h.precision === "ns" ? 1 : 1000),
+      hasTimestamp: true,
+      originalLength: view.getUint32(at + 12, le),
+      data: new Uint8Array(bytes.buffer, bytes.byteOffset + data, capLen),
+    },
+  };
 }
