@@ -71,14 +71,44 @@ export async function snapshotForCode(sut: Sut, fds: SocketTable, c: ast.Code, e
   for (const rec of [snap.tcpInfo, snap.mptcpInfo, snap.ccInfo, snap.memInfo]) {
     for (const [k, v] of Object.entries(rec)) lines.push(`${k} = ${pyValue(v)}`);
   }
+  // mptcpdrill extension: the SUT's MIB counters as `mib_<nstat name>` (e.g. mib_MPTcpExtMPFailTx).
+  for (const [k, v] of Object.entries(snap.mib ?? {})) lines.push(`mib_${k} = ${pyValue(v)}`);
   lines.push(c.text);
   return lines.join("\n");
 }
 
-/** Runs the collected code fragments as one program (§7); a failure message or null. */
-export async function runCode(sut: Sut, parts: readonly string[], file: string): Promise<{ line: number | null; message: string } | null> {
+/**
+ * The script line of the fragment that raised, from the last `line N` of the program file in a
+ * Python traceback; `starts[i]` is fragment i's first program line, `lines[i]` its script line.
+ */
+export function failingCodeLine(stderr: string, starts: readonly number[], lines: readonly number[]): number | null {
+  const hits = [...stderr.matchAll(/File "[^"]*code\.py", line (\d+)/g)];
+  const last = hits[hits.length - 1];
+  if (!last) return null;
+  const at = Number(last[1]);
+  let found: number | null = null;
+  starts.forEach((start, i) => {
+    if (at >= start) found = lines[i] ?? null;
+  });
+  return found;
+}
+
+/**
+ * Runs the collected code fragments as one program (§7); a failure message or null. An exception
+ * is reported at the `%{ }%` block that raised it (`file:line: error in Python code`, then the
+ * traceback's last lines); any other non-zero exit as packetdrill's `error executing code`.
+ */
+export async function runCode(sut: Sut, parts: readonly string[], file: string, lines: readonly number[] = []): Promise<{ line: number | null; message: string } | null> {
+  const starts: number[] = [];
+  let next = 1;
+  for (const p of parts) {
+    starts.push(next);
+    next += p.split("\n").length;
+  }
   const r = await sut.runCode(`${parts.join("\n")}\n`);
   if (r.exitCode === 0) return null;
   const tail = r.stderr.trim().split("\n").slice(-3).join(" | ");
+  const line = failingCodeLine(r.stderr, starts, lines);
+  if (line !== null) return { line, message: `${file}:${line}: error in Python code${tail ? `\n${tail}` : ""}` };
   return { line: null, message: `${file}: error executing code: 'python3' returned non-zero status ${r.exitCode ?? -1}${tail ? `\n${tail}` : ""}` };
 }

@@ -59,6 +59,8 @@ class ScriptRun {
   private activity: number | null = null;
   private pending: PendingCall | null = null;
   readonly codeParts: string[] = [];
+  /** The script line of each code part. */
+  readonly codeLines: number[] = [];
   readonly warnings: string[] = [];
 
   constructor(private readonly script: ast.Script, private readonly sut: Sut, private readonly o: RunOptions, private readonly emit: EmitScriptEvent) {
@@ -99,7 +101,7 @@ class ScriptRun {
       const r = await this.sut.runCommand(cleanup.action.text);
       if (r.exitCode !== 0 && !failure) failure = { line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` };
     }
-    if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file);
+    if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file, this.codeLines);
     return failure;
   }
 
@@ -320,6 +322,7 @@ class ScriptRun {
     const snap = await snapshotForCode(this.sut, this.fds, c, ev);
     if (typeof snap !== "string") return snap;
     this.codeParts.push(snap);
+    this.codeLines.push(ev.span.start.line);
     return null;
   }
 }
