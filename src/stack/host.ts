@@ -13,6 +13,7 @@ import { TCP_FLAG } from "../wire/tcp.ts";
 import { type Instant, minInstant } from "./instant.ts";
 import { DEFAULT_MPTCP_CONFIG, MptcpConnection, type MptcpConfig, type MptcpHost } from "./mptcp/connection.ts";
 import { Subflow } from "./mptcp/subflow.ts";
+import { hookDisabled } from "./mptcp/test-hooks.ts";
 import { TokenTable } from "./mptcp/token.ts";
 import { type Rng, SeededRng } from "./rng.ts";
 import { type Segment, decodeSegment, encodeSegment } from "./segment.ts";
@@ -211,7 +212,8 @@ export class Host implements MptcpHost {
     this.mptcps.push(mp);
     const mpc = opts.find((o) => o.subtype === "mpCapable");
     // MPC-02 (version), MPC-03 (B=1 not understood), MPC-04 (no H): the option is ignored and the connection is plain TCP.
-    const valid = mpc && mpc.version === 1 && (mpc.flags & MPC_FLAG.H) !== 0 && (mpc.flags & MPC_FLAG.B) === 0 && mpc.sendersKey === undefined;
+    const anyVersion = hookDisabled(this.mptcpConfig.disabled, "mpcVersionCheck");
+    const valid = mpc && (mpc.version === 1 || anyVersion) && (mpc.flags & MPC_FLAG.H) !== 0 && (mpc.flags & MPC_FLAG.B) === 0 && (mpc.sendersKey === undefined || anyVersion);
     if (!valid) mp.enterFallback();
     else if (mpc.flags & MPC_FLAG.A) mp.checksum = true; // CS-01
     return mp;

@@ -15,6 +15,7 @@ import { PathManager } from "./pm.ts";
 import { DataReassembly } from "./reassembly.ts";
 import { pickSubflow } from "./scheduler.ts";
 import type { Subflow } from "./subflow.ts";
+import { type MptcpBehaviour, hookDisabled } from "./test-hooks.ts";
 import type { TokenTable } from "./token.ts";
 
 /** MPTCP tunables. */
@@ -31,6 +32,8 @@ export interface MptcpConfig {
   readonly addAddrRetries: number;
   /** Open a subflow to each address the peer announces. */
   readonly joinAnnounced: boolean;
+  /** Test hook (test-hooks.ts): behaviours switched off for a mutation check; never set outside tests. */
+  readonly disabled?: readonly MptcpBehaviour[];
 }
 
 /** Defaults: no checksum (Linux default), 128 KiB buffers, ADD_ADDR every 120 s, at most 3 retransmissions. */
@@ -238,7 +241,7 @@ export class MptcpConnection implements Stream {
   private checkPeerDataFin(): void {
     if (this.eof || this.peerDataFinDsn === undefined || this.peerDataFinDsn !== this.dataRcvNxt) return;
     // RFC 8684 §3.3.3: "The DATA_FIN ... has a length of 1 octet", so the Data ACK moves past it.
-    this.dataRcvNxt += 1n;
+    if (!hookDisabled(this.host.mptcpConfig.disabled, "dataFinOctet")) this.dataRcvNxt += 1n;
     this.eof = true;
     this.maybeCloseSubflows();
   }

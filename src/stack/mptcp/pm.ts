@@ -10,6 +10,7 @@ import { bytesEqual } from "../../wire/bytes.ts";
 import { type Instant, minInstant } from "../instant.ts";
 import type { MptcpConnection } from "./connection.ts";
 import type { Subflow } from "./subflow.ts";
+import { hookDisabled } from "./test-hooks.ts";
 
 /** One address we announced. */
 interface Announcement {
@@ -77,7 +78,8 @@ export class PathManager {
     }
     const remote = this.mp.remote;
     // AA-01: "The receiver MUST check the HMAC; a bad HMAC means the option is ignored".
-    if (!remote || o.hmac === undefined || o.hmac !== addAddrHmac(remote.key, this.mp.local.key, o.addressId, o.address, o.port ?? 0)) {
+    const check = !hookDisabled(this.mp.host.mptcpConfig.disabled, "addAddrHmacCheck");
+    if (!remote || o.hmac === undefined || (check && o.hmac !== addAddrHmac(remote.key, this.mp.local.key, o.addressId, o.address, o.port ?? 0))) {
       this.mp.counters.addAddrRejected++;
       return;
     }
@@ -85,7 +87,7 @@ export class PathManager {
     this.remoteAddrs.set(o.addressId, { id: o.addressId, address: o.address.slice(), port: o.port });
     // AA-02: "the receiver MUST acknowledge by echoing the option with E=1 and no HMAC".
     const echo: AddAddrOption = { kind: "mptcp", subtype: "addAddr", echo: true, addressId: o.addressId, address: o.address.slice(), ...(o.port !== undefined ? { port: o.port } : {}) };
-    sf.pendingAddAddr.push(echo);
+    if (!hookDisabled(this.mp.host.mptcpConfig.disabled, "addAddrEcho")) sf.pendingAddAddr.push(echo);
     sf.tcp.ackNow = true;
     if (!known && this.mp.host.mptcpConfig.joinAnnounced) this.joinTo(sf, o);
   }

@@ -13,6 +13,7 @@ import type { TcpOption } from "../../wire/tcp-options.ts";
 import type { Segment } from "../segment.ts";
 import type { ExtVerdict, OutgoingInfo, TcpConnection } from "../tcp/connection.ts";
 import type { Subflow } from "./subflow.ts";
+import { hookDisabled } from "./test-hooks.ts";
 
 /** Option bytes left after the 12 bytes of NOP,NOP,TS. */
 const ROOM = 40 - 12;
@@ -180,7 +181,7 @@ export function handleCommonOptions(sf: Subflow, seg: Segment): ExtVerdict {
       case "mpPrio": sf.peerBackup = o.backup; break; // PR-01
       case "mpFail": mp.onMpFail(sf, o.dsn); break;
       case "mpFastclose":
-        if (o.receiversKey === mp.local.key) {
+        if (o.receiversKey === mp.local.key || hookDisabled(mp.host.mptcpConfig.disabled, "fastcloseKeyCheck")) {
           mp.onFastClose();
           return "drop";
         }

@@ -16,6 +16,7 @@ import type { ExtVerdict, OutgoingInfo, TcpConnection, TcpExtension } from "../t
 import type { MptcpConnection } from "./connection.ts";
 import { RxMappings, TxMappings } from "./dss-map.ts";
 import type { SchedCandidate } from "./scheduler.ts";
+import { type MptcpBehaviour, hookDisabled } from "./test-hooks.ts";
 import { dataOptions, handleCommonOptions, mpFailResponse, mptcpOptions, rstOptions, synOptions } from "./subflow-options.ts";
 
 /** MP_TCPRST reason codes (RFC 8684 §3.6, TR-01). */
@@ -158,7 +159,7 @@ export class Subflow implements TcpExtension {
     // FB-04: "a SYN/ACK of an MP_JOIN that lacks MP_JOIN: the initiator MUST RST that subflow".
     if (!ack || !remote) return this.fail(RST_REASON.mptcpError);
     // RFC 8684 §3.2 (MPJ-03): the initiator verifies the responder's truncated HMAC.
-    if (ack.sendersHmac !== mpJoinSynAckHmac(remote.key, this.mp.local.key, ack.sendersRandom, this.localNonce)) return this.fail(RST_REASON.mptcpError);
+    if (!this.hook("joinSynAckHmacCheck") && ack.sendersHmac !== mpJoinSynAckHmac(remote.key, this.mp.local.key, ack.sendersRandom, this.localNonce)) return this.fail(RST_REASON.mptcpError);
     this.remoteNonce = ack.sendersRandom;
     this.peerBackup = ack.backup;
     this.remoteId = ack.addressId;
@@ -184,7 +185,7 @@ export class Subflow implements TcpExtension {
     if (!ack || !remote || this.remoteNonce === undefined) return this.fail(RST_REASON.mptcpError);
     // RFC 8684 §3.2 (MPJ-04): the responder verifies HMAC-A; "If the HMAC fails ... it MUST close the subflow with a RST".
     const want = mpJoinAckHmac(remote.key, this.mp.local.key, this.remoteNonce, this.localNonce);
-    if (!bytesEqual(ack.sendersHmac, want)) return this.fail(RST_REASON.mptcpError);
+    if (!this.hook("joinAckHmacCheck") && !bytesEqual(ack.sendersHmac, want)) return this.fail(RST_REASON.mptcpError);
     this.tcp.ackNow = true; // MPJ-05: the responder acknowledges the third ACK
     return "continue";
   }
@@ -199,9 +200,14 @@ export class Subflow implements TcpExtension {
         // MPC-08: the implicit mapping of MPC+data is DSN = IDSN+1, SSN = 1, DLL from the option.
         this.rx.add({ ssn: seqAdd(this.tcp.irs, 1), dsn: remote.idsn + 1n, len: mpc.dataLevelLength, dataFin: false }, 1, mpc.checksum);
       }
-    } else if (this.mp.remote === undefined && !opts.some((o) => o.subtype === "dss")) {
+    } else if (this.mp.remote === undefined && !opts.some((o) => o.subtype === "dss") && !this.hook("fallbackOnStrippedOptions")) {
       this.mp.enterFallback(); // FB-03: the third ACK lost its MP_CAPABLE
     }
+  }
+
+  /** True when a test hook switched `b` off (test-hooks.ts). */
+  private hook(b: MptcpBehaviour): boolean {
+    return hookDisabled(this.mp.host.mptcpConfig.disabled, b);
   }
 
   private fail(reason: number): ExtVerdict {
@@ -213,7 +219,7 @@ export class Subflow implements TcpExtension {
     for (const o of mptcpOptions(seg)) {
       if (o.subtype === "mpTcpRst") this.peerRstReason = o.reason;
       // FC-01: "The receiver MUST check" the key and ignore the option on mismatch.
-      if (o.subtype === "mpFastclose" && o.receiversKey === this.mp.local.key) this.mp.onFastClose();
+      if (o.subtype === "mpFastclose" && (o.receiversKey === this.mp.local.key || this.hook("fastcloseKeyCheck"))) this.mp.onFastClose();
     }
   }
 
@@ -223,7 +229,10 @@ export class Subflow implements TcpExtension {
       switch (ev.kind) {
         case "data": this.mp.onMappedData(ev.dsn, ev.data); break;
         case "dataFin": this.mp.onDataFin(ev.dsn); break;
-        case "badChecksum": this.mp.onChecksumFailure(this, ev.dsn, ev.data); break;
+        case "badChecksum":
+          if (this.hook("dssChecksumVerify")) this.mp.onMappedData(ev.dsn, ev.data);
+          else this.mp.onChecksumFailure(this, ev.dsn, ev.data);
+          break;
         case "unmapped": this.onUnmapped(seq, data, ev.seq, ev.len); break;
       }
     }
@@ -231,7 +240,7 @@ export class Subflow implements TcpExtension {
 
   private onUnmapped(seq: SeqNum, data: Uint8Array, at: SeqNum, len: number): void {
     const off = seqDiff(at, seq);
-    if (!this.mp.peerSpokeDss && this.kind === "initial" && this.mp.subflows.length === 1) {
+    if (!this.mp.peerSpokeDss && this.kind === "initial" && this.mp.subflows.length === 1 && !this.hook("fallbackOnStrippedOptions")) {
       // MPC-10: data without a mapping before the connection is fully established: fall back to TCP.
       this.mp.enterFallback();
       this.mp.onFallbackData(data.subarray(off, off + len));
@@ -246,6 +255,7 @@ export class Subflow implements TcpExtension {
       return;
     }
     // DSS-01: unmapped data on an established subflow: RST with reason 0x06 "Middlebox interference".
+    if (this.hook("unmappedDataReset")) return;
     this.reset(RST_REASON.middlebox, false);
   }
 
