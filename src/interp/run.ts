@@ -133,13 +133,16 @@ class ScriptRun {
       return null;
     }
     const message = this.render(m, dumps);
+    // The failure belongs to the line its message names: a late blocking call is noticed while a
+    // later event runs, but the mismatch carries the call's own span.
+    const failLine = m.span.start.line;
     const fatal = !(this.o.nonFatalPacket && !m.alwaysFatal && (m.kind === "packet" || m.kind === "timing"));
-    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line, message, fatal, ms: this.ms() });
+    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: failLine, message, fatal, ms: this.ms() });
     if (!fatal) {
       this.warnings.push(message);
       return null;
     }
-    return { line, message };
+    return { line: failLine, message };
   }
 
   private lastDumps = "";
