@@ -95,13 +95,16 @@ class ScriptRun {
       failure = await this.guard(ev, () => this.step(ev));
       if (failure) break;
     }
-    if (!failure) failure = await this.endPending();
-    failure = (await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
+    // packetdrill's order after the last event: the cleanup command, the code, then ≤ 1 s for a
+    // blocking call still in flight (its result is checked when it returns), then close + RST.
+    if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
       const r = await this.sut.runCommand(cleanup.action.text);
       if (r.exitCode !== 0 && !failure) failure = { line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` };
     }
     if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file, this.codeLines);
+    if (!failure) failure = await this.endPending();
+    failure = (await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
     return failure;
   }
 
@@ -160,9 +163,12 @@ class ScriptRun {
     const early = await this.finishPending();
     if (early) return early;
     if (ev.action.kind === "syscall" && this.pending) {
+      // §6.5: every syscall waits ≤ 1 s for the blocking one; only another blocking call fails.
       const wait = await this.waitPending(1_000_000);
       if (wait) return wait;
-      if (this.pending) return plainMismatch("syscall", "blocking", "blocking system call while another blocking system call is already in progress", ev.span);
+      if (this.pending && ev.blockingEnd !== null) {
+        return plainMismatch("syscall", "blocking", `runtime error in ${ev.action.name} call: blocking system call while another blocking system call is already in progress`, ev.span);
+      }
     }
     // §2.2: the base is when the interpreter finished the previous event; with a SUT behind IPC,
     // the SUT's own timestamps of that moment (injection, syscall return, capture) stand for it.
@@ -293,13 +299,19 @@ class ScriptRun {
     return this.pending?.done ? this.waitPending(0) : null;
   }
 
+  /** A pending call's mismatch as a run failure. */
+  private async guardPending(f: () => Promise<Mismatch | null>): Promise<{ line: number | null; message: string } | null> {
+    const m = await f();
+    return m ? { line: m.span.start.line, message: this.render(m, "") } : null;
+  }
+
   /** At the end: waits up to 1 s for a blocking call, which must have returned by then. */
   private async endPending(): Promise<{ line: number | null; message: string } | null> {
     if (!this.pending) return null;
     const span = this.pending.prepared.call.span;
     const m = await this.waitPending(1_000_000);
     if (m) return { line: m.span.start.line, message: this.render(m, "") };
-    if (this.pending) return { line: span.start.line, message: `${this.script.file}: runtime error: exiting while a blocking system call is in progress` };
+    if (this.pending) return { line: span.start.line, message: locate(span, "runtime error: exiting while a blocking system call is in progress") };
     return null;
   }
 

@@ -6,7 +6,7 @@
  * the count argument). Script fds are translated to live fds here.
  */
 import type * as ast from "../script/ast.ts";
-import type { CmsgData, SutNetConfig, SysValue, SyscallName } from "../sut/sut.ts";
+import type { CmsgData, SockaddrValue, SutNetConfig, SysValue, SyscallName } from "../sut/sut.ts";
 import type { SocketTable } from "./sockets.ts";
 import { type ValueEnv, ScriptFault, decodeString } from "./values.ts";
 
@@ -178,7 +178,10 @@ export function evalSyscallArgs(name: SyscallName, call: ast.Syscall, env: Value
       throw new ScriptFault("Expected ... or NULL for buffer", a.span);
     }
     if (a.kind === "ellipsis") return ellipsisFor(name, i, net);
-    return evalValue(a, env, fds);
+    const v = evalValue(a, env, fds);
+    // sendmsg's `msg_name(...)=...` is the remote address, as sendto's `...` (MSG_FASTOPEN uses it).
+    if (name === "sendmsg" && v.kind === "msghdr" && v.name.kind === "ellipsis") return { ...v, name: ellipsisFor("sendto", 4, net) as SockaddrValue };
+    return v;
   });
 }
 

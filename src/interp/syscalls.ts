@@ -73,13 +73,14 @@ function intOf(v: SysValue | null | undefined): number | null {
 }
 
 /**
- * §5.1: `connect()` / `sendto()` to `...` marks the socket connecting when the call starts (a
+ * §5.1: `connect()` / `sendto()` / `sendmsg()` to `...` marks the socket connecting when the call starts (a
  * blocking connect's SYN is on the wire long before the call returns).
  */
 export function noteCallStart(p: PreparedSyscall, env: ValueEnv, fds: SocketTable, net: SutNetConfig): void {
-  if (p.name !== "connect" && p.name !== "sendto") return;
+  if (p.name !== "connect" && p.name !== "sendto" && p.name !== "sendmsg") return;
   const s = fds.fd(Number(evalInt(p.call.args[0] as ast.Expr, env)))?.socket;
-  const dst = p.args[p.name === "connect" ? 1 : 4];
+  const msg = p.args[1];
+  const dst = p.name === "sendmsg" ? (msg?.kind === "msghdr" ? msg.name : undefined) : p.args[p.name === "connect" ? 1 : 4];
   if (s && s.phase === "new" && dst?.kind === "sockaddr" && dst.family !== "unspec") {
     s.phase = "connecting";
     s.conn.liveRemote = { ip: net.remoteIp, port: dst.port };
