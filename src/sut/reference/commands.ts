@@ -7,6 +7,8 @@
  *
  * - `true`, `:`, `sleep N` (no-op in virtual time), `sysctl -q|-w net.mptcp.enabled=1`,
  *   `ip mptcp limits set …`: accepted (`add_addr_accepted N` > 0 joins announced addresses);
+ * - `sysctl -q net.ipv4.tcp_rmem=…` / `tcp_wmem=…`: accepted; the suites use them to pin the
+ *   kernel's window scale to the reference stack's 7;
  * - `sysctl -q|-w net.mptcp.checksum_enabled=0|1`: RFC 8684 §3.1 A flag on new connections;
  * - `ip addr add ADDR[/LEN] dev DEV`: a new local address;
  * - `ip mptcp endpoint add ADDR [dev DEV] [id N] [port P] signal|subflow [backup]`: an endpoint of
@@ -42,6 +44,8 @@ function unquote(word: string): string {
 
 function sysctl(words: readonly string[]): HostCommand | string {
   const setting = words.filter((w) => !w.startsWith("-")).join("");
+  // The suites pin the kernel's buffer sysctls to what the reference stack models (wscale 7).
+  if (/^net\.ipv4\.tcp_[rw]mem=/.test(setting)) return { kind: "noop" };
   const m = /^net\.mptcp\.(enabled|checksum_enabled)=(\d+)$/.exec(setting.replace(/\//g, "."));
   if (!m) return `sysctl setting '${setting}' is not modelled by the reference stack`;
   return m[1] === "checksum_enabled" ? { kind: "checksum", enabled: m[2] !== "0" } : { kind: "noop" };
