@@ -10,7 +10,7 @@ import type { MptcpOption } from "../wire/mptcp-options.ts";
 import type { TcpOption } from "../wire/tcp-options.ts";
 import type { ConnectionMapping } from "./mapping.ts";
 import { inboundAddAddr, outboundAddAddr } from "./mptcp-addr.ts";
-import { inboundDss, outboundDss } from "./mptcp-dss.ts";
+import { inboundDss, inboundMpFail, outboundDss, outboundMpFail } from "./mptcp-dss.ts";
 import { inboundJoinAck, inboundJoinSyn, inboundJoinSynAck, outboundJoinAck, outboundJoinSyn, outboundJoinSynAck } from "./mptcp-join.ts";
 import { type ExpectedMptcp, inboundFastclose, inboundMpCapable, outboundFastclose, outboundMpCapable } from "./mptcp-keys.ts";
 import type { MptcpEvalContext, MptcpRunState } from "./mptcp-state.ts";
@@ -39,6 +39,7 @@ export function completeInboundMptcp(o: ScriptOption, ctx: MptcpEvalContext): Tc
   if (n.kind === "mpJoinAck" && w.subtype === "mpJoinAck") return inboundJoinAck(n, w, ctx);
   if (n.kind === "addAddress" && w.subtype === "addAddr") return inboundAddAddr(n, w, ctx);
   if (n.kind === "mpFastclose" && w.subtype === "mpFastclose") return inboundFastclose(n, w, ctx);
+  if (n.kind === "mpFail" && w.subtype === "mpFail") return inboundMpFail(n, w, ctx);
   return w;
 }
 
@@ -59,5 +60,6 @@ export function expectedOutboundMptcp(o: ScriptOption, live: MptcpOption, ctx: M
   if (n.kind === "mpJoinAck" && w.subtype === "mpJoinAck") return outboundJoinAck(n, w, ctx);
   if (n.kind === "addAddress" && w.subtype === "addAddr" && live.subtype === "addAddr") return outboundAddAddr(n, w, live, o.wild, ctx);
   if (n.kind === "mpFastclose" && w.subtype === "mpFastclose" && live.subtype === "mpFastclose") return outboundFastclose(n, w, live, ctx);
+  if (n.kind === "mpFail" && w.subtype === "mpFail") return outboundMpFail(n, w, o.wild, ctx);
   return plain;
 }

@@ -11,7 +11,7 @@ import type * as ast from "../script/ast.ts";
 import type { Span } from "../script/span.ts";
 import { dssChecksum } from "../wire/checksum.ts";
 import { mptcpIdsn } from "../wire/mptcp-crypto.ts";
-import type { DssMapping, DssOption, MptcpOption } from "../wire/mptcp-options.ts";
+import type { DssMapping, DssOption, MpFailOption, MptcpOption } from "../wire/mptcp-options.ts";
 import type { TcpRepr } from "../wire/tcp.ts";
 import type { ExpectedMptcp } from "./mptcp-keys.ts";
 import { type MptcpConnState, type MptcpEvalContext, hostOrderKey } from "./mptcp-state.ts";
@@ -100,8 +100,15 @@ export function expandDsn(low: bigint, ref: bigint | null): bigint {
   return BigInt.asUintN(64, best);
 }
 
-/** Live → script space (§8.6 outbound): Data ACK − IDSN(Kp), DSN − IDSN(Kk), per width. For dumps and matching. */
+/**
+ * Live → script space (§8.6 outbound): Data ACK − IDSN(Kp), DSN − IDSN(Kk), per width; an
+ * MP_FAIL's DSN names the script side's data, so it is − IDSN(Kp). For dumps and matching.
+ */
 export function mapOutboundDss(o: MptcpOption, conn: MptcpConnState): MptcpOption {
+  if (o.subtype === "mpFail") {
+    const kp = conn.peerIdsn();
+    return kp === null || o.dsn === 0n ? o : { ...o, dsn: mask(8, o.dsn - kp) };
+  }
   if (o.subtype !== "dss") return o;
   let out: DssOption = o;
   const kp = conn.peerIdsn();
@@ -135,6 +142,29 @@ export function outboundDss(o: ast.Dss, wire: DssOption, wild: ReadonlySet<strin
     else expected = { ...expected, mapping: { ...expected.mapping, dsn: v } };
   }
   return { expected, wild: w };
+}
+
+/**
+ * MP_FAIL's DSN (RFC 8684 §3.7: "the 64-bit Data Sequence Number of the start of the failed
+ * mapping"), relative like a DSS DSN of the side whose data failed: inbound (the kernel's data)
+ * `dsn8=V` → IDSN(Kk)+V, outbound (the script's data) live − IDSN(Kp). mptcpdrill extension:
+ * the fork sends the value as written.
+ */
+export function inboundMpFail(o: ast.MpFail, wire: MpFailOption, ctx: MptcpEvalContext): MpFailOption {
+  const v = o.dataSeq === null ? null : absoluteDssValue(o.dataSeq, ctx.conn.kernelIdsn(), ctx);
+  return v === null ? wire : { ...wire, dsn: v };
+}
+
+/** The expected outbound MP_FAIL in script space (see {@link inboundMpFail}); no DSN = wildcard. */
+export function outboundMpFail(o: ast.MpFail, wire: MpFailOption, wild: ReadonlySet<string>, ctx: MptcpEvalContext): ExpectedMptcp {
+  const n = o.dataSeq;
+  const v = n?.value;
+  if (n === null || v === null || v === undefined || v.kind === "wildcard" || v.kind === "int" || v.kind === "ident") return { expected: wire, wild: new Set(wild) };
+  const base = ctx.conn.peerIdsn();
+  const abs = absoluteDssValue(n, base, ctx) as bigint;
+  const w = new Set(wild);
+  w.delete("dsn8");
+  return { expected: { ...wire, dsn: base === null ? abs : mask(8, abs - base) }, wild: w };
 }
 
 /**

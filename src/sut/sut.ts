@@ -222,6 +222,11 @@ export interface TcpInfoSnapshot {
   readonly ccInfo: Readonly<Record<string, number>>;
   /** `SK_MEMINFO_*`. */
   readonly memInfo: Readonly<Record<string, number>>;
+  /**
+   * The namespace's SNMP MIB counters at the snapshot, by nstat name (`MPTcpExtMPCapableSYNRX`);
+   * code blocks see them as `mib_<name>`. Absent when the SUT has no such counters.
+   */
+  readonly mib?: Readonly<Record<string, number>>;
 }
 
 /** The system under test. Every method is safe to call while a blocking syscall is in flight. */

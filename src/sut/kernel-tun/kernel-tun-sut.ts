@@ -15,6 +15,7 @@ import { setUpNamespace } from "./netns-setup.ts";
 import { PacketPump } from "./packet-pump.ts";
 import { SyscallRunner } from "./syscall-runner.ts";
 import { decodeCcInfo, decodeMemInfo, decodeMptcpInfo, decodeTcpInfo } from "./tcp-info.ts";
+import { readNetstatMib } from "./netstat-mib.ts";
 import type { TunDevice } from "./tun-device.ts";
 import { openTxTap, type TxTap } from "./tx-tap.ts";
 
@@ -135,6 +136,7 @@ export class KernelTunSut implements Sut {
       mptcpInfo: "errno" in mi ? {} : decodeMptcpInfo(mi.bytes, mi.len),
       ccInfo: "errno" in cci ? {} : decodeCcInfo(ccName, cci.bytes, cci.len),
       memInfo: "errno" in mem ? {} : decodeMemInfo(mem.bytes, mem.len),
+      mib: readNetstatMib(),
     });
   }
 
