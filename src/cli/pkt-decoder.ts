@@ -39,6 +39,8 @@ interface Flow {
   /** ISN per sender side (the seq of its SYN, or one below its first seq). */
   readonly isn: Partial<Record<Side, number>>;
   conn: MptcpConn | undefined;
+  /** The last format context built per sender side, reused while its bases are unchanged. */
+  readonly ctx: Partial<Record<Side, FormatContext>>;
 }
 /**
  * A 4-tuple seen recently, with what it resolved to. Once a tuple has a side it keeps it (host
@@ -201,7 +203,7 @@ export class PktDecoder {
     const id = a < b ? `${a}|${b}` : `${b}|${a}`;
     let f = this.flows.get(id);
     if (f === undefined) {
-      f = { isn: {}, conn: undefined };
+      f = { isn: {}, conn: undefined, ctx: {} };
       this.flows.set(id, f);
       if (this.flows.size > 1 && this.options.tuple === "auto") this.tupleOn = true;
     }
@@ -235,21 +237,29 @@ export class PktDecoder {
     return c;
   }
 
+  /**
+   * The format context of a packet from `side` on `flow`. The bases change only on handshakes and
+   * key sightings, so the last context per side is reused while it still matches (comparing is
+   * cheaper than building one per packet).
+   */
   private context(flow: Flow, side: Side): FormatContext {
     const tuple = this.tupleOn ? (this.options.tuple === "ports" ? "ports" : "addresses") : "none";
-    // Built field by field (no spreads): this runs once per packet on the hot path.
+    const abs = this.options.abs;
+    const seqBase = abs ? undefined : flow.isn[side];
+    const ackBase = abs ? undefined : flow.isn[other(side)];
+    const conn = abs ? undefined : flow.conn;
+    const dsnBase = conn?.idsn[side];
+    const dataAckBase = conn?.idsn[other(side)];
+    const last = flow.ctx[side];
+    if (last !== undefined && last.tuple === tuple && last.seqBase === seqBase && last.ackBase === ackBase
+      && last.dsnBase === dsnBase && last.dataAckBase === dataAckBase) return last;
+    // Built field by field (no spreads), absent bases left out.
     const ctx: { -readonly [K in keyof FormatContext]: FormatContext[K] } = { direction: side === "local" ? ">" : "<", tuple };
-    if (this.options.abs) return ctx;
-    const seqBase = flow.isn[side];
-    const ackBase = flow.isn[other(side)];
     if (seqBase !== undefined) ctx.seqBase = seqBase as SeqNum;
     if (ackBase !== undefined) ctx.ackBase = ackBase as SeqNum;
-    const conn = flow.conn;
-    if (conn === undefined) return ctx;
-    const dsnBase = conn.idsn[side];
-    const dataAckBase = conn.idsn[other(side)];
     if (dsnBase !== undefined) ctx.dsnBase = dsnBase;
     if (dataAckBase !== undefined) ctx.dataAckBase = dataAckBase;
+    flow.ctx[side] = ctx;
     return ctx;
   }
 }

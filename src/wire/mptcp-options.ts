@@ -5,25 +5,11 @@
  * `parseMptcpOption` is total: bytes it does not recognise become `{subtype: "unknown"}` so that
  * emit(parse(b)) = b for any option. 64-bit keys, DSNs, Data ACKs and HMACs are `bigint`.
  */
-import { getU16, getU32, getU64, setU16, setU32, setU64, sub } from "./bytes.ts";
+import { setU16, setU32, setU64, sub } from "./bytes.ts";
+import { DSS_FLAG, MPTCP_KIND, MPTCP_SUBTYPE, dssLength } from "./mptcp-option-layout.ts";
+import { parseMptcpOptionAt } from "./mptcp-option-parse.ts";
 
-/** TCP option kind of every MPTCP option. */
-export const MPTCP_KIND = 30;
-
-/** Subtype numbers (RFC 8684 §8, IANA "MPTCP Option Subtypes"). */
-export const MPTCP_SUBTYPE = {
-  mpCapable: 0x0, mpJoin: 0x1, dss: 0x2, addAddr: 0x3, removeAddr: 0x4,
-  mpPrio: 0x5, mpFail: 0x6, mpFastclose: 0x7, mpTcpRst: 0x8,
-} as const;
-
-/** MP_CAPABLE flag bits (RFC 8684 §3.1): A checksum required, B extensibility, C no join to this address, H HMAC-SHA256. */
-export const MPC_FLAG = { A: 0x80, B: 0x40, C: 0x20, D: 0x10, E: 0x08, F: 0x04, G: 0x02, H: 0x01 } as const;
-
-/** DSS flag bits (RFC 8684 §3.3): F DATA_FIN, m 8-octet DSN, M mapping present, a 8-octet Data ACK, A Data ACK present. */
-export const DSS_FLAG = { F: 0x10, m: 0x08, M: 0x04, a: 0x02, A: 0x01 } as const;
-
-/** MP_TCPRST flag T (RFC 8684 §3.6): "transient error". */
-export const MP_TCPRST_TRANSIENT = 0x1;
+export { DSS_FLAG, MPC_FLAG, MPTCP_KIND, MPTCP_SUBTYPE, MP_TCPRST_TRANSIENT, dssLength } from "./mptcp-option-layout.ts";
 
 /** MP_CAPABLE (length 4 SYN, 12 SYN/ACK or v0 SYN, 20 third ACK, 22 ACK+data, 24 with checksum). */
 export interface MpCapableOption {
@@ -95,127 +81,12 @@ export type MptcpOption =
   | MpCapableOption | MpJoinSynOption | MpJoinSynAckOption | MpJoinAckOption | DssOption | AddAddrOption
   | RemoveAddrOption | MpPrioOption | MpFailOption | MpFastcloseOption | MpTcpRstOption | UnknownMptcpOption;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Adds `reserved` only when non-zero, so parse output is canonical. */
-function rsv<T extends object>(o: T, reserved: number): T {
-  return reserved === 0 ? o : { ...o, reserved };
-}
-
-function unknown(b: Uint8Array): UnknownMptcpOption {
-  return { kind: "mptcp", subtype: "unknown", data: sub(b, 2) };
-}
-
 /**
  * Decodes one whole kind-30 option `b` (kind, length, body; `b.length` equals the length byte).
  * Never fails: anything unrecognised is returned as `unknown`.
  */
 export function parseMptcpOption(b: Uint8Array): MptcpOption {
-  const len = b.length;
-  if (len < 3) return unknown(b);
-  const code = (b[2] as number) >> 4;
-  const nib = (b[2] as number) & 0xf;
-  switch (code) {
-    case MPTCP_SUBTYPE.mpCapable: return parseMpCapable(b, nib);
-    case MPTCP_SUBTYPE.mpJoin: return parseMpJoin(b, nib);
-    case MPTCP_SUBTYPE.dss: return parseDss(b, nib);
-    case MPTCP_SUBTYPE.addAddr: return parseAddAddr(b, nib);
-    case MPTCP_SUBTYPE.removeAddr:
-      return rsv({ kind: "mptcp", subtype: "removeAddr", addressIds: Array.from(sub(b, 3)) }, nib);
-    case MPTCP_SUBTYPE.mpPrio:
-      if (len === 3) return rsv({ kind: "mptcp", subtype: "mpPrio", backup: (nib & 1) === 1 }, nib >> 1);
-      if (len === 4) return rsv({ kind: "mptcp", subtype: "mpPrio", backup: (nib & 1) === 1, addressId: b[3] as number }, nib >> 1);
-      return unknown(b);
-    case MPTCP_SUBTYPE.mpFail:
-      if (len !== 12) return unknown(b);
-      return rsv({ kind: "mptcp", subtype: "mpFail", dsn: getU64(b, 4) }, (nib << 8) | (b[3] as number));
-    case MPTCP_SUBTYPE.mpFastclose:
-      if (len !== 12) return unknown(b);
-      return rsv({ kind: "mptcp", subtype: "mpFastclose", receiversKey: getU64(b, 4) }, (nib << 8) | (b[3] as number));
-    case MPTCP_SUBTYPE.mpTcpRst:
-      if (len !== 4) return unknown(b);
-      return { kind: "mptcp", subtype: "mpTcpRst", flags: nib, reason: b[3] as number };
-    default:
-      return unknown(b);
-  }
-}
-
-function parseMpCapable(b: Uint8Array, version: number): MptcpOption {
-  const len = b.length;
-  if (len !== 4 && len !== 12 && len !== 20 && len !== 22 && len !== 24) return unknown(b);
-  const o: Mutable<MpCapableOption> = { kind: "mptcp", subtype: "mpCapable", version, flags: b[3] as number };
-  if (len >= 12) o.sendersKey = getU64(b, 4);
-  if (len >= 20) o.receiversKey = getU64(b, 12);
-  if (len >= 22) o.dataLevelLength = getU16(b, 20);
-  if (len === 24) o.checksum = getU16(b, 22);
-  return o;
-}
-
-function parseMpJoin(b: Uint8Array, nib: number): MptcpOption {
-  const backup = (nib & 1) === 1;
-  switch (b.length) {
-    case 12:
-      return rsv({ kind: "mptcp", subtype: "mpJoinSyn", backup, addressId: b[3] as number, receiversToken: getU32(b, 4), sendersRandom: getU32(b, 8) }, nib >> 1);
-    case 16:
-      return rsv({ kind: "mptcp", subtype: "mpJoinSynAck", backup, addressId: b[3] as number, sendersHmac: getU64(b, 4), sendersRandom: getU32(b, 12) }, nib >> 1);
-    case 24:
-      return rsv({ kind: "mptcp", subtype: "mpJoinAck", sendersHmac: sub(b, 4, 24) }, (nib << 8) | (b[3] as number));
-    default:
-      return unknown(b);
-  }
-}
-
-/** The DSS option length for its flags (RFC 8684 §3.3), without or with the 2-byte checksum. */
-export function dssLength(flags: number, withChecksum: boolean): number {
-  let n = 4;
-  if (flags & DSS_FLAG.A) n += flags & DSS_FLAG.a ? 8 : 4;
-  if (flags & DSS_FLAG.M) n += (flags & DSS_FLAG.m ? 8 : 4) + 6 + (withChecksum ? 2 : 0);
-  return n;
-}
-
-function parseDss(b: Uint8Array, nib: number): MptcpOption {
-  if (b.length < 4) return unknown(b);
-  const f = b[3] as number;
-  const hasMap = (f & DSS_FLAG.M) !== 0;
-  const plain = dssLength(f, false);
-  const withCs = hasMap && b.length === plain + 2;
-  if (b.length !== plain && !withCs) return unknown(b);
-  const dataAck64 = (f & DSS_FLAG.a) !== 0;
-  const dsn64 = (f & DSS_FLAG.m) !== 0;
-  const o: Mutable<DssOption> = { kind: "mptcp", subtype: "dss", dataFin: (f & DSS_FLAG.F) !== 0, dataAck64, dsn64 };
-  let i = 4;
-  if (f & DSS_FLAG.A) {
-    o.dataAck = dataAck64 ? getU64(b, i) : BigInt(getU32(b, i));
-    i += dataAck64 ? 8 : 4;
-  }
-  if (hasMap) {
-    const dsn = dsn64 ? getU64(b, i) : BigInt(getU32(b, i));
-    i += dsn64 ? 8 : 4;
-    o.mapping = withCs
-      ? { dsn, subflowSeq: getU32(b, i), dataLevelLength: getU16(b, i + 4), checksum: getU16(b, i + 6) }
-      : { dsn, subflowSeq: getU32(b, i), dataLevelLength: getU16(b, i + 4) };
-  }
-  const reserved = (nib << 3) | (f >> 5);
-  if (reserved !== 0) o.reserved = reserved;
-  return o;
-}
-
-function parseAddAddr(b: Uint8Array, nib: number): MptcpOption {
-  const len = b.length;
-  // Lengths: v4 8/10/16/18, v6 20/22/28/30 (rfc8684.md §4.0): address, optional port, optional HMAC.
-  const v6 = len >= 20;
-  const alen = v6 ? 16 : 4;
-  const rest = len - 4 - alen;
-  if (rest !== 0 && rest !== 2 && rest !== 8 && rest !== 10) return unknown(b);
-  const o: Mutable<AddAddrOption> = { kind: "mptcp", subtype: "addAddr", echo: (nib & 1) === 1, addressId: b[3] as number, address: sub(b, 4, 4 + alen) };
-  let i = 4 + alen;
-  if (rest === 2 || rest === 10) {
-    o.port = getU16(b, i);
-    i += 2;
-  }
-  if (rest >= 8) o.hmac = getU64(b, i);
-  if (nib >> 1 !== 0) o.reserved = nib >> 1;
-  return o;
+  return parseMptcpOptionAt(b, 0, b.length);
 }
 
 /** The encoded length of `o` in bytes, kind and length bytes included. */

@@ -8,6 +8,7 @@
  * length byte below 2 or running past the option area makes `parseTcpOptions` fail.
  */
 import { getU16, getU24, getU32, setU16, setU24, setU32, sub } from "./bytes.ts";
+import { parseMptcpOptionAt } from "./mptcp-option-parse.ts";
 import { type MptcpOption, MPTCP_KIND, emitMptcpOption, mptcpOptionLen, parseMptcpOption } from "./mptcp-options.ts";
 import { type Result, err, ok } from "./result.ts";
 import { type SeqNum } from "./seq.ts";
@@ -122,7 +123,8 @@ export function parseTcpOptions(area: Uint8Array, start = 0, end = area.length):
     if (i + 1 >= end) return err("bad-option", i, "tcp.option.length");
     const len = area[i + 1] as number;
     if (len < 2 || i + len > end) return err("bad-option", i + 1, "tcp.option.length");
-    out.push(parseFixed(area, i, kind, len) ?? parseOne(sub(area, i, i + len)));
+    // MPTCP options are read in place too (no view per option: one per packet in a bulk transfer).
+    out.push(kind === MPTCP_KIND ? parseMptcpOptionAt(area, i, len) : (parseFixed(area, i, kind, len) ?? parseOne(sub(area, i, i + len))));
     i += len;
   }
   return ok(out);

@@ -8,6 +8,7 @@ import {
   DLT_RAW_ALIASES, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN, LINKTYPE_ETHERNET, LINKTYPE_IPV4,
   LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, linkTypeName,
 } from "./link-type.ts";
+import { sub } from "../bytes.ts";
 import { pcapErr, pcapOk, type PcapResult } from "./pcap-error.ts";
 
 /** Linux `sll_pkttype` values carried by cooked captures. */
@@ -31,8 +32,23 @@ export interface LinkFrame {
   readonly ifIndex?: number;
 }
 
-function frame(data: Uint8Array, etherType: number, at: number, extra: Partial<LinkFrame> = {}): LinkFrame {
-  return { etherType, payloadOffset: at, payload: data.subarray(at), vlanIds: [], ...extra };
+/** The `vlanIds` of every untagged frame (read-only, so one array serves them all). */
+const NO_VLANS: readonly number[] = Object.freeze([]);
+
+/**
+ * A frame literal with one fixed shape per header kind (no spread, no per-frame empty array):
+ * this runs once per packet in `decode`.
+ */
+function frame(data: Uint8Array, etherType: number, at: number, vlanIds: readonly number[] = NO_VLANS): LinkFrame {
+  return { etherType, payloadOffset: at, payload: sub(data, at), vlanIds };
+}
+
+function u16(b: Uint8Array, i: number): number {
+  return ((b[i] as number) << 8) | (b[i + 1] as number);
+}
+
+function u32(b: Uint8Array, i: number): number {
+  return (u16(b, i) * 0x10000) + u16(b, i + 2);
 }
 
 /** Strips the link-layer header of a frame captured with link type `linkType`. */
@@ -60,30 +76,28 @@ function stripRaw(data: Uint8Array): PcapResult<LinkFrame> {
 
 function stripEthernet(data: Uint8Array): PcapResult<LinkFrame> {
   if (data.length < 14) return pcapErr("link-truncated", data.length, `Ethernet header needs 14 bytes, have ${data.length}`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = 12;
-  let type = view.getUint16(at);
+  let type = u16(data, at);
+  if (type !== ETHERTYPE_VLAN && type !== ETHERTYPE_QINQ) return pcapOk(frame(data, type >= 0x600 ? type : 0, 14));
   const vlanIds: number[] = [];
   while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) {
     if (data.length < at + 6) return pcapErr("link-truncated", data.length, "VLAN tag cut short");
-    vlanIds.push(view.getUint16(at + 2) & 0x0fff);
+    vlanIds.push(u16(data, at + 2) & 0x0fff);
     at += 4;
-    type = view.getUint16(at);
+    type = u16(data, at);
   }
   // IEEE 802.3: values up to 1500 are a length (an LLC frame), not an ethertype.
-  return pcapOk(frame(data, type >= 0x600 ? type : 0, at + 2, { vlanIds }));
+  return pcapOk(frame(data, type >= 0x600 ? type : 0, at + 2, vlanIds));
 }
 
 function stripSll(data: Uint8Array): PcapResult<LinkFrame> {
   if (data.length < 16) return pcapErr("link-truncated", data.length, `cooked v1 header needs 16 bytes, have ${data.length}`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return pcapOk(frame(data, view.getUint16(14), 16, { sllPacketType: view.getUint16(0) }));
+  return pcapOk({ ...frame(data, u16(data, 14), 16, []), sllPacketType: u16(data, 0) });
 }
 
 function stripSll2(data: Uint8Array): PcapResult<LinkFrame> {
   if (data.length < 20) return pcapErr("link-truncated", data.length, `cooked v2 header needs 20 bytes, have ${data.length}`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return pcapOk(frame(data, view.getUint16(0), 20, { sllPacketType: view.getUint8(10), ifIndex: view.getUint32(4) }));
+  return pcapOk({ ...frame(data, u16(data, 0), 20, []), sllPacketType: data[10] as number, ifIndex: u32(data, 4) });
 }
 
 function stripNull(data: Uint8Array): PcapResult<LinkFrame> {
