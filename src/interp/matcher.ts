@@ -199,6 +199,11 @@ function mptcpFields(w: MptcpOption, l: MptcpOption): FieldTriple[] {
       return [["address", addr(w), addr(l)], ...pick([["echo", "echo"], ["address_id", "addressId"], ["port", "port"], ["hmac", "hmac"]])];
     }
     case "mpJoinAck": return [["hmac", hmac160(w.sendersHmac), l.subtype === "mpJoinAck" ? hmac160(l.sendersHmac) : undefined]];
+    case "removeAddr": {
+      // §8.9: the list of address ids, in wire order (one byte each; the length is checked first).
+      const ids = (o: MptcpOption): bigint | undefined => (o.subtype === "removeAddr" ? o.addressIds.reduce((a, b) => (a << 8n) | BigInt(b), 0n) : undefined);
+      return [["address_id", ids(w), ids(l)]];
+    }
     case "mpPrio": return pick([["backup", "backup"], ["address_id", "addressId"]]);
     case "mpFail": return pick([["dsn8", "dsn"]]);
     case "mpFastclose": return pick([["key", "receiversKey"]]);
