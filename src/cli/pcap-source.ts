@@ -27,6 +27,15 @@ export interface CaptureSummary {
  */
 export type ClassicReader = "own" | "own-whole" | "pcap-parser";
 
+/** How a caller uses the items it is handed. */
+export interface ReadOptions {
+  /**
+   * The callback keeps no `packet.data` view (nor a view into it) after it returns, so the
+   * classic pcap reader may read every piece into the same buffer instead of a fresh one.
+   */
+  readonly transient?: boolean;
+}
+
 /** Bytes per read of a classic pcap file. */
 const PIECE_BYTES = 4 * 1024 * 1024;
 
@@ -48,7 +57,9 @@ function readHead(path: string): Uint8Array {
  * Reads the capture file at `path` and calls `onItem` for every packet and error, in order.
  * Throws `MPD_ERR_FILE` only when the file cannot be opened.
  */
-export async function readCaptureFile(path: string, onItem: (item: CaptureItem) => void, classic: ClassicReader = "own"): Promise<CaptureSummary> {
+export async function readCaptureFile(
+  path: string, onItem: (item: CaptureItem) => void, classic: ClassicReader = "own", options: ReadOptions = {},
+): Promise<CaptureSummary> {
   const format = detectCaptureFormat(readHead(path));
   let packets = 0;
   let errors = 0;
@@ -58,7 +69,7 @@ export async function readCaptureFile(path: string, onItem: (item: CaptureItem) 
     onItem(item);
   };
   if (format === "pcap" && classic === "pcap-parser") await streamClassic(path, count);
-  else if ((format === "pcap" || format === "pcap-ns") && classic === "own") await streamPcap(path, count);
+  else if ((format === "pcap" || format === "pcap-ns") && classic === "own") await streamPcap(path, count, options.transient === true);
   else for (const item of readCapture(await readWhole(path))) count(item);
   return { format, packets, errors };
 }
@@ -74,21 +85,29 @@ async function readWhole(path: string): Promise<Uint8Array> {
 /**
  * Streams a classic pcap (µs or ns) through {@link readPcapRecords}, piece by piece. Reads are
  * synchronous (from the page cache a 4 MiB read is a copy, cheaper than a thread-pool round
- * trip); the event loop gets a turn after each piece.
+ * trip); the event loop gets a turn after each piece. With `reuse`, pieces go into one buffer
+ * (no zero-fill and no fresh pages per piece); without, each piece has its own, since items
+ * point into it.
  */
-async function streamPcap(path: string, onItem: (item: CaptureItem) => void): Promise<void> {
+async function streamPcap(path: string, onItem: (item: CaptureItem) => void, reuse: boolean): Promise<void> {
   const fd = openFile(path);
   try {
-    let carry: Uint8Array = new Uint8Array(0);
+    let buffer = new Uint8Array(0);
+    let carry: Uint8Array = buffer;
     let base = 0;
     let walk: PcapWalk | undefined;
     for (;;) {
       // The carried-over tail of the last piece goes in front of the new bytes.
-      const bytes = new Uint8Array(carry.length + PIECE_BYTES);
-      bytes.set(carry);
-      const got = fs.readSync(fd, bytes, carry.length, PIECE_BYTES, null);
+      const need = carry.length + PIECE_BYTES;
+      if (reuse && buffer.length >= need) buffer.copyWithin(0, carry.byteOffset - buffer.byteOffset, carry.byteOffset - buffer.byteOffset + carry.length);
+      else {
+        const fresh = new Uint8Array(reuse ? Math.max(need, 2 * PIECE_BYTES) : need);
+        fresh.set(carry);
+        buffer = fresh;
+      }
+      const got = fs.readSync(fd, buffer, carry.length, PIECE_BYTES, null);
       const final = got === 0;
-      const piece = bytes.subarray(0, carry.length + got);
+      const piece = buffer.subarray(0, carry.length + got);
       let at = 0;
       if (walk === undefined) {
         if (piece.length < PCAP_FILE_HEADER_LEN && !final) {

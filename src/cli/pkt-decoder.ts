@@ -11,10 +11,12 @@ import { formatPacket } from "../wire/dump.ts";
 import type { FormatContext } from "../wire/format-context.ts";
 import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
-import { parsePacket, type PacketRepr } from "../wire/packet.ts";
+import type { PacketRepr } from "../wire/packet.ts";
+import { parsePacketAt } from "../wire/packet-parse.ts";
 import type { CaptureItem, CapturedPacket } from "../wire/pcap/captured-packet.ts";
-import { stripLinkLayer } from "../wire/pcap/link-layer.ts";
+import { ipPayloadStart, stripLinkLayer } from "../wire/pcap/link-layer.ts";
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "../wire/pcap/link-type.ts";
+import type { Result } from "../wire/result.ts";
 import type { SeqNum } from "../wire/seq.ts";
 import type { TcpRepr } from "../wire/tcp.ts";
 import { describeArp, describeIcmpv6 } from "./pkt-comments.ts";
@@ -95,18 +97,25 @@ export class PktDecoder {
   }
 
   private packet(frame: CapturedPacket): string {
+    // The usual frame (untagged IPv4/IPv6) is parsed in place; the rest goes through a LinkFrame.
+    const start = ipPayloadStart(frame.linkType, frame.data);
+    if (start >= 0) return this.ipPacket(frame, parsePacketAt(frame.data, start));
     const link = stripLinkLayer(frame.linkType, frame.data);
     if (!link.ok) return this.failure(frame, link.error.code, link.error.offset);
     const { etherType, payload, payloadOffset } = link.value;
     if (etherType === ETHERTYPE_ARP) return this.comment(frame, describeArp(payload));
     if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return this.comment(frame, `ethertype 0x${etherType.toString(16).padStart(4, "0")}, ${payload.length} bytes`);
-    const pkt = parsePacket(payload);
-    if (!pkt.ok) return this.failure(frame, pkt.error.code, payloadOffset + pkt.error.offset, pkt.error.field);
+    return this.ipPacket(frame, parsePacketAt(frame.data, payloadOffset));
+  }
+
+  /** The line of an IP packet parsed from `frame` (error offsets are frame offsets). */
+  private ipPacket(frame: CapturedPacket, pkt: Result<PacketRepr>): string {
+    if (!pkt.ok) return this.failure(frame, pkt.error.code, pkt.error.offset, pkt.error.field);
     const v = pkt.value;
+    if (v.l4.kind === "tcp") return this.tcp(frame, v, v.l4);
     if (v.l4.kind === "icmp" && v.l4.version === 6 && !ICMPV6_SCRIPTABLE.includes(v.l4.type)) {
       return this.comment(frame, describeIcmpv6(v.l4.type, formatIpAddress(v.ip.src), formatIpAddress(v.ip.dst)));
     }
-    if (v.l4.kind === "tcp") return this.tcp(frame, v, v.l4);
     const dir = this.knownDirection(formatIpAddress(v.ip.src), formatIpAddress(v.ip.dst));
     const line = formatPacket(v, { tuple: this.tupleOn ? "addresses" : "none" });
     if (dir === undefined) return this.comment(frame, `${formatIpAddress(v.ip.src)} > ${formatIpAddress(v.ip.dst)}: ${line}`);

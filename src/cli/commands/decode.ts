@@ -83,13 +83,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // Lines are gathered into one string and written about every WRITE_CHARS characters: one
   // write per line costs more than decoding the packet, one per 256K keeps too much alive.
   let pending = "";
+  // PktDecoder copies what it keeps (addresses), so the reader may reuse its buffer.
   const summary = await readCaptureFile(path, (item) => {
     pending += `${decoder.push(item)}\n`;
     if (pending.length >= WRITE_CHARS) {
       io.stdout.write(pending);
       pending = "";
     }
-  });
+  }, "own", { transient: true });
   if (pending !== "") io.stdout.write(pending);
   const s = decoder.stats;
   io.stdout.write(`// ${args.file}: ${summary.format}, ${s.packets} packets (${s.tcp} TCP, ${s.comments} as comments), ${s.errors} not decoded\n`);

@@ -66,6 +66,32 @@ export function stripLinkLayer(linkType: number, data: Uint8Array): PcapResult<L
   }
 }
 
+/**
+ * Where the IPv4/IPv6 header starts in a frame of a common link type (untagged Ethernet, raw IP,
+ * cooked v1/v2) whose header says IPv4 or IPv6, found without building a {@link LinkFrame}; -1
+ * for anything else (VLAN tags, ARP, a short header, other link types), which
+ * {@link stripLinkLayer} then handles. Agrees with stripLinkLayer's `payloadOffset` wherever it
+ * is not -1.
+ */
+export function ipPayloadStart(linkType: number, data: Uint8Array): number {
+  const len = data.length;
+  switch (linkType) {
+    case LINKTYPE_ETHERNET: return len >= 14 && isIp(u16(data, 12)) ? 14 : -1;
+    case LINKTYPE_LINUX_SLL: return len >= 16 && isIp(u16(data, 14)) ? 16 : -1;
+    case LINKTYPE_LINUX_SLL2: return len >= 20 && isIp(u16(data, 0)) ? 20 : -1;
+    case LINKTYPE_IPV4: case LINKTYPE_IPV6: return 0;
+    default: {
+      if (len < 1 || (linkType !== LINKTYPE_RAW && !DLT_RAW_ALIASES.includes(linkType))) return -1;
+      const version = (data[0] as number) >> 4;
+      return version === 4 || version === 6 ? 0 : -1;
+    }
+  }
+}
+
+function isIp(etherType: number): boolean {
+  return etherType === ETHERTYPE_IPV4 || etherType === ETHERTYPE_IPV6;
+}
+
 function stripRaw(data: Uint8Array): PcapResult<LinkFrame> {
   if (data.length < 1) return pcapErr("link-truncated", 0, "empty raw IP frame");
   const version = (data[0] ?? 0) >> 4;
