@@ -152,9 +152,13 @@ export function socketDump(ns: string): string {
   return `${nsSh(ns, ["ss", "-Mani"], { allowFail: true })}${nsSh(ns, ["ss", "-tani"], { allowFail: true })}`;
 }
 
-/** A tcpdump capture on the kernel end of the veth (evidence per run); stop it with {@link stopCapture}. */
+/**
+ * A tcpdump capture on the kernel's interface (evidence per run; whole packets, so `verify` can
+ * check DSS checksums; immediate mode, so the last packets are written before the stop); stop it
+ * with {@link stopCapture}.
+ */
 export function startCapture(ns: string, dev: string, file: string): ChildProcess {
-  return spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "-U", "-s", "256", "-w", file, "tcp"], { stdio: "ignore" });
+  return spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "--immediate-mode", "-s", "1600", "-B", "32768", "-w", file, "tcp"], { stdio: "ignore" });
 }
 
 /** Stops a capture and waits for it to flush. */

@@ -1,6 +1,7 @@
 /**
- * The interop report: one table row per scenario (result, bytes both ways, throughput, subflows
- * that carried data, the kernel's MPTCP counters that moved) plus the failures, and a JSON form.
+ * The interop report: one table row per scenario and link (result, bytes both ways, throughput,
+ * subflows that carried data, the kernel's MPTCP counters that moved) plus the failures, and a
+ * JSON form.
  * Pure formatting; the caller writes it.
  */
 import type { ScenarioOutcome } from "./scenario.ts";
@@ -32,14 +33,14 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
 
 /** The table (with a header) and one indented line per failure. */
 export function formatReport(outcomes: readonly ScenarioOutcome[], errors: readonly string[]): string {
-  const header = ["scenario", "result", "MiB out/in", "MB/s", "subflows", "kernel counters"];
+  const header = ["scenario", "link", "result", "MiB out/in", "MB/s", "subflows", "kernel counters"];
   const rows = outcomes.map((o) => [
-    o.name, o.passed ? "pass" : "FAIL", `${mb(o.ref.sentBytes)}/${mb(o.ref.recvBytes)}`, o.throughputMBps.toFixed(1),
+    o.name, o.link, o.passed ? "pass" : "FAIL", `${mb(o.ref.sentBytes)}/${mb(o.ref.recvBytes)}`, o.throughputMBps.toFixed(1),
     `${subflowsUsed(o)}/${o.refMptcp?.subflows.length ?? 0}`, formatCounters(o),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const lines = [pad(header, widths), ...rows.map((r) => pad(r, widths))];
-  for (const o of outcomes) for (const f of o.failures) lines.push(`  ${o.name}: ${f}`);
+  for (const o of outcomes) for (const f of o.failures) lines.push(`  ${o.name} (${o.link}): ${f}`);
   for (const e of errors) lines.push(`  error: ${e}`);
   const passed = outcomes.filter((o) => o.passed).length;
   lines.push(`${passed} passed, ${outcomes.length - passed + errors.length} failed`);

@@ -1,6 +1,7 @@
 /**
- * The interop run: builds the topology, starts the worker inside the reference namespace, reads
- * its outcomes, and tears everything down (namespaces and child processes), also on error.
+ * The interop run: per link (veth + libpcap, or TUN), builds the topology, starts the worker inside
+ * the reference namespace, reads its outcomes, and tears everything down (namespaces and child
+ * processes), also on error.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -9,7 +10,7 @@ import { MptcpdrillError } from "../errors.ts";
 import { type BaselineResult, kernelToKernel } from "./kernel-baseline.ts";
 import type { ScenarioOutcome } from "./scenario.ts";
 import { SCENARIOS } from "./scenarios.ts";
-import { createTopology, destroyTopology } from "./topology.ts";
+import { type LinkKind, type Topology, createTopology, destroyTopology } from "./topology.ts";
 import type { WorkerArgs } from "./worker-main.ts";
 
 /** Options of {@link runInterop}. */
@@ -17,11 +18,13 @@ export interface InteropOptions {
   /** Scenario names (default: all). */
   readonly scenarios?: readonly string[];
   readonly seed?: number;
-  /** Directory for one tcpdump capture per scenario (kernel end of the veth). */
+  /** The links to run the scenarios over, in order (default: veth only). */
+  readonly links?: readonly LinkKind[];
+  /** Directory for one tcpdump capture per scenario and link (`NAME.LINK.pcap`, kernel side of the link). */
   readonly captureDir?: string;
   /** Directory for a V8 CPU profile of the worker (`node --cpu-prof`). */
   readonly cpuProfileDir?: string;
-  /** Also measure kernel-to-kernel MPTCP over the same veth (this many bytes each way), after the scenarios. */
+  /** Also measure kernel-to-kernel MPTCP over the veth pair (this many bytes each way), after the veth scenarios. */
   readonly kernelBaselineBytes?: number;
   /** Called as each outcome arrives. */
   readonly onOutcome?: (o: ScenarioOutcome) => void;
@@ -40,45 +43,52 @@ export function scenarioNames(): string[] {
   return SCENARIOS.filter((s) => s.knownIssue === undefined).map((s) => s.name);
 }
 
-/** Runs the scenarios against the live kernel. Needs root, iproute2, ethtool, python3 and libpcap. */
+/** Runs the scenarios against the live kernel over each link. Needs root, iproute2, ethtool, python3, tcpdump and libpcap. */
 export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun> {
   const names = opts.scenarios ?? scenarioNames();
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length > 0) throw new MptcpdrillError("MPD_ERR_USAGE", `unknown scenario(s): ${unknown.join(", ")}`);
-  const topology = createTopology(`${process.pid}`);
   const run: InteropRun = { outcomes: [], errors: [] };
-  try {
-    const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
-    const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
-    // The worker is TypeScript too: load it through tsx's loader (resolved from here, not from the cwd).
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const prof = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
-    const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
-    let buf = "";
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (process.env["MPD_INTEROP_TRACE"]) process.stderr.write(d);
-    });
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.startsWith("{")) continue;
-        const msg = JSON.parse(line) as { outcome?: ScenarioOutcome; error?: string };
-        if (msg.outcome) {
-          run.outcomes.push(msg.outcome);
-          opts.onOutcome?.(msg.outcome);
-        } else if (msg.error) run.errors.push(msg.error);
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    if (code !== 0) run.errors.push(`interop worker exited ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
-    if (opts.kernelBaselineBytes) run.baseline = await kernelToKernel(topology, opts.kernelBaselineBytes, 5599);
-    return run;
-  } finally {
-    destroyTopology(topology);
+  for (const link of opts.links ?? ["veth"]) {
+    const topology = createTopology(`${process.pid}`, link);
+    try {
+      await runWorker(topology, names, opts, run);
+      if (opts.kernelBaselineBytes && link === "veth") run.baseline = await kernelToKernel(topology, opts.kernelBaselineBytes, 5599);
+    } finally {
+      destroyTopology(topology);
+    }
   }
+  return run;
+}
+
+/** Runs the worker for one topology and collects its outcomes and errors into `run`. */
+async function runWorker(topology: Topology, names: readonly string[], opts: InteropOptions, run: InteropRun): Promise<void> {
+  const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
+  const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
+  // The worker is TypeScript too: load it through tsx's loader (resolved from here, not from the cwd).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const prof = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
+  const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+  let buf = "";
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (process.env["MPD_INTEROP_TRACE"]) process.stderr.write(d);
+  });
+  child.stdout.on("data", (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.startsWith("{")) continue;
+      const msg = JSON.parse(line) as { outcome?: ScenarioOutcome; error?: string };
+      if (msg.outcome) {
+        run.outcomes.push(msg.outcome);
+        opts.onOutcome?.(msg.outcome);
+      } else if (msg.error) run.errors.push(`${topology.link}: ${msg.error}`);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  if (code !== 0) run.errors.push(`${topology.link}: interop worker exited ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
 }

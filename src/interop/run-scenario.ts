@@ -1,8 +1,9 @@
 /**
- * Runs one scenario: configures the kernel namespace, opens the libpcap link on the reference end
- * of the veth pair, drives a fresh {@link SocketHost} in real time against a Python IPPROTO_MPTCP
- * peer, and gathers the evidence (hashes, MPTCP_INFO, MIB deltas, the stack's own counters).
- * Must run inside the reference namespace (the link's device lives there).
+ * Runs one scenario: configures the kernel namespace, opens the link (libpcap on the reference end
+ * of the veth pair, or the TUN device's fd), drives a fresh {@link SocketHost} in real time against
+ * a Python IPPROTO_MPTCP peer, and gathers the evidence (hashes, MPTCP_INFO, MIB deltas, the
+ * stack's own counters, a capture). Must run inside the topology's reference namespace (the
+ * link's device lives there).
  */
 import { performance } from "node:perf_hooks";
 import { PcapLink } from "../sut/pcap/pcap-link.ts";
@@ -14,10 +15,11 @@ import { parsePacket } from "../wire/packet.ts";
 import { seqDiff } from "../wire/seq.ts";
 import { KernelPeer, type KernelPeerResult, mibDelta, readMib, socketDump, startCapture, stopCapture } from "./kernel-peer.ts";
 import { FLIP, type MangleCount, corruptNthPayload, stripSynAckMptcp } from "./mangle.ts";
-import { RealtimeLoop } from "./realtime-loop.ts";
+import { type PacketSink, RealtimeLoop } from "./realtime-loop.ts";
 import { RefApp } from "./ref-app.ts";
 import { type RefMptcpState, type Scenario, type ScenarioOutcome, commonChecks } from "./scenario.ts";
-import { KERNEL_ADDRS, KERNEL_IF, REF_ADDRS, REF_IF, type Topology, configureKernel } from "./topology.ts";
+import { TunLink } from "./tun-link.ts";
+import { KERNEL_ADDRS, REF_ADDRS, REF_IF, type Topology, configureKernel } from "./topology.ts";
 
 /** Which data segment a corrupting middlebox hits. */
 const CORRUPT_NTH = 20;
@@ -51,17 +53,41 @@ function installMangle(s: Scenario, loop: RealtimeLoop, count: MangleCount): voi
 function traceTo(out: NodeJS.WritableStream): (dir: "in" | "out", now: number, ip: Uint8Array) => void {
   let n = 0;
   return (dir, now, ip) => {
-    if (n++ > 60) return;
     const p = parsePacket(ip);
+    const ctl = p.ok && p.value.l4.kind === "tcp" && (p.value.l4.flags & 0x07) !== 0;
+    if (n++ > 60 && !(process.env["MPD_INTEROP_TRACE"] === "ctl" && ctl) && process.env["MPD_INTEROP_TRACE"] !== "all") return;
     out.write(`${(now / 1e6).toFixed(6)} ${dir} ${p.ok ? formatPacket(p.value) : "?"}\n`);
   };
 }
 
+/** An open link: packets out, and a close that may wait for the link's reader. */
+interface OpenLink extends PacketSink {
+  close(): void | Promise<void>;
+}
+
+/**
+ * Opens the topology's link. libpcap handles that were closed are pushed onto `retain`: the `cap`
+ * binding stops its uv_poll handle without closing it, so freeing a closed handle (GC) corrupts
+ * the heap; the worker keeps them until it exits.
+ */
+function openLink(t: Topology, deliver: (ip: Uint8Array) => void, retain: unknown[]): OpenLink {
+  if (t.link === "tun") return new TunLink(t.kernelIf, deliver);
+  const link = new PcapLink({ device: REF_IF, localMac: t.refMac, peerMac: t.kernelMac, filter: "tcp" }, deliver);
+  retain.push(link);
+  return link;
+}
+
+/** The capture file of scenario `name` on `link` in `dir`. */
+export function captureFile(dir: string, name: string, link: Topology["link"]): string {
+  return `${dir}/${name}.${link}.pcap`;
+}
+
 /** Runs `s` on topology `t` with TCP port `port`; never throws for a protocol failure. */
-export async function runScenario(t: Topology, s: Scenario, port: number, seed: number, captureDir?: string): Promise<ScenarioOutcome> {
+export async function runScenario(t: Topology, s: Scenario, port: number, seed: number, captureDir?: string, retain: unknown[] = []): Promise<ScenarioOutcome> {
   configureKernel(t, { checksum: s.kernelChecksum, signal: s.kernelSignals ? [KERNEL_ADDRS[1]] : [] });
   const mibBefore = readMib(t.kernelNs);
-  const capture = captureDir ? startCapture(t.kernelNs, KERNEL_IF, `${captureDir}/${s.name}.pcap`) : undefined;
+  const captured = captureDir ? captureFile(captureDir, s.name, t.link) : undefined;
+  const capture = captured ? startCapture(t.kernelNs, t.kernelIf, captured) : undefined;
   if (capture) await new Promise((r) => setTimeout(r, 300));
   const host = new SocketHost({
     addresses: [...REF_ADDRS], seed,
@@ -69,7 +95,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
     mptcp: { checksum: s.refChecksum, rcvBuf: BUF, sndBuf: BUF, addAddrTimeout: 1_000_000 },
   });
   let loop: RealtimeLoop | undefined;
-  const link = new PcapLink({ device: REF_IF, localMac: t.refMac, peerMac: t.kernelMac, filter: "tcp" }, (p) => loop?.deliver(p));
+  const link = openLink(t, (p) => loop?.deliver(p), retain);
   loop = new RealtimeLoop(host, link);
   const count: MangleCount = { hits: 0, offsets: [] };
   installMangle(s, loop, count);
@@ -104,7 +130,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
     kernel = await Promise.race([peer.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
   } finally {
     peer.kill();
-    link.close();
+    await link.close();
     if (capture) await stopCapture(capture);
   }
   const seconds = (performance.now() - start) / 1000;
@@ -119,7 +145,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   }
   const partial = {
     ...(corruption ? { corruption } : {}),
-    name: s.name, ref, refMptcp: refMptcpState(mp), kernel,
+    name: s.name, link: t.link, ...(captured ? { capture: captured } : {}), ref, refMptcp: refMptcpState(mp), kernel,
     mib: mibDelta(mibBefore, readMib(t.kernelNs)), mangleHits: count.hits, seconds,
     throughputMBps: (ref.sentBytes + ref.recvBytes) / seconds / 1e6,
     cpuSeconds: (loop.stats.cpuUserMicros + loop.stats.cpuSystemMicros) / 1e6,

@@ -4,6 +4,7 @@
  */
 import type { KernelPeerResult } from "./kernel-peer.ts";
 import type { RefAppResult } from "./ref-app.ts";
+import type { LinkKind } from "./topology.ts";
 
 /** A middlebox the reference side plays. */
 export type MangleKind = "none" | "strip-synack-mpc" | "corrupt-inbound" | "corrupt-outbound";
@@ -54,6 +55,10 @@ export interface RefMptcpState {
 /** Everything a run produced. */
 export interface ScenarioOutcome {
   readonly name: string;
+  /** The link the reference stack used. */
+  readonly link: LinkKind;
+  /** The tcpdump capture of the run (kernel side of the link), when asked for. */
+  readonly capture?: string;
   readonly passed: boolean;
   readonly failures: readonly string[];
   readonly ref: RefAppResult;

@@ -64,6 +64,10 @@ export function dataOptions(sf: Subflow, c: TcpConnection, out: OutgoingInfo): T
     if (out.payload.length === 0) return [{ kind: "mptcp", subtype: "mpCapable", version: 1, flags: mpcFlags(sf), sendersKey: mp.local.key, receiversKey: remote.key }];
   }
   if (out.payload.length > 0) {
+    // DSS-09 / AA-05: an address option does not fit beside a data mapping; it waits for a pure
+    // ACK, so ask for one after this burst (finish() cleared ackNow), or a continuous sender
+    // would hold an ADD_ADDR (or echo) back until its last byte.
+    if (nextExtra(sf) !== undefined) c.ackNow = true;
     const m = sf.tx.find(out.seq);
     if (!m) return [];
     if (sf.kind === "initial" && sf.role === "client" && !mp.peerSpokeDss && m.dsn === mp.local.idsn + 1n) {
