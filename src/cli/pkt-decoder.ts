@@ -76,6 +76,9 @@ export class PktDecoder {
   private hasPrev = false;
   private prevSec = 0;
   private prevNsec = 0;
+  /** The last time delta printed and its text (bursts and coarse clocks repeat deltas). */
+  private lastDeltaNs = -1;
+  private lastDelta = "";
   private tupleOn: boolean;
   /** Counters for the closing summary. */
   readonly stats = { packets: 0, tcp: 0, comments: 0, errors: 0 };
@@ -141,7 +144,11 @@ export class PktDecoder {
     this.prevSec = frame.tsSec;
     this.prevNsec = frame.tsNsec;
     if (!hadPrev) return "0.000000";
-    return `+${formatSeconds6(deltaNs)}`;
+    if (deltaNs !== this.lastDeltaNs) {
+      this.lastDeltaNs = deltaNs;
+      this.lastDelta = `+${formatSeconds6(deltaNs)}`;
+    }
+    return this.lastDelta;
   }
 
   /** The side that sent a packet from `src` to `dst`, from what is known; learns the other end. */

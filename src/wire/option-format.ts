@@ -68,6 +68,18 @@ export function formatMpCapableFlags(flags: number): string {
 }
 
 const key = (k: bigint): string => hexBig(k, 16);
+
+/** Largest integer a double holds exactly (2^53 - 1), as a bigint. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * {@link rel64} in decimal. A relative DSN or Data ACK is usually small: below 2^53 it is printed
+ * through a double, whose decimal conversion is about twice as fast as a bigint's (same digits).
+ */
+function rel64Text(v: bigint, base: bigint | undefined, width: 4 | 8): string {
+  const d = rel64(v, base, width);
+  return d <= MAX_EXACT ? String(Number(d)) : String(d);
+}
 const rsv = (o: { readonly reserved?: number }): string => (o.reserved ? ` rsv=${o.reserved}` : "");
 
 /** One MPTCP option in the fork's `.pkt` spelling (see the module header for the literal forms). */
@@ -100,7 +112,7 @@ export function formatMptcpOption(o: MptcpOption, ctx: FormatContext = {}): stri
     case "removeAddr": return `remove_address address_id=[${o.addressIds.join(", ")}]${rsv(o)}`;
     case "mpPrio":
       return `mp_prio backup=${o.backup ? 1 : 0}${o.addressId !== undefined ? ` address_id=${o.addressId}` : ""}${rsv(o)}`;
-    case "mpFail": return `mp_fail dsn8=${rel64(o.dsn, ctx.dsnBase, 8)}${rsv(o)}`;
+    case "mpFail": return `mp_fail dsn8=${rel64Text(o.dsn, ctx.dsnBase, 8)}${rsv(o)}`;
     case "mpFastclose": return `mp_fastclose rkey=${key(o.receiversKey)}${rsv(o)}`;
     case "mpTcpRst": {
       const f = o.flags === 0 ? "" : o.flags === MP_TCPRST_TRANSIENT ? " flags[flag_t]" : ` flags 0x${o.flags.toString(16)}`;
@@ -113,10 +125,10 @@ export function formatMptcpOption(o: MptcpOption, ctx: FormatContext = {}): stri
 /** `dss dack8=N dsn8=N ssn=N dll=N nocs|cksum=N fin` (pkt-language.md §8.6). */
 function formatDss(o: DssOption, ctx: FormatContext): string {
   let s = "dss";
-  if (o.dataAck !== undefined) s += o.dataAck64 ? ` dack8=${rel64(o.dataAck, ctx.dataAckBase, 8)}` : ` dack4=${rel64(o.dataAck, ctx.dataAckBase, 4)}`;
+  if (o.dataAck !== undefined) s += o.dataAck64 ? ` dack8=${rel64Text(o.dataAck, ctx.dataAckBase, 8)}` : ` dack4=${rel64Text(o.dataAck, ctx.dataAckBase, 4)}`;
   const m = o.mapping;
   if (m) {
-    s += o.dsn64 ? ` dsn8=${rel64(m.dsn, ctx.dsnBase, 8)}` : ` dsn4=${rel64(m.dsn, ctx.dsnBase, 4)}`;
+    s += o.dsn64 ? ` dsn8=${rel64Text(m.dsn, ctx.dsnBase, 8)}` : ` dsn4=${rel64Text(m.dsn, ctx.dsnBase, 4)}`;
     s += ` ssn=${m.subflowSeq} dll=${m.dataLevelLength}`;
     s += m.checksum === undefined ? " nocs" : ` cksum=${m.checksum}`;
   }
