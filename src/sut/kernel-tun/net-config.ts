@@ -47,7 +47,9 @@ function splitPrefix(text: string, defaultLen: number): { ip: string; len: numbe
 export function resolveNetConfig(flags: NetFlags): SutNetConfig {
   const v6 = flags.ipVersion === "ipv6";
   const d = v6 ? DEFAULTS.v6 : DEFAULTS.v4;
-  const remote = splitPrefix(flags.remoteIp ?? d.remoteIp, v6 ? 32 : 24);
+  // packetdrill: an address given without `/len` is a host route (`ip route change 192.0.2.1 …` in
+  // gpd's mtu_probe scripts needs that exact route); only the built-in default is a prefix.
+  const remote = splitPrefix(flags.remoteIp ?? d.remoteIp, v6 ? 128 : 32);
   const netmaskIp = flags.netmaskIp ?? d.netmaskIp;
   const localPrefixLen = v6 ? 48 : netmaskPrefixLen(netmaskIp);
   if (localPrefixLen === null) throw new RangeError(`netmask '${netmaskIp}' is not a contiguous mask`);

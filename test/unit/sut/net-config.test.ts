@@ -14,6 +14,14 @@ describe("sut/kernel-tun net config", () => {
     ]);
   });
 
+  it("routes a --remote_ip given without /len as a host route (gpd preset), the default as /24", () => {
+    const gpd = resolveNetConfig(CORPUS_PRESETS.gpd.ipv4.flags);
+    expect(gpd.remotePrefixLen).to.equal(32);
+    expect(deviceSetupSteps(gpd, "default")[2]?.argv.join(" ")).to.equal("-4 route add 192.0.2.1/32 via 192.168.0.1 dev tun0");
+    expect(resolveNetConfig(CORPUS_PRESETS.gpd.ipv6.flags).remotePrefixLen).to.equal(128);
+    expect(resolveNetConfig({ ipVersion: "ipv4" }).remotePrefixLen).to.equal(24);
+  });
+
   it("maps addresses for ipv4-mapped-ipv6 sockets but keeps an IPv4 wire", () => {
     const net = resolveNetConfig(CORPUS_PRESETS.gpd["ipv4-mapped-ipv6"].flags);
     expect(net).to.include({ wireFamily: 4, socketFamily: "inet6", socketLocalIp: "::ffff:192.168.0.1", socketRemoteIp: "::ffff:192.0.2.1" });
