@@ -4,7 +4,12 @@
  * (the job runner is injected by the CLI entry point; it streams events back) or opens the kernel
  * SUT on request and serves its methods over the IPC channel (host-protocol.ts). When anything
  * ends it abnormally, it takes its whole process group with it (backtick commands included).
+ * Like packetdrill on a machine with ≥ 2 CPUs, it runs SCHED_RR at the lowest real-time priority
+ * (every thread: the worker that runs a blocking call must not wait behind ordinary load while the
+ * main thread polls for it), so other load on the machine does not delay the script's events.
  */
+import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { isMptcpdrillError } from "../../errors.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
 import { openKernelTunSut, type KernelTunSut } from "./kernel-tun-sut.ts";
@@ -12,6 +17,7 @@ import { openLibc, type Libc } from "./libc.ts";
 
 const PR_SET_PDEATHSIG = 1;
 const SIGTERM = 15;
+const SCHED_RR = 2;
 
 function send(msg: HostMessage): void {
   process.send?.(msg);
@@ -34,6 +40,25 @@ function bindToParent(libc: Libc): void {
   if (expected !== 0 && libc.getppid() !== expected) killGroupAndExit(1);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => killGroupAndExit(1));
   process.on("disconnect", () => killGroupAndExit(1));
+}
+
+/**
+ * pkt-language.md §2.3 (packetdrill's set-up): SCHED_RR at the minimum priority when there are at
+ * least 2 CPUs, for every thread that exists now (threads and commands started later inherit it).
+ * Best effort: without the privilege the host runs at normal priority. `MPD_HOST_SCHED=normal`
+ * turns it off.
+ */
+function raisePriority(libc: Libc): void {
+  if (availableParallelism() < 2 || process.env["MPD_HOST_SCHED"] === "normal") return;
+  const param = Buffer.alloc(4);
+  param.writeInt32LE(1);
+  let tids: number[] = [0];
+  try {
+    tids = readdirSync("/proc/self/task").map(Number);
+  } catch {
+    // no /proc: this thread only
+  }
+  for (const tid of tids) libc.sched_setscheduler(tid, SCHED_RR, param);
 }
 
 async function dispatch(sut: KernelTunSut, req: Extract<HostRequest, { type: "call" }>): Promise<unknown> {
@@ -89,6 +114,7 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
   }
   const libc = openLibc();
   bindToParent(libc);
+  raisePriority(libc);
   let sut: KernelTunSut | null = null;
   process.on("message", (raw) => {
     const req = raw as HostRequest;

@@ -48,6 +48,7 @@ const PROTOTYPES = {
   gettid: "int gettid()",
   clock_gettime: "int clock_gettime(int, void *)",
   if_nametoindex: "unsigned int if_nametoindex(const char *)",
+  sched_setscheduler: "int sched_setscheduler(int, int, void *)",
   getppid: "int getppid()",
 } as const;
 
