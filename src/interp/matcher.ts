@@ -13,7 +13,7 @@ import { TCP_FLAG, type TcpRepr, tcpBufferLen } from "../wire/tcp.ts";
 import { type TcpOption, emitTcpOption, tcpOptionLen } from "../wire/tcp-options.ts";
 import type { ConnectionMapping } from "./mapping.ts";
 import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
-import { checkOutboundDss, mapOutboundDss } from "./mptcp-dss.ts";
+import { checkOutboundDss, checkOutboundMpc, mapOutboundDss } from "./mptcp-dss.ts";
 import { hmac160 } from "./mptcp-join.ts";
 import { type Mismatch, fieldMismatch, plainMismatch } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
@@ -180,7 +180,7 @@ function mptcpFields(w: MptcpOption, l: MptcpOption): FieldTriple[] {
   const same = <K extends string>(o: MptcpOption, k: K): number | bigint | boolean | undefined => (o as unknown as Record<K, number | bigint | boolean | undefined>)[k];
   const pick = (pairs: readonly (readonly [string, string])[]): FieldTriple[] => pairs.map(([n, k]) => [n, same(w, k), same(l, k)] as const);
   switch (w.subtype) {
-    case "mpCapable": return pick([["version", "version"], ["flags", "flags"], ["key", "sendersKey"], ["rkey", "receiversKey"], ["dll", "dataLevelLength"]]);
+    case "mpCapable": return pick([["version", "version"], ["flags", "flags"], ["key", "sendersKey"], ["rkey", "receiversKey"], ["dll", "dataLevelLength"], ["checksum", "checksum"]]);
     case "mpJoinSyn": return pick([["backup", "backup"], ["address_id", "addressId"], ["token", "receiversToken"], ["rand", "sendersRandom"]]);
     case "mpJoinSynAck": return pick([["backup", "backup"], ["address_id", "addressId"], ["hmac", "sendersHmac"], ["rand", "sendersRandom"]]);
     case "dss": {
@@ -238,6 +238,21 @@ function matchMptcpLine(sp: ScriptTcpPacket, s: ScriptOption, l: MptcpOption, ct
   return matchMptcp(e.expected, l, e.wild, span);
 }
 
+/** The kernel's DSS and MP_CAPABLE data mappings: data end learnt, checksums verified (RFC 8684 §3.1, §3.3.1). */
+function checkOutboundMptcpData(sp: ScriptTcpPacket, live: PacketRepr, conn: ConnectionMapping): Mismatch | null {
+  const mp = conn.mptcp;
+  if (mp === null || live.l4.kind !== "tcp") return null;
+  // `cksum=*` on the line's mpcapable skips the MP_CAPABLE checksum check.
+  const verifyMpc = !(sp.options ?? []).some((s) => s.node.kind === "mpCapable" && s.node.checksum?.kind === "wildcard");
+  for (const o of live.l4.options) {
+    if (o.kind !== "mptcp") continue;
+    const cm = o.subtype === "dss" ? checkOutboundDss(o, live.payload, mp, sp.span)
+      : o.subtype === "mpCapable" ? checkOutboundMpc(o, live.payload, mp, verifyMpc, sp.span) : null;
+    if (cm) return cm;
+  }
+  return null;
+}
+
 /**
  * Compares an (aggregated) live outbound packet with a TCP line (§3.5 steps 2–8): payload size,
  * IP fields, TCP header in script space, options, payload bytes. Records TS pairs on the way.
@@ -262,10 +277,8 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
   if (hm) return hm;
   const om = matchOptions(sp, mapped.options, ctx, span);
   if (om) return om;
-  for (const o of live.l4.options) {
-    const cm = o.kind === "mptcp" && o.subtype === "dss" && ctx.conn.mptcp !== null ? checkOutboundDss(o, live.payload, ctx.conn.mptcp, span) : null;
-    if (cm) return cm;
-  }
+  const dm = checkOutboundMptcpData(sp, live, ctx.conn);
+  if (dm) return dm;
   if (live.payload.some((b) => b !== 0)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
   return null;
 }

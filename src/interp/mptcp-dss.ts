@@ -10,8 +10,8 @@
 import type * as ast from "../script/ast.ts";
 import type { Span } from "../script/span.ts";
 import { dssChecksum } from "../wire/checksum.ts";
-import { mptcpIdsn } from "../wire/mptcp-crypto.ts";
-import type { DssMapping, DssOption, MpFailOption, MptcpOption } from "../wire/mptcp-options.ts";
+import { type MptcpVersion, mptcpIdsn } from "../wire/mptcp-crypto.ts";
+import type { DssMapping, DssOption, MpCapableOption, MpFailOption, MptcpOption } from "../wire/mptcp-options.ts";
 import type { TcpRepr } from "../wire/tcp.ts";
 import type { ExpectedMptcp } from "./mptcp-keys.ts";
 import { type MptcpConnState, type MptcpEvalContext, hostOrderKey } from "./mptcp-state.ts";
@@ -182,6 +182,29 @@ export function checkOutboundDss(live: DssOption, payload: Uint8Array, conn: Mpt
   if (dataLen !== payload.length) return null;
   const want = dssChecksum(full, m.subflowSeq, m.dataLevelLength, payload);
   return want === m.checksum ? null : fieldMismatch("mptcp dss checksum", want, m.checksum, span);
+}
+
+/**
+ * The checksum of MP_CAPABLE's data (RFC 8684 §3.1: "Checksum (2) if A was negotiated"): the DSS
+ * checksum (§3.3.1) over the pseudo-header {DSN = IDSN(sender's key) + 1, SSN = 1, DLL, 0} and the data.
+ */
+export function mpcDataChecksum(sendersKey: bigint, version: MptcpVersion, dataLevelLength: number, payload: Uint8Array): number {
+  return dssChecksum(mptcpIdsn(sendersKey, version) + 1n, 1, dataLevelLength, payload);
+}
+
+/**
+ * Records the kernel's data end from an outbound (live) MP_CAPABLE with data and verifies its
+ * checksum when present and the whole mapping is in this packet; `verify` is false for `cksum=*`.
+ */
+export function checkOutboundMpc(live: MpCapableOption, payload: Uint8Array, conn: MptcpConnState, verify: boolean, span: Span): Mismatch | null {
+  const dll = live.dataLevelLength;
+  const key = live.sendersKey;
+  if (dll === undefined || key === undefined) return null;
+  const end = mptcpIdsn(key, conn.version) + 1n + BigInt(dll);
+  if (conn.kernelDataEnd === null || end > conn.kernelDataEnd) conn.kernelDataEnd = end;
+  if (!verify || live.checksum === undefined || dll !== payload.length) return null;
+  const want = mpcDataChecksum(key, conn.version, dll, payload);
+  return want === live.checksum ? null : fieldMismatch("mptcp mpcapable checksum", want, live.checksum, span);
 }
 
 function mappingOf(tcp: TcpRepr): { m: DssMapping; fin: boolean } | null {

@@ -8,7 +8,9 @@
  */
 import type * as ast from "../script/ast.ts";
 import type { MpCapableOption, MpFastcloseOption, MptcpOption } from "../wire/mptcp-options.ts";
+import { mptcpIdsn } from "../wire/mptcp-crypto.ts";
 import { MPC_FLAG } from "../wire/mptcp-options.ts";
+import { mpcDataChecksum } from "./mptcp-dss.ts";
 import { type MptcpEvalContext, hostOrderKey, randomKey } from "./mptcp-state.ts";
 import { ScriptFault } from "./values.ts";
 
@@ -52,6 +54,27 @@ function noteFlags(flags: number, version: number, ctx: MptcpEvalContext): void 
  */
 export function inboundMpCapable(o: ast.MpCapable, wire: MpCapableOption, ctx: MptcpEvalContext): MpCapableOption {
   noteFlags(wire.flags, wire.version, ctx);
+  return inboundMpcData(o, inboundMpcKeys(o, wire, ctx), ctx);
+}
+
+/**
+ * The data part of an inbound MP_CAPABLE (`mpcdatalen N`): the script's data starts at DSN
+ * IDSN(Kp)+1, and with checksums negotiated the 24-byte form carries the DSS checksum, computed
+ * unless `cksum=V` is written (`cksum=*` is computed too, negotiated or not).
+ */
+function inboundMpcData(o: ast.MpCapable, wire: MpCapableOption, ctx: MptcpEvalContext): MpCapableOption {
+  const dll = wire.dataLevelLength;
+  if (dll === undefined) return wire;
+  const key = wire.sendersKey ?? ctx.conn.peerKey;
+  if (key === null) throw new ScriptFault("MP_CAPABLE with data needs the script side's MPTCP key", o.span, "mptcp mpcapable key");
+  const first = mptcpIdsn(key, ctx.conn.version) + 1n;
+  const end = first + BigInt(dll);
+  if (ctx.conn.peerDataNext === null || end > ctx.conn.peerDataNext) ctx.conn.peerDataNext = end;
+  const compute = o.checksum === null ? ctx.conn.checksums : o.checksum.kind === "wildcard";
+  return compute ? { ...wire, checksum: mpcDataChecksum(key, ctx.conn.version, dll, new Uint8Array(ctx.payloadLen)) } : wire;
+}
+
+function inboundMpcKeys(o: ast.MpCapable, wire: MpCapableOption, ctx: MptcpEvalContext): MpCapableOption {
   const [k1, k2] = o.keys;
   if (k1 === undefined) return wire;
   const sender = inboundKey(k1, ctx);
@@ -88,6 +111,8 @@ export function outboundMpCapable(o: ast.MpCapable, wire: MpCapableOption, live:
     const k = pick(k2, live.receiversKey, "rkey");
     if (k !== undefined) expected = { ...expected, receiversKey: k };
   }
+  // An omitted or `*` checksum is not compared here: the matcher verifies the live one (§8.9).
+  if (o.checksum === null || o.checksum.kind === "wildcard") w.add("checksum");
   return { expected, wild: w };
 }
 

@@ -48,6 +48,8 @@ export function scriptMptcpOption(o: ast.TcpOption, env: ValueEnv, wild: Set<str
       if (k2) out = { ...out, receiversKey: 0n };
       if (k1) wild.add("key");
       if (o.dataLength !== null) out = { ...out, receiversKey: out.receiversKey ?? 0n, dataLevelLength: Number(field(o.dataLength, "dll", env, wild)) };
+      // RFC 8684 §3.1: "Checksum (2) if A was negotiated"; `cksum=*` keeps the 24-byte length.
+      if (o.dataLength !== null && o.checksum !== null) out = { ...out, checksum: Number(BigInt.asUintN(16, field(o.checksum, "checksum", env, wild))) };
       return out;
     }
     case "dss": return dssOption(o, env, wild);
