@@ -52,7 +52,9 @@ export function evalValue(e: ast.Expr, env: ValueEnv, fds: SocketTable | null): 
     case "list": {
       const first = e.items[0];
       if (e.items.length === 1 && first && (first.kind === "int" || first.kind === "ident" || first.kind === "binary")) {
-        return { kind: "intPtr", value: Number(evalInt(first, env)) };
+        // An int as C sees it (packetdrill's s32 accepts INT_MIN..UINT_MAX): [0xffffffff] is -1.
+        const v = evalInt(first, env);
+        return { kind: "intPtr", value: Number(v > 0x7fffffffn && v <= 0xffffffffn ? BigInt.asIntN(32, v) : v) };
       }
       return { kind: "list", items: e.items.map((i) => evalValue(i, env, fds)) };
     }
