@@ -13,6 +13,7 @@ import { formatIpAddress } from "../wire/address.ts";
 import { formatPacket } from "../wire/dump.ts";
 import { parsePacket } from "../wire/packet.ts";
 import { seqDiff } from "../wire/seq.ts";
+import { TCP_FLAG } from "../wire/tcp.ts";
 import { KernelPeer, type KernelPeerResult, mibDelta, readMib, socketDump, startCapture, stopCapture } from "./kernel-peer.ts";
 import { FLIP, type MangleCount, corruptNthPayload, stripSynAckMptcp } from "./mangle.ts";
 import { type PacketSink, RealtimeLoop } from "./realtime-loop.ts";
@@ -50,12 +51,16 @@ function installMangle(s: Scenario, loop: RealtimeLoop, count: MangleCount): voi
   if (s.mangle === "corrupt-outbound") loop.mangleOut = corruptNthPayload(CORRUPT_NTH, count);
 }
 
-function traceTo(out: NodeJS.WritableStream): (dir: "in" | "out", now: number, ip: Uint8Array) => void {
+/**
+ * A packet trace on `out` (MPD_INTEROP_TRACE): the first 60 packets; with `ctl`, also every later
+ * SYN, FIN or RST; with `all`, every packet.
+ */
+function traceTo(out: NodeJS.WritableStream, mode: string): (dir: "in" | "out", now: number, ip: Uint8Array) => void {
   let n = 0;
   return (dir, now, ip) => {
     const p = parsePacket(ip);
-    const ctl = p.ok && p.value.l4.kind === "tcp" && (p.value.l4.flags & 0x07) !== 0;
-    if (n++ > 60 && !(process.env["MPD_INTEROP_TRACE"] === "ctl" && ctl) && process.env["MPD_INTEROP_TRACE"] !== "all") return;
+    const ctl = p.ok && p.value.l4.kind === "tcp" && (p.value.l4.flags & (TCP_FLAG.SYN | TCP_FLAG.FIN | TCP_FLAG.RST)) !== 0;
+    if (n++ > 60 && mode !== "all" && !(mode === "ctl" && ctl)) return;
     out.write(`${(now / 1e6).toFixed(6)} ${dir} ${p.ok ? formatPacket(p.value) : "?"}\n`);
   };
 }
@@ -99,7 +104,8 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   loop = new RealtimeLoop(host, link);
   const count: MangleCount = { hits: 0, offsets: [] };
   installMangle(s, loop, count);
-  if (process.env["MPD_INTEROP_TRACE"]) loop.trace = traceTo(process.stderr);
+  const traceMode = process.env["MPD_INTEROP_TRACE"];
+  if (traceMode) loop.trace = traceTo(process.stderr, traceMode);
   const peer = new KernelPeer(t.kernelNs, {
     role: s.refRole === "client" ? "server" : "client", port, connect: REF_ADDRS[0], sendBytes: s.kernelToRef,
     seed, timeoutSec: Math.ceil(s.timeoutMs / 1000) + 5,
