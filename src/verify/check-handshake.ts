@@ -104,8 +104,11 @@ function mpcData(cx: SegmentContext, o: MpCapableOption, dll: number): void {
   const isn = sf.isn[cx.dir];
   if (conn === undefined) return;
   if (isn !== undefined) {
+    // The implicit mapping covers subflow bytes 1..DLL; a sender that segments one block (GSO)
+    // repeats the option on every piece, which is the same mapping again (DSS-02 allows that).
     const rel = seqOffset(seg.tcp.seq, isn);
-    check(cx, "MPC-08", rel === 1, () => `MP_CAPABLE with data maps SSN 1 but the segment starts at relative sequence ${rel}`);
+    const end = rel + seg.payload.length - 1;
+    check(cx, "MPC-08", rel >= 1 && end <= dll, () => `MP_CAPABLE with data maps subflow bytes 1..${dll} but the segment carries ${rel}..${end}`);
   }
   const idsn = idsnOf(conn, "initiator");
   if (idsn === undefined) return;

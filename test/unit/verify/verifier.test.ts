@@ -87,9 +87,22 @@ describe("verify: synthetic captures", () => {
       bad.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 41, ack: ISN_S + 1, options: [mpc({ version: 1, flags: f, sendersKey: KEY_C, receiversKey: KEY_S, dataLevelLength: 40 })], payload: p });
       expect(lines(verifyCapture(bad.items))).to.deep.equal([
         `frame 4: CS-02: DSS checksum 0x${(sum ^ 1).toString(16)} does not match 0x${sum.toString(16)} (dsn ${IDSN_C + 1n} ssn 1 dll 40)`,
-        "frame 5: MPC-08: MP_CAPABLE with data maps SSN 1 but the segment starts at relative sequence 41",
+        "frame 5: MPC-08: MP_CAPABLE with data maps subflow bytes 1..40 but the segment carries 41..80",
         "frame 5: CS-01: DSS mapping without a checksum although checksums were negotiated",
       ]);
+    });
+    it("MP_CAPABLE with data repeated on the pieces of one segmented block is one mapping (MPC-08)", () => {
+      const syn = new Synth();
+      const f = mpcFlags(true);
+      handshake(syn);
+      const p = bytes(80);
+      const sum = dssChecksum(IDSN_C + 1n, 1, 80, p);
+      const o = mpc({ version: 1, flags: f, sendersKey: KEY_C, receiversKey: KEY_S, dataLevelLength: 80, checksum: sum });
+      syn.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1, ack: ISN_S + 1, options: [o], payload: p.subarray(0, 40) });
+      syn.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 41, ack: ISN_S + 1, options: [o], payload: p.subarray(40) });
+      const r = verifyCapture(syn.items);
+      expect(lines(r)).to.deep.equal([]);
+      expect(ran(r, "MPC-08")).to.equal(2);
     });
   });
 
