@@ -4,7 +4,10 @@
  * classic reader over the whole file + parsePacket, (2) by our reader in 4 MiB pieces (decode's
  * default) + parsePacket, (3) by pcap-parser + parsePacket, (4) through the whole
  * `mptcpdrill decode` text path, and (5) by `tshark -r FILE` into /dev/null. Prints packets/s,
- * MB/s and the tshark/ours time ratio (goal ≥ 5x). The capture lives in a temp dir, removed after.
+ * MB/s and the tshark/ours time ratio (goal ≥ 5x). The decode and tshark are each run
+ * MPD_BENCH_DECODE_RUNS times (default 3) and their medians compared, wall and CPU time (ours:
+ * this process incl. GC threads; tshark: the child's user+sys): on a shared machine one run of
+ * either swings by 2x. The capture lives in a temp dir, removed after.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -83,6 +86,22 @@ export function buildCapture(path: string): { packets: number; bytes: number } {
   return { packets: records.length, bytes };
 }
 
+const RUNS = Math.max(1, Number(process.env["MPD_BENCH_DECODE_RUNS"] ?? 3));
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Wall and CPU seconds of one `tshark -r file` (CPU from the shell's `times` for its children). */
+function tsharkOnce(file: string): { wall: number; cpu: number } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("bash", ["-c", `tshark -r '${file}' ${process.env["MPD_TSHARK_ARGS"] ?? ""} > /dev/null 2>&1 || exit 1; times`], { encoding: "utf8" });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error("tshark failed (is it installed?)");
+  // `times` prints the shell's own user/sys, then its children's: "0m1.180s 0m0.130s".
+  const child = (r.stdout.trim().split("\n")[1] ?? "").match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpu = child ? Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4]) : NaN;
+  return { wall, cpu };
+}
+
 function timed(f: () => void): number {
   const t0 = process.hrtime.bigint();
   f();
@@ -121,7 +140,7 @@ export default {
       const { packets, bytes } = buildCapture(file);
       const mb = bytes / 1e6;
       log(`capture: ${packets} packets, ${mb.toFixed(1)} MB (Ethernet, MPTCP DSS with checksums)`);
-      const rate = (label: string, s: number): void => log(`${label.padEnd(34)} ${s.toFixed(2)} s  ${(packets / s / 1e3).toFixed(0)} kpkt/s  ${(mb / s).toFixed(0)} MB/s`);
+      const rate = (label: string, s: number): void => log(`${label.padEnd(38)} ${s.toFixed(2)} s  ${(packets / s / 1e3).toFixed(0)} kpkt/s  ${(mb / s).toFixed(0)} MB/s`);
       const data = new Uint8Array(readFileSync(file));
       let parsed = 0;
       const tOwn = timed(() => void (parsed = parseAll(data)));
@@ -138,15 +157,23 @@ export default {
       const tStream = await timedAsync(() => readCaptureFile(file, onItem, "pcap-parser"));
       rate("pcap-parser + parsePacket", tStream);
       const io = nullIo(dir);
-      const tDecode = await timedAsync(() => runCli(["decode", file], io));
-      rate("mptcpdrill decode (text)", tDecode);
-      log(`decode wrote ${(io.chars() / 1e6).toFixed(0)} MB of .pkt text`);
-      const tTshark = timed(() => {
-        const r = spawnSync("sh", ["-c", `tshark -r '${file}' ${process.env["MPD_TSHARK_ARGS"] ?? ""} > /dev/null 2>&1`]);
-        if (r.status !== 0) throw new Error("tshark failed (is it installed?)");
-      });
-      rate("tshark -r FILE > /dev/null", tTshark);
-      log(`ratio tshark / ours: parse ${(tTshark / tOwn).toFixed(1)}x, streamed ${(tTshark / tPieces).toFixed(1)}x, pcap-parser path ${(tTshark / tStream).toFixed(1)}x, decode text ${(tTshark / tDecode).toFixed(1)}x (goal >= 5x)`);
+      const decodeWall: number[] = [];
+      const decodeCpu: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const c0 = process.cpuUsage();
+        decodeWall.push(await timedAsync(() => runCli(["decode", file], io)));
+        const c = process.cpuUsage(c0);
+        decodeCpu.push((c.user + c.system) / 1e6);
+      }
+      const tDecode = median(decodeWall);
+      rate(`mptcpdrill decode (text), median/${RUNS}`, tDecode);
+      log(`decode wrote ${(io.chars() / RUNS / 1e6).toFixed(0)} MB of .pkt text per run; runs ${decodeWall.map((t) => t.toFixed(2)).join(" ")} s, CPU median ${median(decodeCpu).toFixed(2)} s`);
+      const shark = Array.from({ length: RUNS }, () => tsharkOnce(file));
+      const tTshark = median(shark.map((x) => x.wall));
+      const cTshark = median(shark.map((x) => x.cpu));
+      rate(`tshark -r FILE > /dev/null, median/${RUNS}`, tTshark);
+      log(`tshark runs ${shark.map((x) => x.wall.toFixed(2)).join(" ")} s, CPU median ${cTshark.toFixed(2)} s`);
+      log(`ratio tshark / ours: parse ${(tTshark / tOwn).toFixed(1)}x, streamed ${(tTshark / tPieces).toFixed(1)}x, pcap-parser path ${(tTshark / tStream).toFixed(1)}x, decode text ${(tTshark / tDecode).toFixed(1)}x wall, ${(cTshark / median(decodeCpu)).toFixed(1)}x CPU (goal >= 5x)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
