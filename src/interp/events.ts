@@ -18,12 +18,27 @@ export const VARIANTS: readonly Variant[] = ["ipv4", "ipv4-mapped-ipv6", "ipv6"]
  * The outcome of one script run as one variant: `pass` (every event matched), `fail` (a mismatch,
  * a timing error, a failed syscall expectation or the per-script timeout), `error` (the script
  * could not be parsed or the environment could not run it: not root, no /dev/net/tun, a crashed
- * child), `skip` (not run: the run was interrupted before it started).
+ * child), `skip` (not run: the run was interrupted before it started), `xfail` (it would be
+ * `fail`, but the script carries a known-difference tag for this SUT: not a failure of the run),
+ * `xpass` (it passed although tagged: a failure of the run, so stale tags get noticed).
  */
-export type Verdict = "pass" | "fail" | "error" | "skip";
+export type Verdict = "pass" | "fail" | "error" | "skip" | "xfail" | "xpass";
 
 /** Every verdict, in the order summaries list them. */
-export const VERDICTS: readonly Verdict[] = ["pass", "fail", "error", "skip"];
+export const VERDICTS: readonly Verdict[] = ["pass", "fail", "error", "skip", "xfail", "xpass"];
+
+/**
+ * A script's known-difference tag for the SUT of the run (`// mptcpdrill: kernel-differs …`,
+ * src/script/known-difference.ts), as plain data carried by `scriptEnd`.
+ */
+export interface KnownDifferenceTag {
+  readonly sut: string;
+  /** `rfc-choice`, `kernel-deviation` or `runner-bug`. */
+  readonly kind: string;
+  readonly reason: string;
+  /** 1-based line of the tag in the script. */
+  readonly line: number;
+}
 
 /** Identifies one job: a script file (as the user named it) run as one variant. */
 export interface JobRef {
@@ -88,6 +103,8 @@ export interface ScriptEndEvent extends JobRef {
   readonly message: string | null;
   /** Wall time of the job in milliseconds. */
   readonly ms: number;
+  /** The script's tag for this SUT, present exactly when the verdict is `xfail` or `xpass`. */
+  readonly known?: KnownDifferenceTag;
 }
 
 /** Verdict counts of a run. */
@@ -116,7 +133,7 @@ export type EmitScriptEvent = (event: ScriptEvent) => void;
 
 /** Zero counts. */
 export function emptyCounts(): Record<Verdict, number> {
-  return { pass: 0, fail: 0, error: 0, skip: 0 };
+  return { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 };
 }
 
 const SCRIPT_KINDS: ReadonlySet<string> = new Set(["scriptStart", "eventPass", "eventFail", "log", "scriptEnd"]);

@@ -1,10 +1,11 @@
 /**
  * JSON Lines reporter: one object per finished script and variant,
- * `{"file","variant","verdict","line","message","ms"}`, written and flushed as each job ends so a
+ * `{"file","variant","verdict","line","message","ms","known"}` (`known`: the known-difference tag
+ * `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null), written and flushed as each job ends so a
  * killed run keeps every verdict already known. The last line is a summary object
  * `{"summary":{pass,fail,error,skip},"ms","interrupted"}` when the run ends normally or on a signal.
  */
-import type { RunEvent } from "../interp/events.ts";
+import type { KnownDifferenceTag, RunEvent } from "../interp/events.ts";
 import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
 
 /** One line of the jsonl report. Keys in this order. */
@@ -15,6 +16,7 @@ export interface JsonlVerdictLine {
   readonly line: number | null;
   readonly message: string | null;
   readonly ms: number;
+  readonly known: KnownDifferenceTag | null;
 }
 
 class JsonlReporter implements Reporter {
@@ -24,6 +26,7 @@ class JsonlReporter implements Reporter {
     if (event.kind === "scriptEnd") {
       const row: JsonlVerdictLine = {
         file: event.file, variant: event.variant, verdict: event.verdict, line: event.line, message: event.message, ms: Math.round(event.ms),
+        known: event.known ?? null,
       };
       this.emit(row);
     } else if (event.kind === "runEnd") {

@@ -1,12 +1,14 @@
 /**
  * JUnit XML reporter: one `<testsuite>` per script file, one `<testcase>` per variant, in a stable
  * order (files sorted, variants in run_all.py order) whatever the completion order. `fail` becomes
- * `<failure>`, `error` becomes `<error>`, `skip` becomes `<skipped>`; the body is the full failure
+ * `<failure>`, `error` becomes `<error>`, `skip` becomes `<skipped>`, `xfail` (a failure the
+ * script's known-difference tag expects) becomes `<skipped>` with the tag's reason and the
+ * mismatch, `xpass` (a stale tag) becomes `<failure type="xpass">`; the body is the full failure
  * text (with packet dumps) from the fatal `eventFail`. XML cannot be streamed, so the document is
  * written at `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
  */
 import { VARIANTS, emptyCounts, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
-import { withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
+import { describeKnown, withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** Escapes text for XML attributes and character data; drops characters XML 1.0 forbids. */
 export function xmlEscape(s: string): string {
@@ -38,6 +40,12 @@ function caseXml(c: Case): string {
       return `${open}>\n      <failure message="${message}" type="mismatch">${body}</failure>\n    </testcase>`;
     case "error":
       return `${open}>\n      <error message="${message}" type="error">${body}</error>\n    </testcase>`;
+    case "xfail": {
+      const why = xmlEscape(e.known === undefined ? "known difference" : describeKnown(e.known));
+      return `${open}>\n      <skipped message="${why}">${body}</skipped>\n    </testcase>`;
+    }
+    case "xpass":
+      return `${open}>\n      <failure message="${message}" type="xpass">${body}</failure>\n    </testcase>`;
   }
 }
 
@@ -48,7 +56,7 @@ function suiteXml(file: string, cases: readonly Case[]): string {
     counts[c.end.verdict] += 1;
     ms += c.end.ms;
   }
-  const attrs = `name="${xmlEscape(file)}" tests="${cases.length}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(ms)}"`;
+  const attrs = `name="${xmlEscape(file)}" tests="${cases.length}" failures="${counts.fail + counts.xpass}" errors="${counts.error}" skipped="${counts.skip + counts.xfail}" time="${seconds(ms)}"`;
   return [`  <testsuite ${attrs}>`, ...cases.map(caseXml), "  </testsuite>"].join("\n");
 }
 
@@ -80,7 +88,7 @@ class JunitReporter implements Reporter {
       return suiteXml(f, cases);
     });
     const tests = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
-    const head = `<testsuites name="mptcpdrill" tests="${tests}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(ms)}">`;
+    const head = `<testsuites name="mptcpdrill" tests="${tests}" failures="${counts.fail + counts.xpass}" errors="${counts.error}" skipped="${counts.skip + counts.xfail}" time="${seconds(ms)}">`;
     this.sink.write(`<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...suites, "</testsuites>"].join("\n")}\n`);
     this.sink.flush?.();
   }

@@ -3,7 +3,7 @@
  * writes text to an injected {@link ReportSink}. It never decides pass or fail and never opens
  * files itself; the CLI hands it stdout or a file sink.
  */
-import type { RunEvent } from "../interp/events.ts";
+import type { KnownDifferenceTag, RunEvent } from "../interp/events.ts";
 
 /** Where a reporter writes. Text written must reach the destination before `write` returns or at `flush`. */
 export interface ReportSink {
@@ -47,4 +47,9 @@ export function formatDuration(ms: number): string {
 export function withLocation(file: string, line: number | null, message: string): string {
   if (message.startsWith(`${file}:`)) return message;
   return `${line === null ? file : `${file}:${line}`}: ${message}`;
+}
+
+/** `known difference (kernel-deviation, line 3): <reason>`: how reporters name a tag. */
+export function describeKnown(tag: KnownDifferenceTag): string {
+  return `known difference (${tag.kind}, line ${tag.line}): ${tag.reason}`;
 }

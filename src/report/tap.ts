@@ -1,11 +1,13 @@
 /**
  * TAP 13 reporter: the plan from `runStart`, then one test point per finished script and variant
  * in completion order, written and flushed as it ends. Failures and errors carry a YAML block with
- * the verdict, line and message; jobs stopped by an interrupt are `# SKIP`. An interrupted run ends
- * with `Bail out!` so consumers know the plan was not completed.
+ * the verdict, line and message; jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
+ * the script's known-difference tag expects) is `not ok … # TODO <reason>`, which TAP consumers do
+ * not count as a failure; an `xpass` is a plain `not ok` (a stale tag fails the run). An
+ * interrupted run ends with `Bail out!` so consumers know the plan was not completed.
  */
 import type { RunEvent, ScriptEndEvent } from "../interp/events.ts";
-import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
+import { describeKnown, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** Quotes a string as a YAML double-quoted scalar (JSON strings are valid YAML). */
 function yamlString(s: string): string {
@@ -30,7 +32,9 @@ function testPoint(n: number, e: ScriptEndEvent): string {
     `  ms: ${Math.round(e.ms)}`,
     "  ...",
   ];
-  return `not ok ${n} - ${description(e)} # ${time}\n${yaml.join("\n")}\n`;
+  if (e.known !== undefined) yaml.splice(-1, 0, `  known: ${yamlString(describeKnown(e.known))}`);
+  const directive = e.verdict === "xfail" && e.known !== undefined ? `TODO ${describeKnown(e.known).replace(/#/g, "\\#")}` : time;
+  return `not ok ${n} - ${description(e)} # ${directive}\n${yaml.join("\n")}\n`;
 }
 
 class TapReporter implements Reporter {
@@ -49,7 +53,8 @@ class TapReporter implements Reporter {
         break;
       case "runEnd": {
         const c = event.counts;
-        const tail = `# pass ${c.pass}\n# fail ${c.fail}\n# error ${c.error}\n# skip ${c.skip}\n`;
+        const known = c.xfail + c.xpass > 0 ? `# xfail ${c.xfail}\n# xpass ${c.xpass}\n` : "";
+        const tail = `# pass ${c.pass}\n# fail ${c.fail}\n# error ${c.error}\n# skip ${c.skip}\n${known}`;
         this.out(event.interrupted ? `${tail}Bail out! interrupted\n` : tail);
         break;
       }

@@ -3,12 +3,14 @@
  * (packetdrill-shaped, with its dumps) under each failing one, and a summary with the list of
  * failures at the end. On a terminal a progress line (`[done/total] running, counts`) stays at the
  * bottom and is redrawn after every event. With `-v` passing events and `log` output appear live,
- * each prefixed with its job so parallel runs stay readable.
+ * each prefixed with its job so parallel runs stay readable. An `xfail` (a failure the script's
+ * known-difference tag expects) prints `XFAIL` with the tag's reason above the mismatch; an
+ * `xpass` (a stale tag) prints `XPASS` and is listed with the failures.
  */
 import { type RunEvent, type ScriptEndEvent, type Verdict, type VerdictCounts, emptyCounts } from "../interp/events.ts";
-import { formatDuration, withLocation, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
+import { describeKnown, formatDuration, withLocation, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
 
-const LABEL: Readonly<Record<Verdict, string>> = { pass: "PASS ", fail: "FAIL ", error: "ERROR", skip: "SKIP " };
+const LABEL: Readonly<Record<Verdict, string>> = { pass: "PASS ", fail: "FAIL ", error: "ERROR", skip: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
 const CLEAR_LINE = "\r\u001b[K";
 
 function jobName(e: { readonly file: string; readonly variant: string }): string {
@@ -19,9 +21,10 @@ function indent(text: string, prefix: string): string {
   return text.split("\n").map((l) => (l === "" ? l : prefix + l)).join("\n");
 }
 
-/** `3 passed, 1 failed, 0 errors, 0 skipped`. */
+/** `3 passed, 1 failed, 0 errors, 0 skipped`, then `, 2 xfail, 0 xpass` when a tag applied. */
 export function formatCounts(c: VerdictCounts): string {
-  return `${c.pass} passed, ${c.fail} failed, ${c.error} ${c.error === 1 ? "error" : "errors"}, ${c.skip} skipped`;
+  const known = c.xfail + c.xpass > 0 ? `, ${c.xfail} xfail, ${c.xpass} xpass` : "";
+  return `${c.pass} passed, ${c.fail} failed, ${c.error} ${c.error === 1 ? "error" : "errors"}, ${c.skip} skipped${known}`;
 }
 
 class TextReporter implements Reporter {
@@ -76,8 +79,9 @@ class TextReporter implements Reporter {
       details.push(withLocation(e.file, e.line, e.message ?? "no message"));
     }
     if (e.verdict === "skip") lines[0] += ` ${e.message ?? ""}`.trimEnd();
+    if (e.known !== undefined) details.unshift(describeKnown(e.known));
     for (const d of details) lines.push(indent(d, "      "));
-    if (e.verdict === "fail" || e.verdict === "error") this.failures.push(e);
+    if (e.verdict === "fail" || e.verdict === "error" || e.verdict === "xpass") this.failures.push(e);
     this.print(`${lines.join("\n")}\n`);
   }
 
@@ -107,7 +111,7 @@ class TextReporter implements Reporter {
 
   private drawProgress(show: boolean): void {
     if (!this.sink.isTTY || !show || this.total === 0) return;
-    const done = this.counts.pass + this.counts.fail + this.counts.error + this.counts.skip;
+    const done = Object.values(this.counts).reduce((a, b) => a + b, 0);
     const line = `[${done}/${this.total}] ${this.running} running · ${this.counts.pass} pass · ${this.counts.fail} fail · ${this.counts.error} error`;
     if (this.progressShown && line === this.lastProgress) return;
     this.sink.write(`${this.progressShown ? CLEAR_LINE : ""}${line}`);

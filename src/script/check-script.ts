@@ -6,6 +6,7 @@ import type { Script } from "./ast.ts";
 import { cookieLengths } from "./checks/cookie-lengths.ts";
 import { duplicateFields } from "./checks/duplicate-fields.ts";
 import { inboundPackets } from "./checks/inbound-packets.ts";
+import { knownDifferences } from "./checks/known-differences.ts";
 import { mptcpForms } from "./checks/mptcp-forms.ts";
 import { optionNames } from "./checks/option-names.ts";
 import { optionSpace } from "./checks/option-space.ts";
@@ -37,6 +38,7 @@ export const CHECK_PASSES: readonly CheckPass[] = [
   duplicateFields,
   inboundPackets,
   mptcpForms,
+  knownDifferences,
   ...QUIRK_PASSES,
 ];
 

@@ -46,7 +46,7 @@ describe("cli: mptcpdrill run (usage and environment)", function () {
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows[0]).to.deep.include({ file: "s/only-v6.pkt", variant: "ipv6", verdict: "error", line: null });
     expect(String(rows[0]?.["message"])).to.match(/^the kernel SUT needs root/);
-    expect(rows[1]).to.deep.include({ summary: { pass: 0, fail: 0, error: 1, skip: 0 } });
+    expect(rows[1]).to.deep.include({ summary: { pass: 0, fail: 0, error: 1, skip: 0, xfail: 0, xpass: 0 } });
   });
 
   for (const [argv, message] of usageCases) {

@@ -3,7 +3,8 @@
  * and map the outcome to an exit code. The job runner is injected ({@link RunDeps}) so the whole
  * command runs in tests with fake jobs.
  *
- * Exit codes: 0 every job passed; 1 a job failed or ended in `error`; 2 usage, config, file or
+ * Exit codes: 0 every job passed (or failed as its known-difference tag expects: `xfail`); 1 a job
+ * failed, ended in `error`, or passed against its tag (`xpass`); 2 usage, config, file or
  * environment problem (also when the environment check failed, after reporting every job as
  * `error`); 130 the run was stopped by SIGINT or SIGTERM (verdicts known so far are written, the
  * reporters print their summary).
@@ -16,6 +17,7 @@ import { openFileSink } from "../../report/file-sink.ts";
 import { REPORTERS, fanOut } from "../../report/registry.ts";
 import type { Reporter, ReportSink } from "../../report/reporter.ts";
 import { parseRunArgs, type RunArgs } from "./args.ts";
+import { knownDifferenceLookup } from "./known-differences.ts";
 import { planJobs, type RunJobSpec } from "./jobs.ts";
 import { schedule, type RunJob } from "./scheduler.ts";
 
@@ -107,12 +109,12 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
   });
   try {
     const result = await schedule({
-      jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut,
+      jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known: knownDifferenceLookup(io, args.sut),
       emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
     });
     if (result.interrupted) return EXIT_INTERRUPTED;
     if (environmentProblem !== null) return EXIT_USAGE;
-    return result.counts.fail + result.counts.error > 0 ? EXIT_FAIL : EXIT_OK;
+    return result.counts.fail + result.counts.error + result.counts.xpass > 0 ? EXIT_FAIL : EXIT_OK;
   } finally {
     unsubscribe?.();
   }

@@ -8,9 +8,12 @@
  * is the verdict. Per-job timeout: the job's signal is aborted and the verdict is `fail` (as
  * run_all.py counts its 180 s limit). Cancel (the run's signal, from SIGINT/SIGTERM): nothing new
  * starts, running jobs are aborted and end as `skip`, unstarted jobs are counted as `skip`.
+ * A job whose script carries a known-difference tag for this SUT (`known`) ends `xfail` instead
+ * of `fail` and `xpass` instead of `pass` (src/cli/run/known-differences.ts).
  */
-import { emptyCounts, type EmitRunEvent, type EmitScriptEvent, type JobRef, type ScriptEvent, type Verdict, type VerdictCounts } from "../../interp/events.ts";
+import { emptyCounts, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../../interp/events.ts";
 import { isMptcpdrillError } from "../../errors.ts";
+import { applyKnownDifference } from "./known-differences.ts";
 
 /** What a job reports back: the verdict and the first fatal problem. */
 export interface JobOutcome {
@@ -42,6 +45,8 @@ export interface ScheduleOptions<J extends JobRef> {
   readonly settleMs?: number;
   /** Millisecond clock (default `Date.now`). */
   readonly now?: () => number;
+  /** The job's known-difference tag for this SUT, or null (default: no job is tagged). */
+  readonly known?: (job: J) => KnownDifferenceTag | null;
 }
 
 /** The run's result. */
@@ -98,8 +103,9 @@ async function runOne<J extends JobRef>(job: J, o: ScheduleOptions<J>, now: () =
   clearTimeout(timer);
   o.signal?.removeEventListener("abort", onCancel);
   open = false;
-  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...outcome, ms: now() - started });
-  return outcome.verdict;
+  const final = applyKnownDifference(outcome, o.known?.(job) ?? null);
+  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started });
+  return final.verdict;
 }
 
 /** Runs every job and emits the whole event stream; resolves when all jobs ended or the run was cancelled. */

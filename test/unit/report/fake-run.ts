@@ -1,6 +1,6 @@
 /**
  * Fake event streams for reporter tests (house-style rule 24, mocha createMockRunner style):
- * a finished run with every verdict, and an interrupted one.
+ * a finished run with every verdict, an interrupted one, and one with known-difference tags.
  */
 import type { RunEvent } from "../../../src/interp/events.ts";
 import type { ReportSink } from "../../../src/report/reporter.ts";
@@ -26,7 +26,7 @@ export const FULL_RUN: readonly RunEvent[] = [
   { kind: "scriptStart", file: C, variant: "ipv6" },
   { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: `${C}:2: parse error at 'foo': syntax error`, ms: 35 },
   { kind: "scriptEnd", file: B, variant: "ipv4-mapped-ipv6", verdict: "pass", line: null, message: null, ms: 1499 },
-  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0 }, ms: 1999, interrupted: false },
+  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false },
 ];
 
 /** A run stopped by SIGINT: one job done, one killed while running, two never started. */
@@ -36,7 +36,26 @@ export const INTERRUPTED_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
   { kind: "scriptStart", file: A, variant: "ipv6" },
   { kind: "scriptEnd", file: A, variant: "ipv6", verdict: "skip", line: null, message: "interrupted by SIGINT", ms: 250 },
-  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3 }, ms: 700, interrupted: true },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3, xfail: 0, xpass: 0 }, ms: 700, interrupted: true },
+];
+
+const D = "suites/reference/dss/dss-04-32bit-dsn-inferred-listener-v4.pkt";
+const E = "suites/reference/mp-join/mpj-04-bad-ack-hmac-reset-listener-v4.pkt";
+const KNOWN_D = { sut: "kernel", kind: "rfc-choice", reason: "Linux sends a 32-bit Data ACK (RFC 8684 §3.3.1: \"either 4 or 8 octets\")", line: 2 };
+const KNOWN_E = { sut: "kernel", kind: "kernel-deviation", reason: "Linux sends the reset without ACK & <flags>", line: 3 };
+
+/** A run on the kernel SUT with tagged scripts: an expected failure (xfail), a stale tag (xpass), a plain pass. */
+export const TAGGED_RUN: readonly RunEvent[] = [
+  { kind: "runStart", total: 3, jobs: 1, sut: "kernel" },
+  { kind: "scriptStart", file: D, variant: "ipv4" },
+  { kind: "eventFail", file: D, variant: "ipv4", line: 16, fatal: true, ms: 16,
+    message: "error handling packet: live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)\nscript packet:  0.016388 . 1:1(0) ack 11 <dss dack8=11>\nactual packet:  0.016443 . 1:1(0) ack 11 win 501 <dss dack4=11>" },
+  { kind: "scriptEnd", file: D, variant: "ipv4", verdict: "xfail", line: 16, message: "error handling packet: live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)", ms: 2000, known: KNOWN_D },
+  { kind: "scriptStart", file: E, variant: "ipv4" },
+  { kind: "scriptEnd", file: E, variant: "ipv4", verdict: "xpass", line: 3, message: "passed, but line 3 tags it kernel-differs kernel-deviation: remove or update the tag", ms: 1700, known: KNOWN_E },
+  { kind: "scriptStart", file: A, variant: "ipv4" },
+  { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 0, xfail: 1, xpass: 1 }, ms: 4100, interrupted: false },
 ];
 
 /** A sink collecting text and counting flushes. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { RunEvent } from "../../../src/interp/events.ts";
 import { REPORTERS } from "../../../src/report/registry.ts";
 import { expectGolden } from "../../support/golden.ts";
-import { FULL_RUN, INTERRUPTED_RUN, memorySink } from "./fake-run.ts";
+import { FULL_RUN, INTERRUPTED_RUN, TAGGED_RUN, memorySink } from "./fake-run.ts";
 
 function render(name: string, events: readonly RunEvent[], options: { verbose?: boolean; tty?: boolean } = {}): string {
   const factory = REPORTERS.get(name);
@@ -18,10 +18,38 @@ describe("reporters (golden)", () => {
     const ext = name === "junit" ? "xml" : name === "human" ? "txt" : name;
     it(`${name} renders a full run`, () => expectGolden(`reports/full-run.${ext}`, render(name, FULL_RUN)));
     it(`${name} renders an interrupted run`, () => expectGolden(`reports/interrupted-run.${ext}`, render(name, INTERRUPTED_RUN)));
+    it(`${name} renders xfail and xpass verdicts of tagged scripts`, () => expectGolden(`reports/tagged-run.${ext}`, render(name, TAGGED_RUN)));
   }
   it("human -v shows passing events and log output", () => expectGolden("reports/full-run-verbose.txt", render("human", FULL_RUN, { verbose: true })));
   it("human on a TTY draws a progress line and clears it before results", () => {
     expectGolden("reports/full-run-tty.txt", JSON.stringify(render("human", FULL_RUN, { tty: true }).split("\r"), null, 1) + "\n");
+  });
+});
+
+describe("reporters (known differences)", () => {
+  it("tap marks an xfail as a TODO test point and an xpass as a plain failure", () => {
+    const lines = render("tap", TAGGED_RUN).split("\n");
+    expect(lines.find((l) => l.startsWith("not ok 1 "))).to.match(/ # TODO known difference \(rfc-choice, line 2\): Linux sends a 32-bit Data ACK/);
+    expect(lines.find((l) => l.startsWith("not ok 2 "))).to.not.include("TODO");
+  });
+  it("junit counts an xfail as skipped with its reason and an xpass as a failure", () => {
+    const xml = render("junit", TAGGED_RUN);
+    expect(xml).to.include('<testsuites name="mptcpdrill" tests="3" failures="1" errors="0" skipped="1"');
+    expect(xml).to.include('<skipped message="known difference (rfc-choice, line 2): Linux sends a 32-bit Data ACK');
+    expect(xml).to.include('type="xpass"');
+  });
+  it("jsonl writes the verdict and the tag", () => {
+    const rows = render("jsonl", TAGGED_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[0]).to.deep.include({ verdict: "xfail", known: { sut: "kernel", kind: "rfc-choice", reason: "Linux sends a 32-bit Data ACK (RFC 8684 §3.3.1: \"either 4 or 8 octets\")", line: 2 } });
+    expect(rows[1]).to.deep.include({ verdict: "xpass" });
+    expect(rows[2]).to.deep.include({ verdict: "pass", known: null });
+  });
+  it("human lists an xpass with the failures but not an xfail", () => {
+    const text = render("human", TAGGED_RUN);
+    const failures = text.slice(text.indexOf("failures:"));
+    expect(failures).to.include("xpass [ipv4] suites/reference/mp-join/mpj-04");
+    expect(failures).to.not.include("dss-04");
+    expect(text).to.include("1 passed, 0 failed, 0 errors, 0 skipped, 1 xfail, 1 xpass");
   });
 });
 
@@ -33,7 +61,7 @@ describe("reporters (streaming)", () => {
     for (const e of upToFirstEnd) reporter?.onEvent(e);
     const lines = sink.text().trim().split("\n");
     expect(lines).to.have.length(1);
-    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412 });
+    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412, known: null });
     expect(sink.flushes()).to.equal(1);
   });
   it("tap writes its plan and test points as they come", () => {
@@ -50,7 +78,7 @@ describe("reporters (streaming)", () => {
   });
   it("every jsonl line of a full run parses with the documented keys", () => {
     const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms"]);
-    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0 }, ms: 1999, interrupted: false });
+    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known"]);
+    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false });
   });
 });
