@@ -36,7 +36,9 @@ export function mapOutboundTcp(live: TcpRepr, conn: ConnectionMapping): TcpRepr 
     o.kind === "sack"
       ? { kind: "sack", blocks: o.blocks.map((b) => ({ left: conn.outboundAck(b.left, false), right: conn.outboundAck(b.right, false) })) }
       : o.kind === "mptcp" && conn.mptcp !== null ? mapOutboundDss(o, conn.mptcp) : o);
-  return { ...live, seq: conn.outboundSeq(live.seq, syn), ack: conn.outboundAck(live.ack, syn), options };
+  // The ack field is mapped only when ACK is set (a bare RST carries a raw 0 there, §5.2).
+  const ack = (live.flags & TCP_FLAG.ACK) !== 0 ? conn.outboundAck(live.ack, syn) : live.ack;
+  return { ...live, seq: conn.outboundSeq(live.seq, syn), ack, options };
 }
 
 const FLAG_FIELDS: readonly (readonly [string, number])[] = [

@@ -64,6 +64,14 @@ describe("interp/matcher", () => {
     expect(matchOutbound(pkt("+0 > R 1:1(0)"), live({ seq: rel(1), ack: relAck(5), flags: TCP_FLAG.RST }), ctx(c))?.field).to.equal("tcp_ack_seq");
   });
 
+  it("maps ack_seq only when ACK is set: a bare RST's raw 0 matches ack 0", () => {
+    const c = conn();
+    expect(matchOutbound(pkt("+0 > R 1:1(0)"), live({ seq: rel(1), ack: seqNum(0), flags: TCP_FLAG.RST }), ctx(c))).to.equal(null);
+    expect(matchOutbound(pkt("+0 > R 1:1(0)"), live({ seq: rel(1), ack: seqNum(7), flags: TCP_FLAG.RST }), ctx(c))?.detail)
+      .to.equal("live packet field tcp_ack_seq: expected: 0 (0x0) vs actual: 7 (0x7)");
+    expect(matchOutbound(pkt("+0 > R. 1:1(0) ack 1"), live({ seq: rel(1), ack: relAck(1), flags: TCP_FLAG.RST | TCP_FLAG.ACK }), ctx(c))).to.equal(null);
+  });
+
   it("reports payload size differences before header fields", () => {
     const m = matchOutbound(pkt("+0 > P. 1:1001(1000) ack 1"), live({ seq: rel(1), ack: relAck(1), flags: TCP_FLAG.ACK }, 2000), ctx(conn()));
     expect(m?.detail).to.equal("live packet payload: expected 1000 bytes vs actual 2000 bytes");
