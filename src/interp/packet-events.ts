@@ -16,7 +16,7 @@ import { mptcpAggregateMismatch, mptcpMayAggregate } from "./mptcp-dss.ts";
 import { bindTupleVariables, mptcpSocketForInbound, mptcpSocketForOutbound } from "./mptcp-sockets.ts";
 import { buildInbound } from "./packet-build.ts";
 import type { ScriptTcpPacket } from "./script-packet.ts";
-import type { SocketEntry, SocketTable } from "./sockets.ts";
+import { type SocketEntry, type SocketTable, sameEndpoint } from "./sockets.ts";
 import { ScriptFault } from "./values.ts";
 
 /** What packet execution needs from the run. */
@@ -48,7 +48,8 @@ export function socketForInbound(sp: ScriptTcpPacket, ctx: PacketContext): Socke
 /** §5.5 for an outbound TCP line: a connecting socket for a SYN, else the current socket. */
 export function socketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): SocketEntry {
   const synOnly = (sp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
-  if (synOnly) {
+  // A retransmitted SYN belongs to the current socket, whose first SYN already fixed its ISN.
+  if (synOnly && fds.current?.conn.kernelIsn == null) {
     const c = fds.current?.phase === "connecting" ? fds.current : fds.all().find((s) => s.phase === "connecting");
     if (c) return c;
   }
@@ -89,12 +90,21 @@ function decode(p: OutboundPacket): Sniffed | null {
   };
 }
 
-/** Which known socket a sniffed packet belongs to (§3.5 step 1), learning an active SYN's tuple. */
-function ownerOf(s: Sniffed, fds: SocketTable): SocketEntry | undefined {
+/**
+ * Which known socket a sniffed packet belongs to (§3.5 step 1). An active SYN from an unknown
+ * port belongs to the expected socket when it is connecting to that remote (G looks only at the
+ * socket under test: an earlier socket whose TCP_FASTOPEN_CONNECT SYN is still deferred must not
+ * claim it), else to the first such connecting socket.
+ */
+function ownerOf(s: Sniffed, fds: SocketTable, expected: SocketEntry): SocketEntry | undefined {
+  const c = expected.conn;
+  // The kernel may reuse a closed socket's port: the socket under test owns its tuple first.
+  if (sameEndpoint(c.liveLocal, s.local) && sameEndpoint(c.liveRemote, s.remote)) return expected;
   const known = fds.byLiveTuple(s.local, s.remote);
   if (known) return known;
-  if ((s.tcp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN) return fds.connectingTo(s.remote);
-  return undefined;
+  if ((s.tcp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) !== TCP_FLAG.SYN) return undefined;
+  if (expected.phase === "connecting" && c.liveLocal?.port === 0 && sameEndpoint(c.liveRemote, s.remote)) return expected;
+  return fds.connectingTo(s.remote);
 }
 
 /** The result of sniffing for one outbound line. */
@@ -121,7 +131,7 @@ async function nextKnown(ctx: PacketContext, deadline: number, expected: SocketE
     if (p === null) return null;
     const s = decode(p);
     if (s === null) continue;
-    const owner = ownerOf(s, ctx.fds);
+    const owner = ownerOf(s, ctx.fds, expected);
     if (owner && considered(owner, expected)) return { s, owner };
   }
 }
