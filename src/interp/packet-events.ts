@@ -5,6 +5,7 @@
  */
 import type { OutboundPacket, Sut } from "../sut/sut.ts";
 import { formatIpAddress } from "../wire/address.ts";
+import { ipv4HeaderChecksum } from "../wire/checksum.ts";
 import { type PacketRepr, parsePacket } from "../wire/packet.ts";
 import { seqNum } from "../wire/seq.ts";
 import { TCP_FLAG, type TcpRepr } from "../wire/tcp.ts";
@@ -148,6 +149,7 @@ export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx:
   }
   learnIsn(sp, first.s, sock);
   bindTupleVariables(sp, sock, ctx.fds.mptcp);
+  let ipChecksumOk = ipv4ChecksumOk(first.s.raw.bytes);
   let agg = first.s;
   let total = first.s.repr.payload.length;
   let prevSize = total;
@@ -169,6 +171,7 @@ export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx:
     total += size;
     prevSize = size;
     agg = more.s;
+    ipChecksumOk &&= ipv4ChecksumOk(more.s.raw.bytes);
   }
   const payload = new Uint8Array(total);
   let at = 0;
@@ -179,7 +182,19 @@ export async function sniffOutbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx:
   const ip = agg.repr.ip.kind === "ipv4"
     ? { ...agg.repr.ip, totalLength: (agg.repr.ip.totalLength ?? 0) + total - agg.repr.payload.length }
     : { ...agg.repr.ip, payloadLength: (agg.repr.ip.payloadLength ?? 0) + total - agg.repr.payload.length };
-  return { ok: true, packet: { ...agg.repr, ip, l4: tcp, payload }, last: agg.raw, parts: chunks.length };
+  const aggregate: PacketRepr = { ...agg.repr, ip, l4: tcp, payload };
+  if (!ipChecksumOk) {
+    return { ok: false, mismatch: plainMismatch("packet", "ip_checksum", "bad outbound IP checksum", sp.span, false), packet: aggregate, last: agg.raw };
+  }
+  return { ok: true, packet: aggregate, last: agg.raw, parts: chunks.length };
+}
+
+/** §3.5 step 3: a sniffed IPv4 packet's header checksum verifies (RFC 791 §3.1); true for IPv6. */
+export function ipv4ChecksumOk(bytes: Uint8Array): boolean {
+  if (bytes.length < 20 || (bytes[0] as number) >> 4 !== 4) return true;
+  const hl = ((bytes[0] as number) & 0xf) * 4;
+  if (hl < 20 || bytes.length < hl) return false;
+  return ipv4HeaderChecksum(bytes.subarray(0, hl)) === (((bytes[10] as number) << 8) | (bytes[11] as number));
 }
 
 /** §5.1: the first live SYN / SYN-ACK of a socket fixes the kernel ISN (and an active socket's port). */
