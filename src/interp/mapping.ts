@@ -46,6 +46,8 @@ export class ConnectionMapping {
   readonly ts: TsPairing = { baseline: null, liveForScript: new Map() };
   lastInjected: LastSegment | null = null;
   lastOutbound: LastSegment | null = null;
+  /** The last (script, live) IPv6 flow label pair of outbound packets (§5.4). */
+  flowLabel: { readonly script: number; readonly live: number } | null = null;
   /** MPTCP connection state when the socket is an MPTCP one (§8), else `null`. */
   mptcp: MptcpConnState | null = null;
 

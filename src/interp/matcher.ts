@@ -277,11 +277,33 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
   const mapped = mapOutboundTcp(live.l4, ctx.conn);
   const hm = matchTcpHeader(sp, mapped, hdrLen, span);
   if (hm) return hm;
+  const fm = matchFlowLabel(sp, live, ctx.conn, span);
+  if (fm) return fm;
   const om = matchOptions(sp, mapped.options, ctx, span);
   if (om) return om;
   const dm = checkOutboundMptcpData(sp, live, ctx.conn);
   if (dm) return dm;
   if (live.payload.some((b) => b !== 0)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
+  return null;
+}
+
+/**
+ * §5.4: a scripted IPv6 flow label. The live label must be set; the same script label must keep
+ * its live label, a new script label must get a new one; the pair seen last is remembered.
+ */
+function matchFlowLabel(sp: ScriptTcpPacket, live: PacketRepr, conn: ConnectionMapping, span: Span): Mismatch | null {
+  if (sp.ip.flowLabel === null || live.ip.kind !== "ipv6") return null;
+  const hex = (n: number): string => `0x${n.toString(16)}`;
+  const got = live.ip.flowLabel;
+  if (got === 0) return plainMismatch("packet", "flowlabel", "flowlabel unmarked in the live packet", span, false);
+  const pair = conn.flowLabel;
+  if (pair !== null && pair.script === sp.ip.flowLabel && pair.live !== got) {
+    return plainMismatch("packet", "flowlabel", `inconsistent flowlabels for this packet: expected: ${hex(pair.live)} vs actual: ${hex(got)}`, span, false);
+  }
+  if (pair !== null && pair.script !== sp.ip.flowLabel && pair.live === got) {
+    return plainMismatch("packet", "flowlabel", "expected a different flowlabel but got the same", span, false);
+  }
+  conn.flowLabel = { script: sp.ip.flowLabel, live: got };
   return null;
 }
 

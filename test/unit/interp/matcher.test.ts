@@ -72,6 +72,23 @@ describe("interp/matcher", () => {
     expect(matchOutbound(pkt("+0 > R. 1:1(0) ack 1"), live({ seq: rel(1), ack: relAck(1), flags: TCP_FLAG.RST | TCP_FLAG.ACK }), ctx(c))).to.equal(null);
   });
 
+  it("checks scripted IPv6 flow labels by pairing script and live labels (§5.4)", () => {
+    const c = conn();
+    const v6 = (label: number): PacketRepr => {
+      const p = live({ seq: rel(1), ack: relAck(1), flags: TCP_FLAG.ACK });
+      const ip = { kind: "ipv6" as const, trafficClass: 0, flowLabel: label, hopLimit: 64, nextHeader: 6, src: new Uint8Array(16), dst: new Uint8Array(16), extensions: [] };
+      return { ...p, ip };
+    };
+    const line = (label: string): ReturnType<typeof pkt> => pkt(`+0 > (flowlabel ${label}) . 1:1(0) ack 1`);
+    expect(matchOutbound(line("0x1"), v6(0), ctx(c))?.detail).to.equal("flowlabel unmarked in the live packet");
+    expect(matchOutbound(line("0x1"), v6(0xabcde), ctx(c))).to.equal(null);
+    expect(matchOutbound(line("0x1"), v6(0xabcde), ctx(c))).to.equal(null);
+    expect(matchOutbound(line("0x1"), v6(0x12345), ctx(c))?.detail).to.equal("inconsistent flowlabels for this packet: expected: 0xabcde vs actual: 0x12345");
+    expect(matchOutbound(line("0x2"), v6(0xabcde), ctx(c))?.detail).to.equal("expected a different flowlabel but got the same");
+    expect(matchOutbound(line("0x2"), v6(0x12345), ctx(c))).to.equal(null);
+    expect(matchOutbound(pkt("+0 > . 1:1(0) ack 1"), v6(0), ctx(c))).to.equal(null);
+  });
+
   it("reports payload size differences before header fields", () => {
     const m = matchOutbound(pkt("+0 > P. 1:1001(1000) ack 1"), live({ seq: rel(1), ack: relAck(1), flags: TCP_FLAG.ACK }, 2000), ctx(conn()));
     expect(m?.detail).to.equal("live packet payload: expected 1000 bytes vs actual 2000 bytes");
