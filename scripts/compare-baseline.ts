@@ -64,6 +64,23 @@ function short(m: string): string {
   return m.replace(/^.*?\.pkt:\d+: /, "").slice(0, 150);
 }
 
+/**
+ * Agreement per variant over the rows run_all.py runs (baseline messages that start with
+ * `[variant not run by run_all.py]` are left out), and the rows packetdrill fails but we pass.
+ */
+function perVariant(baseline: readonly Row[], results: ReadonlyMap<string, Row>, pct: (n: number, d: number) => string): string[] {
+  const out = ["variant            agree    rows  missing  false-pass"];
+  for (const variant of ["ipv4", "ipv6", "ipv4-mapped-ipv6"]) {
+    const rows = baseline.filter((b) => b.variant === variant && !b.message.startsWith("[variant not run"));
+    const ran = rows.filter((b) => results.has(`${b.script}\t${b.variant}`));
+    if (ran.length === 0) continue;
+    const agree = ran.filter((b) => results.get(`${b.script}\t${b.variant}`)?.verdict === b.verdict).length;
+    const falsePass = ran.filter((b) => b.verdict !== "pass" && results.get(`${b.script}\t${b.variant}`)?.verdict === "pass").length;
+    out.push(`${variant.padEnd(17)} ${String(agree).padStart(6)} ${String(ran.length).padStart(7)} ${String(rows.length - ran.length).padStart(8)} ${String(falsePass).padStart(11)}   ${pct(agree, ran.length)}`);
+  }
+  return out;
+}
+
 function main(argv: readonly string[]): number {
   const [ours, base] = argv;
   if (ours === undefined || base === undefined) {
@@ -98,6 +115,7 @@ function main(argv: readonly string[]): number {
   const pct = (n: number, d: number): string => (d === 0 ? "-" : `${((100 * n) / d).toFixed(1)}%`);
   out.push(`verdict agreement: ${agree}/${baseline.length} (${pct(agree, baseline.length)})`);
   out.push(`both fail, same line: ${sameLine}/${bothFail} (${pct(sameLine, bothFail)})`);
+  out.push("", ...perVariant(baseline, results, pct));
   if (diffs.length > 0) out.push("", "disagreements:", ...diffs);
   process.stdout.write(out.join("\n") + "\n");
   return 0;
