@@ -58,6 +58,8 @@ class ScriptRun {
   /** Script time the previous event finished, per the SUT's timestamps; null = use now. */
   private activity: number | null = null;
   private pending: PendingCall | null = null;
+  /** Resolves once the pending call was seen blocked or returned (§6.5). */
+  private settling: Promise<void> | null = null;
   readonly codeParts: string[] = [];
   /** The script line of each code part. */
   readonly codeLines: number[] = [];
@@ -160,6 +162,7 @@ class ScriptRun {
     this.lastDumps = "";
     const time = ev.time as ast.EventTime;
     const cls = classOf(ev.action);
+    await this.awaitSettled(cls);
     const early = await this.finishPending();
     if (early) return early;
     if (ev.action.kind === "syscall" && this.pending) {
@@ -283,15 +286,26 @@ class ScriptRun {
       return checkTime("system call return", { kind: "point", at: s.blockingEnd }, out.endUs - this.start, s.startAt ?? startedAt, this.o.timing, ev.span);
     };
     if (!blocking) return check();
-    const state = await handle.settled;
-    if (state === "returned") return check();
     // §2.2: the base of the next event is when the call began blocking. packetdrill sees that
     // within microseconds; a probe behind IPC sees it late, so the call's issue time stands for it.
     this.activity = startedAt;
     const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;
+    this.settling = handle.settled.then(() => undefined);
     return null;
+  }
+
+  /**
+   * §6.5: the event after a blocking call starts once the call sleeps in the kernel or returned.
+   * An outbound line does not wait: its sniff waits for the packet anyway (often the call's own
+   * SYN), and once a packet was read after the call started, the call is known to be in the
+   * kernel, so later events need not wait for the (slower) sleep probe either.
+   */
+  private async awaitSettled(cls: EventClass): Promise<void> {
+    if (this.settling === null) return;
+    if (cls !== "outbound") await this.settling;
+    this.settling = null;
   }
 
   /** Checks a blocking call that already returned (§6.5); null while it is still blocked. */
