@@ -14,6 +14,7 @@ import { recordToPcap } from "../../sut/kernel-tun/pcap-recorder.ts";
 import type { Sut } from "../../sut/sut.ts";
 import { runScriptRequest } from "../script-runner.ts";
 import type { RunJobSpec } from "./jobs.ts";
+import { warmUpInterpreter } from "./warm-up.ts";
 
 /** The `run` payload a parent sends its script host: the job and the script text it checked. */
 export interface ChildJob {
@@ -55,5 +56,6 @@ export async function runChildJob(job: unknown, send: (event: ScriptEvent) => vo
     return Promise.resolve(spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath));
   };
   const request = { file: spec.file, source, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose };
+  await warmUpInterpreter();
   await runScriptRequest(request, openSut, send);
 }
