@@ -14,7 +14,7 @@ import { recordToPcap } from "../../sut/kernel-tun/pcap-recorder.ts";
 import type { Sut } from "../../sut/sut.ts";
 import { runScriptRequest } from "../script-runner.ts";
 import type { RunJobSpec } from "./jobs.ts";
-import { warmUpInterpreter } from "./warm-up.ts";
+import { KERNEL_WARM_UP_FLAGS, warmUpInterpreter, warmUpKernel } from "./warm-up.ts";
 
 /** The `run` payload a parent sends its script host: the job and the script text it checked. */
 export interface ChildJob {
@@ -37,7 +37,7 @@ export function kernelConfig(job: RunJobSpec, flags: FlagValues): KernelTunConfi
   const fields = {
     localIp: optString(flags, "local_ip"), remoteIp: optString(flags, "remote_ip"), gatewayIp: optString(flags, "gateway_ip"),
     netmaskIp: optString(flags, "netmask_ip"), mtu: optNumber(flags, "mtu"), bindPort: optNumber(flags, "bind_port"),
-    connectPort: optNumber(flags, "connect_port"),
+    connectPort: optNumber(flags, "connect_port"), device: optString(flags, "device"),
   };
   const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   const net = resolveNetConfig({ ipVersion: job.variant, ...defined });
@@ -57,5 +57,7 @@ export async function runChildJob(job: unknown, send: (event: ScriptEvent) => vo
   };
   const request = { file: spec.file, source, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose };
   await warmUpInterpreter();
+  const warmFlags = KERNEL_WARM_UP_FLAGS[spec.variant === "ipv6" ? 6 : 4];
+  await warmUpKernel(spec.variant, (flags) => Promise.resolve(openKernelTunSut({ ...kernelConfig(spec, { ...flags, ...warmFlags }), commandEnv: {} })));
   await runScriptRequest(request, openSut, send);
 }

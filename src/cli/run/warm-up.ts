@@ -1,14 +1,18 @@
 /**
- * Interpreter warm-up for kernel jobs. Each kernel job runs in a fresh process, so the first
+ * Interpreter and SUT warm-up for kernel jobs. Each kernel job runs in a fresh process, so the first
  * packet the interpreter matches or builds pays for lazy compilation of the matcher, mapping,
  * option codecs and dumps: about 3 ms measured on a SYN → SYN/ACK → ACK exchange, which alone
  * broke 4 ms tolerances in upstream scripts (`close-local-close-then-remote-fin.pkt` line 8).
- * packetdrill, in C, has no such cost. So before the kernel SUT opens, the child runs two small
- * scripts of our own (TCP, and MPTCP with DSS) against the reference SUT in virtual time; their
- * events are discarded. It costs a few tens of milliseconds before the script's clock starts.
+ * packetdrill, in C, has no such cost. So before the script's kernel SUT opens, the child runs
+ * small scripts of our own and discards their events: TCP and MPTCP (with DSS) against the
+ * reference SUT in virtual time, then a TCP client with a blocking poll and a code snapshot
+ * against the live kernel on a second TUN device (`tun1`) with addresses of its own (RFC 2544's
+ * 198.18.0.0/15 and a ULA prefix), in the job's IP variant so the namespace's sysctls are the
+ * ones the job sets anyway. It costs about a tenth of a second before the script's clock starts.
  */
 import type { ScriptEvent } from "../../interp/events.ts";
-import { runScriptRequest } from "../script-runner.ts";
+import type { Variant } from "../../interp/events.ts";
+import { runScriptRequest, type OpenSut } from "../script-runner.ts";
 import { openReferenceFor } from "./reference-job.ts";
 
 const TCP_WARM_UP = `
@@ -41,6 +45,43 @@ const MPTCP_WARM_UP = `
 +0   > . 1:1(0) ack 11 <dss dack8=11 nocs>
 +0   read(4, ..., 100) = 10
 `;
+
+const KERNEL_WARM_UP = `
+--tolerance_usecs=1000000
+0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0   fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
++0   connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
++0   > S 0:0(0) <...>
++0...0.004 poll([{fd=3, events=POLLOUT, revents=POLLOUT}], 1, 1000) = 1
++.004 < S. 0:0(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK,nop,wscale 7>
++0   > . 1:1(0) ack 1
++0   %{ warm = tcpi_state }%
++0   write(3, ..., 100) = 100
++0   > P. 1:101(100) ack 1
++0   < . 1:1(0) ack 101 win 256
++0   getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0
++0   close(3) = 0
++0   > F. 101:101(0) ack 1
+`;
+
+/** The warm-up device's packetdrill flags per wire family (never the addresses of a script). */
+export const KERNEL_WARM_UP_FLAGS = {
+  4: { device: "tun1", local_ip: "198.18.0.2", gateway_ip: "198.18.0.1", netmask_ip: "255.255.255.0", remote_ip: "198.18.1.1/24" },
+  6: { device: "tun1", local_ip: "fd00:77:77::2", gateway_ip: "fd00:77:77:8888::1", remote_ip: "fd00:78:78::1/48" },
+} as const;
+
+/**
+ * Runs the kernel warm-up script through `openSut` (a kernel SUT on the warm-up device), events
+ * discarded; never fails the job.
+ */
+export async function warmUpKernel(variant: Variant, openSut: OpenSut): Promise<void> {
+  const request = { file: "<warm-up kernel>", source: KERNEL_WARM_UP, variant, flags: {}, defines: {} };
+  try {
+    await runScriptRequest(request, openSut, () => undefined);
+  } catch {
+    // Speed only: a warm-up that cannot run leaves the real run to report real problems.
+  }
+}
 
 /** Runs the warm-up scripts once; never fails the job (a warm-up problem only costs speed). */
 export async function warmUpInterpreter(): Promise<void> {
