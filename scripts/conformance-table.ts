@@ -1,7 +1,8 @@
 /**
  * Conformance table: runs suites/reference (ipv4) on the reference SUT and on the kernel SUT
  * through the CLI (jsonl reporter), and prints a markdown table of the verdict per script and
- * SUT with the script's RFC 8684 checklist ID and its `// kernel:` note. The output is committed
+ * SUT with the script's RFC 8684 checklist ID and its known-difference tag
+ * (`// mptcpdrill: kernel-differs <kind> — <reason>`, src/script/known-difference.ts). The output is committed
  * as docs/conformance.md. Usage: `npx tsx scripts/conformance-table.ts [--sut reference|kernel|both]`
  * (the kernel SUT needs root; without it the kernel column reads `error`).
  */
@@ -9,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { knownDifferenceFor } from "../src/script/known-difference.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SUITE = "suites/reference";
@@ -37,15 +39,15 @@ function runSuite(sut: string): Map<string, Verdict> {
   return out;
 }
 
-/** Checklist ID, section and kernel note from a script's opening comments. */
-function header(text: string): { id: string; section: string; kernel: string } {
+/** Checklist ID, section and the kernel tag (`kind — reason`) of a script. */
+function header(text: string, file: string): { id: string; section: string; kernel: string } {
   const first = /^\/\/ RFC 8684 (§[\d.]+) ([A-Z]+-\d+)/m.exec(text);
-  const kernel = /^\/\/ kernel: (.*)$/m.exec(text);
-  return { section: first?.[1] ?? "", id: first?.[2] ?? "?", kernel: kernel?.[1] ?? "" };
+  const tag = knownDifferenceFor(text, file, "kernel");
+  return { section: first?.[1] ?? "", id: first?.[2] ?? "?", kernel: tag === null ? "" : `**${tag.kind}** — ${tag.reason}` };
 }
 
 const cell = (v: Verdict | undefined): string => (v === undefined ? "—" : v.verdict);
-const esc = (s: string): string => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 160);
+const esc = (s: string): string => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
 
 function main(): void {
   const which = process.argv.includes("--sut") ? process.argv[process.argv.indexOf("--sut") + 1] : "both";
@@ -55,20 +57,21 @@ function main(): void {
   let agree = 0, total = 0;
   for (const abs of listPkt(join(ROOT, SUITE))) {
     const file = relative(ROOT, abs);
-    const h = header(readFileSync(abs, "utf8"));
+    const h = header(readFileSync(abs, "utf8"), file);
     const r = ref.get(file), k = ker.get(file);
     total++;
     if (r?.verdict === k?.verdict) agree++;
-    const why = k && k.verdict !== "pass" ? (h.kernel !== "" ? h.kernel : `kernel: ${esc(k.message ?? "")}`) : h.kernel;
+    const why = k && k.verdict !== "pass" && k.verdict !== "xfail" ? `${h.kernel} (kernel: ${k.message ?? ""})`.trim() : h.kernel;
     rows.push(`| ${h.id} | ${h.section} | \`${relative(SUITE, file)}\` | ${cell(r)} | ${cell(k)} | ${esc(why)} |`);
   }
   const count = (m: Map<string, Verdict>, v: string): number => [...m.values()].filter((x) => x.verdict === v).length;
-  console.log("| ID | RFC 8684 | script | reference | kernel | note |");
+  console.log("| ID | RFC 8684 | script | reference | kernel | kernel tag: kind — reason |");
   console.log("|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
   console.log("");
-  console.log(`${total} scripts (ipv4). reference: ${count(ref, "pass")} pass, ${count(ref, "fail")} fail, ${count(ref, "error")} error; ` +
-    `kernel: ${count(ker, "pass")} pass, ${count(ker, "fail")} fail, ${count(ker, "error")} error; same verdict on both: ${agree}/${total}.`);
+  const tally = (m: Map<string, Verdict>): string => ["pass", "fail", "error", "xfail", "xpass"].map((v) => `${count(m, v)} ${v}`).join(", ");
+  console.log(`${total} scripts (ipv4). reference: ${tally(ref)}; kernel: ${tally(ker)}; same verdict on both: ${agree}/${total}; ` +
+    `kernel pass or xfail: ${count(ker, "pass") + count(ker, "xfail")}/${total}.`);
 }
 
 main();
