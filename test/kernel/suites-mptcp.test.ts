@@ -2,8 +2,10 @@
  * suites/mptcp on the live kernel (RFC 8684 §3.1–§3.7 checks written for this kernel): one CLI
  * run (`-j 2`, jsonl reporter, the suite's own mptcpdrill.json found by walk-up) over every
  * script in the IP variants its file name selects; every script×variant must pass. A row whose
- * only problem is a timing error (a loaded, shared machine) is run once more. Needs root and
- * /dev/net/tun.
+ * only problem is a timing error (a loaded, shared machine) or an ipv6 row that timed out waiting
+ * for the kernel's first answer (shared/corpus/baseline/README.md reports the same rare ipv6 stall
+ * for packetdrill under parallel runs) is run once more; a second failure fails the test. Needs
+ * root and /dev/net/tun.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -69,7 +71,9 @@ const key = (file: string, variant: string): string => `${relative(REPO, resolve
     const all = scripts(SUITE);
     const want = all.flatMap((f) => variantsOf(f).map((v) => key(f, v)));
     let rows = new Map((await runCli(["suites/mptcp"], join(tmp, "run1.jsonl"))).map((r) => [key(r.file, r.variant), r]));
-    const timing = [...rows.values()].filter((r) => r.verdict !== "pass" && /timing error/.test(r.message ?? ""));
+    const retryable = (r: { variant: string; message?: string | null }): boolean =>
+      /timing error/.test(r.message ?? "") || (r.variant === "ipv6" && /Timed out waiting for packet/.test(r.message ?? ""));
+    const timing = [...rows.values()].filter((r) => r.verdict !== "pass" && retryable(r));
     for (const r of timing) {
       const again = await runCli([r.file], join(tmp, `rerun-${r.variant}.jsonl`), ["--ip-version", r.variant]);
       for (const a of again) rows = new Map([...rows, [key(a.file, a.variant), a]]);
