@@ -7,49 +7,21 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Variant } from "../../src/interp/events.ts";
 import type { ScriptOutcome } from "../../src/interp/run.ts";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
 import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { CORPUS_PRESETS, packetdrillEnv, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import { canRunKernel, lineOf, mutateOnce, repoRoot, runOnKernelRetryTiming, sharedCorpus } from "../support/kernel-script.ts";
 
-const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = path.join(repo, "test/fixtures/interp");
-const corpus = path.resolve(repo, "../shared/corpus");
+const fixtures = path.join(repoRoot, "test/fixtures/interp");
+const corpus = sharedCorpus;
 const supervisor = new HostSupervisor();
-
-/** Runs script text as `variant` with the mpd preset; `dir` is the script's folder. */
-async function runOnce(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
-  const preset = CORPUS_PRESETS.mpd[variant];
-  return runScriptRequest(
-    { file, source, variant, flags: {}, defines: preset.defines },
-    async (flags, defines) => {
-      // The upstream helper scripts read OPT_LOCAL_IP, OPT_NETMASK_IP, OPT_IP_VERSION … (§7).
-      const net = resolveNetConfig(preset.flags);
-      return openRemoteKernelSut({ net, scriptDir: dir, commandEnv: packetdrillEnv(net, flags, defines) }, { timeoutMs: 60_000 }, supervisor);
-    },
-    () => {},
-  );
-}
-
-/** As {@link runOnce}, retried once when the only problem is a timing error (a loaded machine). */
-async function run(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
-  const out = await runOnce(file, source, variant, dir);
-  return /timing error/.test(out.failure?.message ?? "") ? runOnce(file, source, variant, dir) : out;
-}
-
+const canRun = canRunKernel;
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), "utf8");
+const mutate = mutateOnce;
 
-function mutate(src: string, from: string, to: string): string {
-  expect(src.split(from).length, `'${from}' occurs once`).to.equal(2);
-  return src.replace(from, to);
-}
-
-function lineOf(src: string, needle: string): number {
-  return src.slice(0, src.indexOf(needle)).split("\n").length;
+/** Runs script text as `variant` with the mpd preset, once more after a timing-only miss. */
+function run(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
+  return runOnKernelRetryTiming(supervisor, "mpd", file, source, variant, dir);
 }
 
 describe("interp MPTCP on the kernel SUT", function () {

@@ -6,41 +6,21 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Variant } from "../../src/interp/events.ts";
 import type { ScriptOutcome } from "../../src/interp/run.ts";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
 import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { CORPUS_PRESETS, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import { canRunKernel, lineOf, mutateOnce, repoRoot, runOnKernelRetryTiming, sharedCorpus } from "../support/kernel-script.ts";
 
-const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = path.join(repo, "test/fixtures/interp");
-const corpus = path.resolve(repo, "../shared/corpus");
+const fixtures = path.join(repoRoot, "test/fixtures/interp");
+const corpus = sharedCorpus;
 const supervisor = new HostSupervisor();
-
-/** Runs script text as `variant` with the gpd preset; `dir` is the script's folder (commands run there). */
-async function run(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
-  const preset = CORPUS_PRESETS.gpd[variant];
-  return runScriptRequest(
-    { file, source, variant, flags: {}, defines: preset.defines },
-    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: dir }, { timeoutMs: 60_000 }, supervisor),
-    () => {},
-  );
-}
-
+const canRun = canRunKernel;
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), "utf8");
+const mutate = mutateOnce;
 
-/** Replaces exactly one occurrence of `from` in `src`. */
-function mutate(src: string, from: string, to: string): string {
-  expect(src.split(from).length, `'${from}' occurs once`).to.equal(2);
-  return src.replace(from, to);
-}
-
-/** The 1-based line of `needle` in `src`. */
-function lineOf(src: string, needle: string): number {
-  return src.slice(0, src.indexOf(needle)).split("\n").length;
+/** Runs script text as `variant` with the gpd preset, once more after a timing-only miss. */
+function run(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
+  return runOnKernelRetryTiming(supervisor, "gpd", file, source, variant, dir);
 }
 
 describe("interp on the kernel SUT", function () {
