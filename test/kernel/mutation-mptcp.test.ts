@@ -12,14 +12,14 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { expect } from "chai";
+import { canRunKernel, repoRoot, sharedCorpus } from "../support/kernel-script.ts";
 import { createMutantStage, mutateLine, type LineMutation, type MutantStage } from "../support/mutate-script.ts";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CORPUS = resolve(REPO, "../shared/corpus");
-const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun") && existsSync(join(CORPUS, "mpd"));
+const REPO = repoRoot;
+const CORPUS = sharedCorpus;
+const canRun = canRunKernel && existsSync(join(CORPUS, "mpd"));
 
 /** One script (`mpd/…` in the corpus, `mptcp/…` in suites/), its mutation, and the field the failure must name. */
 interface Case extends LineMutation {

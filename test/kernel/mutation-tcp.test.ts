@@ -14,14 +14,14 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { expect } from "chai";
+import { canRunKernel, repoRoot, sharedCorpus } from "../support/kernel-script.ts";
 import { createMutantStage, mutateLine, type LineMutation, type MutantStage } from "../support/mutate-script.ts";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CORPUS = resolve(REPO, "../shared/corpus");
-const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun") && existsSync(join(CORPUS, "gpd"));
+const REPO = repoRoot;
+const CORPUS = sharedCorpus;
+const canRun = canRunKernel && existsSync(join(CORPUS, "gpd"));
 
 /** One script, its mutation, and what the failure message must name. */
 interface Case extends LineMutation {
