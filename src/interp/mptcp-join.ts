@@ -62,6 +62,13 @@ export function inboundJoinSyn(o: ast.MpJoinSyn, wire: MpJoinSynOption, ctx: Mpt
   return { ...wire, receiversToken: token >>> 0, sendersRandom: rand >>> 0, addressId: id };
 }
 
+/** A SYN/ACK HMAC written as a number (`N`, a define, `trunc_l64_hmac(N)`); null when it is to be computed. */
+function literalHmac(v: ast.JoinHmac["value"], ctx: MptcpEvalContext): bigint | null {
+  if (v.kind === "int" || v.kind === "ident") return ctx.env.num(v);
+  if (v.kind === "hashCall" && v.args.length === 1) return ctx.env.num(v.args[0] as ast.NumValue);
+  return null;
+}
+
 /** Inbound MP_JOIN SYN/ACK: nonce, id, HMAC(Kp ‖ Kk, Rp ‖ Rk) leftmost 64 bits (or as written). */
 export function inboundJoinSynAck(o: ast.MpJoinSynAck, wire: MpJoinSynAckOption, ctx: MptcpEvalContext): MpJoinSynAckOption {
   const sf = ctx.conn.subflow(ctx.mapping);
@@ -69,11 +76,8 @@ export function inboundJoinSynAck(o: ast.MpJoinSynAck, wire: MpJoinSynAckOption,
   const id = o.addressId === null || o.addressId.kind !== "int" && o.addressId.kind !== "ident"
     ? ctx.run.peerAddressId(ctx.mapping.liveRemote?.ip ?? "") : wire.addressId;
   sf.peerAddressId = id;
-  const v = o.hmac.value;
-  let hmac: bigint;
-  if (v.kind === "int" || v.kind === "ident") hmac = ctx.env.num(v);
-  else if (v.kind === "hashCall" && v.args.length === 1) hmac = ctx.env.num(v.args[0] as ast.NumValue);
-  else {
+  let hmac = literalHmac(o.hmac.value, ctx);
+  if (hmac === null) {
     const { rp, rk } = withRandoms(ctx, o.hmac.span);
     const pair = hmacKeys(o.hmac, ctx);
     const { kp, kk } = pair === null ? keys(ctx, o.hmac.span) : { kp: pair.k1, kk: pair.k2 };
@@ -115,10 +119,8 @@ export function outboundJoinSynAck(o: ast.MpJoinSynAck, wire: MpJoinSynAckOption
   w.add("rand");
   const v = o.hmac.value;
   if (v.kind === "wildcard") return { expected: live, wild: new Set(["hmac", "address_id", "rand", "backup"]) };
-  let hmac: bigint;
-  if (v.kind === "int" || v.kind === "ident") hmac = ctx.env.num(v);
-  else if (v.kind === "hashCall" && v.args.length === 1) hmac = ctx.env.num(v.args[0] as ast.NumValue);
-  else {
+  let hmac = literalHmac(v, ctx);
+  if (hmac === null) {
     const { rp, rk } = withRandoms(ctx, o.hmac.span);
     const pair = hmacKeys(o.hmac, ctx);
     const { kp, kk } = pair === null ? keys(ctx, o.hmac.span) : { kp: pair.k2, kk: pair.k1 };

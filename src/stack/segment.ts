@@ -3,7 +3,8 @@
  * the payload; `decodeSegment` / `encodeSegment` turn IPv4 or IPv6 packets into segments and back,
  * checking and computing the TCP checksum over the pseudo-header (RFC 9293 §3.1, RFC 8200 §8.1).
  *
- * A local helper: src/wire has the IP and TCP codecs but (yet) no combined packet codec.
+ * A thin adapter over src/wire's IP and TCP codecs: the stack wants a flat segment with a verified
+ * TCP checksum, not src/wire's general packet repr (encapsulations, UDP, ICMP).
  */
 import type { IpAddress } from "../wire/address.ts";
 import { IP_PROTO, l4Checksum } from "../wire/checksum.ts";

@@ -14,6 +14,7 @@ import { recordToPcap } from "../../sut/kernel-tun/pcap-recorder.ts";
 import type { Sut } from "../../sut/sut.ts";
 import { runScriptRequest } from "../script-runner.ts";
 import type { RunJobSpec } from "./jobs.ts";
+import { netFlagsOf, stringFlag } from "./net-flags-of.ts";
 import { KERNEL_WARM_UP_FLAGS, warmUpInterpreter, warmUpKernel } from "./warm-up.ts";
 
 /** The `run` payload a parent sends its script host: the job and the script text it checked. */
@@ -22,26 +23,10 @@ export interface ChildJob {
   readonly source: string;
 }
 
-function optNumber(flags: FlagValues, name: string): number | undefined {
-  const v = flags[name];
-  return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined;
-}
-
-function optString(flags: FlagValues, name: string): string | undefined {
-  const v = flags[name];
-  return typeof v === "string" ? v : undefined;
-}
-
 /** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
 export function kernelConfig(job: RunJobSpec, flags: FlagValues): KernelTunConfig {
-  const fields = {
-    localIp: optString(flags, "local_ip"), remoteIp: optString(flags, "remote_ip"), gatewayIp: optString(flags, "gateway_ip"),
-    netmaskIp: optString(flags, "netmask_ip"), mtu: optNumber(flags, "mtu"), bindPort: optNumber(flags, "bind_port"),
-    connectPort: optNumber(flags, "connect_port"), device: optString(flags, "device"),
-  };
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  const net = resolveNetConfig({ ipVersion: job.variant, ...defined });
-  const code = optString(flags, "code_command");
+  const net = resolveNetConfig(netFlagsOf(job.variant, flags));
+  const code = stringFlag(flags, "code_command");
   return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
 }
 

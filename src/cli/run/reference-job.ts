@@ -7,36 +7,21 @@
 import { checkScript } from "../../script/check-script.ts";
 import { hasErrors } from "../../script/diagnostic.ts";
 import type { FlagValues } from "../../interp/run-options.ts";
-import { referenceNetConfig, type ReferenceNetFlags } from "../../sut/reference/net-config.ts";
+import { referenceNetConfig } from "../../sut/reference/net-config.ts";
 import { openReferenceSut } from "../../sut/reference/reference-sut.ts";
 import type { Sut } from "../../sut/sut.ts";
 import type { CliIo } from "../io.ts";
 import { runScriptRequest } from "../script-runner.ts";
 import type { RunJobSpec } from "./jobs.ts";
+import { netFlagsOf } from "./net-flags-of.ts";
 import type { JobOutcome, RunJob } from "./scheduler.ts";
 
 /** The seed of every reference job (ISNs, MPTCP keys, nonces, ports). */
 export const REFERENCE_SEED = 8684;
 
-function optNumber(flags: FlagValues, name: string): number | undefined {
-  const v = flags[name];
-  return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined;
-}
-
-function optString(flags: FlagValues, name: string): string | undefined {
-  const v = flags[name];
-  return typeof v === "string" ? v : undefined;
-}
-
 /** Opens the reference SUT for one job's merged flags. */
 export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed = REFERENCE_SEED): Sut {
-  const fields = {
-    localIp: optString(flags, "local_ip"), remoteIp: optString(flags, "remote_ip"), gatewayIp: optString(flags, "gateway_ip"),
-    netmaskIp: optString(flags, "netmask_ip"), mtu: optNumber(flags, "mtu"), bindPort: optNumber(flags, "bind_port"),
-    connectPort: optNumber(flags, "connect_port"),
-  };
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<ReferenceNetFlags>;
-  const net = referenceNetConfig({ ipVersion: job.variant, ...defined });
+  const net = referenceNetConfig(netFlagsOf(job.variant, flags));
   return openReferenceSut({ net, seed, commandEnv: { ...defines } });
 }
 
