@@ -6,6 +6,7 @@
  * MPTcpExt* MIB counters (per namespace) and `ss -M`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { MptcpdrillError } from "../errors.ts";
 import { nsSh } from "./topology.ts";
 
@@ -154,17 +155,62 @@ export function socketDump(ns: string): string {
 
 /**
  * A tcpdump capture on the kernel's interface (evidence per run; whole packets, so `verify` can
- * check DSS checksums; immediate mode, so the last packets are written before the stop); stop it
- * with {@link stopCapture}.
+ * check DSS checksums; immediate mode and a packet-buffered file, so what tcpdump has read is on
+ * disk at once). Resolves once tcpdump listens; stop it with {@link stopCapture}.
  */
-export function startCapture(ns: string, dev: string, file: string): ChildProcess {
-  return spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "--immediate-mode", "-s", "1600", "-B", "32768", "-w", file, "tcp"], { stdio: "ignore" });
+export async function startCapture(ns: string, dev: string, file: string): Promise<ChildProcess> {
+  const p = spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "--immediate-mode", "-U", "-s", "1600", "-B", "32768", "-w", file, "tcp"], { stdio: ["ignore", "ignore", "pipe"] });
+  // tcpdump says "listening on DEV" on stderr once its socket is bound: from then on nothing is missed.
+  await new Promise<void>((resolve) => {
+    let seen = "";
+    const done = (): void => {
+      clearTimeout(timer);
+      p.stderr?.removeAllListeners("data");
+      p.stderr?.resume();
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    p.stderr?.on("data", (b: Buffer) => {
+      seen += b.toString();
+      if (/listening on/.test(seen)) done();
+    });
+    p.on("exit", done);
+  });
+  return p;
 }
 
-/** Stops a capture and waits for it to flush. */
-export async function stopCapture(p: ChildProcess): Promise<void> {
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return -1;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops a capture once it has caught up: tcpdump may still be behind the kernel's packet ring when
+ * the run ends (a loaded machine), and SIGINT makes it stop reading the ring, dropping what is left
+ * there. So first wait until the file has not grown for 250 ms (at most 3 s), then SIGINT and wait
+ * for the exit. Call it before the link goes away.
+ */
+export async function stopCapture(p: ChildProcess, file?: string): Promise<void> {
   if (p.exitCode !== null) return;
+  if (file !== undefined) {
+    let last = sizeOf(file);
+    let stableSince = Date.now();
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && Date.now() - stableSince < 250) {
+      await sleep(50);
+      const now = sizeOf(file);
+      if (now !== last) {
+        last = now;
+        stableSince = Date.now();
+      }
+    }
+  }
   const exited = new Promise((r) => p.on("exit", r));
   p.kill("SIGINT");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  await Promise.race([exited, sleep(2000)]);
 }

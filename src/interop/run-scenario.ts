@@ -92,8 +92,7 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
   configureKernel(t, { checksum: s.kernelChecksum, signal: s.kernelSignals ? [KERNEL_ADDRS[1]] : [] });
   const mibBefore = readMib(t.kernelNs);
   const captured = captureDir ? captureFile(captureDir, s.name, t.link) : undefined;
-  const capture = captured ? startCapture(t.kernelNs, t.kernelIf, captured) : undefined;
-  if (capture) await new Promise((r) => setTimeout(r, 300));
+  const capture = captured ? await startCapture(t.kernelNs, t.kernelIf, captured) : undefined;
   const host = new SocketHost({
     addresses: [...REF_ADDRS], seed,
     tcp: { rcvBuf: BUF, sndBuf: BUF },
@@ -136,8 +135,8 @@ export async function runScenario(t: Topology, s: Scenario, port: number, seed: 
     kernel = await Promise.race([peer.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
   } finally {
     peer.kill();
+    if (capture) await stopCapture(capture, captured);
     await link.close();
-    if (capture) await stopCapture(capture);
   }
   const seconds = (performance.now() - start) / 1000;
   if (!app) throw new Error("unreachable: no application");
