@@ -280,15 +280,19 @@ class ScriptRun {
     const check = async (): Promise<Mismatch | null> => {
       const out = await handle.result;
       if (out.kind === "invalid") return plainMismatch("syscall", "args", `runtime error in ${call.name} call: ${out.message}`, call.span);
-      if (!blocking) this.activity = out.endUs - this.start;
+      // §2.2: packetdrill issues a call within microseconds of its scheduled time; ours may start
+      // later (the previous packet still being matched), and that lag is ours, not the SUT's. So
+      // the base after a call is its scheduled start plus the time the call itself took.
+      if (!blocking) this.activity = Math.min(out.endUs - this.start, (s.startAt ?? startedAt) + Math.max(0, out.endUs - out.startUs));
       const m = checkSyscall(prepared, out, this.env, this.fds, this.sut.net, { startUs: this.start, toleranceUsecs: this.o.timing.toleranceUsecs });
       if (m || !blocking || s.blockingEnd === null) return m;
       return checkTime("system call return", { kind: "point", at: s.blockingEnd }, out.endUs - this.start, s.startAt ?? startedAt, this.o.timing, ev.span);
     };
     if (!blocking) return check();
     // §2.2: the base of the next event is when the call began blocking. packetdrill sees that
-    // within microseconds; a probe behind IPC sees it late, so the call's issue time stands for it.
-    this.activity = startedAt;
+    // within microseconds of the call's scheduled start; our probe sees it late and the call may
+    // be issued late (the previous packet still being matched), so the scheduled start stands for it.
+    this.activity = Math.min(startedAt, s.startAt ?? startedAt);
     const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;

@@ -119,6 +119,23 @@ function processesWith(text: string): number[] {
     expect(delay("read"), "read stamps would fail the check above").to.be.greaterThan(29_000);
   });
 
+  it("a blocking call's return is stamped when the kernel returns it, not when a busy main thread gets to it", () => {
+    const fixture = fileURLToPath(new URL("blocking-stamp-fixture.ts", import.meta.url));
+    const delay = (calls: string): { us: number; settled: string } => {
+      const r = spawnSync("unshare", ["-n", process.execPath, "--import", "tsx", fixture], { encoding: "utf8", timeout: 15_000, env: { ...process.env, MPD_BLOCKING_CALLS: calls } });
+      expect(r.stderr).to.equal("");
+      const [us, settled] = r.stdout.trim().split(" ");
+      return { us: Number(us), settled: settled ?? "" };
+    };
+    // accept() returns inside the final ACK's write(); the main thread was then busy for 30 ms.
+    const thread = delay("thread");
+    expect(thread.settled).to.equal("blocked");
+    expect(thread.us).to.be.within(0, 5000);
+    const libuv = delay("libuv");
+    expect(libuv.settled).to.equal("blocked");
+    expect(libuv.us, "libuv-pool stamps would fail the check above").to.be.greaterThan(29_000);
+  });
+
   it("an MPTCP listener answers an MP_CAPABLE SYN with MP_CAPABLE and its key", async () => {
     const sut = hosts.get("ipv4")!;
     const fd = await listener(sut, 262);

@@ -8,8 +8,11 @@
  */
 import type { ScriptEvent } from "../../interp/events.ts";
 import type { FlagValues } from "../../interp/run-options.ts";
+import { blockingThread } from "../../sut/kernel-tun/blocking-thread.ts";
 import { openKernelTunSut, type KernelTunConfig } from "../../sut/kernel-tun/kernel-tun-sut.ts";
+import { openLibc } from "../../sut/kernel-tun/libc.ts";
 import { packetdrillEnv, resolveNetConfig } from "../../sut/kernel-tun/net-config.ts";
+import { raiseToRealtime } from "../../sut/kernel-tun/realtime.ts";
 import { recordToPcap } from "../../sut/kernel-tun/pcap-recorder.ts";
 import type { Sut } from "../../sut/sut.ts";
 import { runScriptRequest } from "../script-runner.ts";
@@ -23,11 +26,20 @@ export interface ChildJob {
   readonly source: string;
 }
 
+/**
+ * Whether a script has a blocking call (`+0...0.040 poll(…)`, `+0 ... .02 sendto(…)`): an ellipsis
+ * followed by a time. Argument ellipses (`read(4, ..., 1024)`) are followed by `,` or `)`. A miss
+ * only means the calls run on libuv's pool (stamped less precisely).
+ */
+export function hasBlockingCalls(source: string): boolean {
+  return /\.\.\.\s*\+?(?:\d|\.\d)/.test(source);
+}
+
 /** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
-export function kernelConfig(job: RunJobSpec, flags: FlagValues): KernelTunConfig {
+export function kernelConfig(job: RunJobSpec, flags: FlagValues, blockingThread = true): KernelTunConfig {
   const net = resolveNetConfig(netFlagsOf(job.variant, flags));
   const code = stringFlag(flags, "code_command");
-  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
+  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread, ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
 }
 
 /**
@@ -36,13 +48,19 @@ export function kernelConfig(job: RunJobSpec, flags: FlagValues): KernelTunConfi
  */
 export async function runChildJob(job: unknown, send: (event: ScriptEvent) => void): Promise<void> {
   const { spec, source } = job as ChildJob;
+  const blocking = hasBlockingCalls(source);
   const openSut = (flags: FlagValues): Promise<Sut> => {
-    const sut = openKernelTunSut(kernelConfig(spec, flags));
+    const sut = openKernelTunSut(kernelConfig(spec, flags, blocking));
     return Promise.resolve(spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath));
   };
   const request = { file: spec.file, source, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose };
+  // The blocking-call thread starts while the interpreter warms up; the kernel warm-up and the
+  // script then find it ready (if it is not up within 3 s, their blocking calls use libuv's pool).
+  const thread = blocking ? blockingThread() : null;
   await warmUpInterpreter();
+  if (thread !== null) await Promise.race([thread.ready, new Promise((r) => setTimeout(r, 3000).unref())]);
   const warmFlags = KERNEL_WARM_UP_FLAGS[spec.variant === "ipv6" ? 6 : 4];
-  await warmUpKernel(spec.variant, (flags) => Promise.resolve(openKernelTunSut({ ...kernelConfig(spec, { ...flags, ...warmFlags }), commandEnv: {} })));
+  await warmUpKernel(spec.variant, (flags) => Promise.resolve(openKernelTunSut({ ...kernelConfig(spec, { ...flags, ...warmFlags }, blocking), commandEnv: {} })));
+  raiseToRealtime(openLibc());
   await runScriptRequest(request, openSut, send);
 }

@@ -15,6 +15,8 @@ export const BLOCKING_GRACE_US = 5000;
 export interface ProbeTarget {
   readonly nrs: readonly number[];
   readonly arg0: bigint | null;
+  /** The thread that makes the call, when known (the blocking-call thread); else any but main. */
+  readonly tid?: number;
 }
 
 function readOr(path: string): string | null {
@@ -54,7 +56,7 @@ export function isBlockedIn(target: ProbeTarget, mainTid: number): boolean | nul
     return null;
   }
   for (const tid of tids) {
-    if (Number(tid) === mainTid) continue;
+    if (Number(tid) === mainTid || (target.tid !== undefined && Number(tid) !== target.tid)) continue;
     const sc = readOr(`/proc/self/task/${tid}/syscall`);
     const parsed = sc === null ? null : parseSyscallLine(sc);
     if (parsed === null || !target.nrs.includes(parsed.nr)) continue;

@@ -11,13 +11,18 @@ export function monoNowUs(): MonoMicros {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-/** Spin window before a deadline: timers are too coarse for the last few hundred µs. */
-const SPIN_US = 300;
+/**
+ * Spin window before a deadline: libuv timers have millisecond granularity and fire up to a
+ * millisecond late, so the timer is set to end 0.5–1.5 ms early and `setImmediate` turns (which
+ * keep I/O flowing) cover the rest. packetdrill injects within microseconds of the schedule, and
+ * every late injection moves the base of the events after it (pkt-language.md §2.2).
+ */
+const SPIN_US = 500;
 
-/** Resolve at `t`: a timer until `t - 300 µs`, then `setImmediate` turns (which keep I/O flowing). */
+/** Resolve at `t`: a timer until 0.5–1.5 ms before `t`, then `setImmediate` turns. */
 export async function sleepUntilUs(t: MonoMicros): Promise<void> {
   const early = t - monoNowUs() - SPIN_US;
-  if (early > 1000) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(early / 1000)));
+  if (early >= 2000) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(early / 1000) - 1));
   while (monoNowUs() < t) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 

@@ -5,15 +5,16 @@
  * SUT on request and serves its methods over the IPC channel (host-protocol.ts). When anything
  * ends it abnormally, it takes its whole process group with it (backtick commands included).
  * Like packetdrill on a machine with ≥ 2 CPUs, it runs SCHED_RR at the lowest real-time priority
- * (every thread: the worker that runs a blocking call must not wait behind ordinary load while the
- * main thread polls for it), so other load on the machine does not delay the script's events.
+ * (realtime.ts; every thread: the thread that runs a blocking call must not wait behind ordinary
+ * load while the main thread polls for it), from the moment the script starts, so other load on
+ * the machine does not delay the script's events.
  */
-import { readdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { isMptcpdrillError } from "../../errors.ts";
+import { blockingCallInFlight } from "./blocking-thread.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
 import { openKernelTunSut, type KernelTunSut } from "./kernel-tun-sut.ts";
 import { openLibc, type Libc } from "./libc.ts";
+import { raiseToRealtime } from "./realtime.ts";
 
 const PR_SET_PDEATHSIG = 1;
 const SIGTERM = 15;
@@ -23,6 +24,18 @@ function send(msg: HostMessage): void {
   process.send?.(msg);
 }
 
+let exitLibc: Libc | null = null;
+
+/**
+ * Exit now. `process.exit` waits for worker threads, and one stuck in a blocking call (a script
+ * that ended with its `accept` still waiting) never finishes, so then the process leaves through
+ * `_exit`. Everything sent to the parent before was flushed by the caller.
+ */
+function exitNow(code: number): never {
+  if (blockingCallInFlight() && exitLibc !== null) exitLibc._exit(code);
+  process.exit(code);
+}
+
 /** Kill every process in our group (bash children of commands), then ourselves. */
 function killGroupAndExit(code: number): never {
   try {
@@ -30,7 +43,7 @@ function killGroupAndExit(code: number): never {
   } catch {
     // not a group leader (started without the parent helper): just exit
   }
-  process.exit(code);
+  exitNow(code);
 }
 
 /** Die with the parent: PDEATHSIG, a re-check of the parent pid, and IPC disconnect. */
@@ -40,25 +53,6 @@ function bindToParent(libc: Libc): void {
   if (expected !== 0 && libc.getppid() !== expected) killGroupAndExit(1);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => killGroupAndExit(1));
   process.on("disconnect", () => killGroupAndExit(1));
-}
-
-/**
- * pkt-language.md §2.3 (packetdrill's set-up): SCHED_RR at the minimum priority when there are at
- * least 2 CPUs, for every thread that exists now (threads and commands started later inherit it).
- * Best effort: without the privilege the host runs at normal priority. `MPD_HOST_SCHED=normal`
- * turns it off.
- */
-function raisePriority(libc: Libc): void {
-  if (availableParallelism() < 2 || process.env["MPD_HOST_SCHED"] === "normal") return;
-  const param = Buffer.alloc(4);
-  param.writeInt32LE(1);
-  let tids: number[] = [0];
-  try {
-    tids = readdirSync("/proc/self/task").map(Number);
-  } catch {
-    // no /proc: this thread only
-  }
-  for (const tid of tids) libc.sched_setscheduler(tid, SCHED_RR, param);
 }
 
 async function dispatch(sut: KernelTunSut, req: Extract<HostRequest, { type: "call" }>): Promise<unknown> {
@@ -97,7 +91,7 @@ function runJob(runner: HostJobRunner, job: unknown): void {
   runner(job, (event) => send({ type: "event", event })).then(
     () => sendFlushed({ type: "done" }),
     (e: unknown) => sendFlushed({ type: "fatal", code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) }),
-  ).finally(() => process.exit(0));
+  ).finally(() => exitNow(0));
 }
 
 /** What the host can do besides serving SUT calls. */
@@ -113,8 +107,8 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
     process.exit(2);
   }
   const libc = openLibc();
+  exitLibc = libc;
   bindToParent(libc);
-  raisePriority(libc);
   let sut: KernelTunSut | null = null;
   process.on("message", (raw) => {
     const req = raw as HostRequest;
@@ -130,6 +124,7 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
     if (req.type === "open") {
       try {
         sut = openKernelTunSut(req.config);
+        raiseToRealtime(libc);
         send({ type: "ready", pid: process.pid, net: sut.net, notes: sut.notes });
       } catch (e) {
         send({ type: "fatal", code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });

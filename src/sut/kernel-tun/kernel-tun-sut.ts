@@ -13,6 +13,7 @@ import { runCodeProgram, runShellCommand, type CommandOptions } from "./commands
 import { openLibc, type Libc } from "./libc.ts";
 import { setUpNamespace } from "./netns-setup.ts";
 import { PacketPump } from "./packet-pump.ts";
+import { blockingThread } from "./blocking-thread.ts";
 import { SyscallRunner } from "./syscall-runner.ts";
 import { decodeCcInfo, decodeMemInfo, decodeMptcpInfo, decodeTcpInfo } from "./tcp-info.ts";
 import { readNetstatMib } from "./netstat-mib.ts";
@@ -37,6 +38,11 @@ export interface KernelTunConfig {
    * from a packet socket (tx-tap.ts), `read` = when this process reads the frame.
    */
   readonly outboundStamps?: "kernel" | "read";
+  /**
+   * Run blocking calls on the process's blocking-call thread (default true; blocking-thread.ts),
+   * which takes a few hundred ms of CPU to start; false runs them on libuv's pool instead.
+   */
+  readonly blockingThread?: boolean;
 }
 
 const SOL_SOCKET = 1;
@@ -69,7 +75,7 @@ export class KernelTunSut implements Sut {
     this.notes = notes;
     this.#tap = tap;
     this.#pump = new PacketPump(libc, tun, tap);
-    this.#runner = new SyscallRunner(libc);
+    this.#runner = new SyscallRunner(libc, (config.blockingThread ?? true) ? blockingThread() : null);
     this.#cmd = {
       cwd: config.scriptDir, env: config.commandEnv ?? {}, timeoutMs: config.commandTimeoutMs ?? 60_000,
       codeCommand: config.codeCommand ?? ["python3"],

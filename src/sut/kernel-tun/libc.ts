@@ -50,6 +50,7 @@ const PROTOTYPES = {
   if_nametoindex: "unsigned int if_nametoindex(const char *)",
   sched_setscheduler: "int sched_setscheduler(int, int, void *)",
   getppid: "int getppid()",
+  _exit: "void _exit(int)",
 } as const;
 
 /** The bound functions, by name. */

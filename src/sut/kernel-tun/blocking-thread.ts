@@ -1,0 +1,95 @@
+/**
+ * The thread that runs blocking calls (`...T` in a script, pkt-language.md §6.5): one
+ * worker_threads Worker per process, shared by every kernel SUT the process opens (the warm-up's
+ * and the script's), started once and kept. A call runs synchronously on it and is stamped there,
+ * so its return time does not depend on how busy the main thread is when the kernel lets it go.
+ * The worker reports its kernel thread id, which the blocking probe watches.
+ *
+ * A worker stuck in a call cannot be stopped; `process.exit` would wait for it, so a process that
+ * ran one leaves through `_exit` (host-server.ts).
+ */
+import { Worker } from "node:worker_threads";
+import type { SyscallOutcome, SyscallRequest } from "../sut.ts";
+import type { BlockingCallMessage, BlockingCallRequest } from "./blocking-worker.ts";
+
+/**
+ * The worker's first code: the TypeScript sources load through tsx, whose hooks a worker does not
+ * inherit from the thread that starts it, so it registers them itself before importing the entry.
+ */
+const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL("./blocking-worker.ts", import.meta.url).href)}); })`;
+
+/** A started worker; `tid` is null until it has said it is ready (or if it never does). */
+export class BlockingThread {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, (o: SyscallOutcome) => void>();
+  #next = 1;
+  #tid: number | null = null;
+  #dead: string | null = null;
+  readonly ready: Promise<boolean>;
+
+  /** `enabled: false` makes a thread that never starts (every call takes the libuv fallback). */
+  constructor(enabled = true) {
+    this.#worker = new Worker(enabled ? BOOTSTRAP : "process.exit(0)", { eval: true });
+    let markReady: (ok: boolean) => void = () => undefined;
+    this.ready = new Promise((r) => (markReady = r));
+    this.#worker.on("message", (m: BlockingCallMessage) => {
+      if (m.type === "ready") {
+        this.#tid = m.tid;
+        markReady(true);
+        return;
+      }
+      const resolve = this.#waiting.get(m.id);
+      this.#waiting.delete(m.id);
+      if (this.#waiting.size === 0) this.#worker.unref();
+      resolve?.(m.outcome);
+    });
+    const die = (why: string): void => {
+      this.#dead = why;
+      markReady(false);
+      for (const resolve of this.#waiting.values()) resolve({ kind: "invalid", message: `blocking-call thread: ${why}` });
+      this.#waiting.clear();
+    };
+    this.#worker.on("error", (e) => die(e instanceof Error ? e.message : String(e)));
+    this.#worker.on("exit", (code) => die(`exited with code ${code}`));
+    // Idle, it does not keep the process alive (unref after the listeners: adding one refs again).
+    this.#worker.unref();
+  }
+
+  /** The worker's kernel thread id, once ready and while alive. */
+  get tid(): number | null {
+    return this.#dead === null ? this.#tid : null;
+  }
+
+  /** True while a call is running on it. */
+  get busy(): boolean {
+    return this.#waiting.size > 0;
+  }
+
+  /** Runs `req` on the worker. */
+  run(req: SyscallRequest): Promise<SyscallOutcome> {
+    if (this.#dead !== null) return Promise.resolve({ kind: "invalid", message: `blocking-call thread: ${this.#dead}` });
+    const id = this.#next++;
+    const msg: BlockingCallRequest = { id, req };
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#worker.ref();
+      this.#worker.postMessage(msg);
+    });
+  }
+}
+
+let shared: BlockingThread | null = null;
+
+/**
+ * This process's blocking-call thread, started on first use. `MPD_BLOCKING_CALLS=libuv` (a
+ * diagnostic switch) runs blocking calls on libuv's pool instead, stamped by the main thread.
+ */
+export function blockingThread(): BlockingThread {
+  shared ??= new BlockingThread(process.env["MPD_BLOCKING_CALLS"] !== "libuv");
+  return shared;
+}
+
+/** True when this process has a blocking call still running (it cannot exit normally then). */
+export function blockingCallInFlight(): boolean {
+  return shared?.busy ?? false;
+}
