@@ -60,6 +60,8 @@ class ScriptRun {
   private pending: PendingCall | null = null;
   /** Resolves once the pending call was seen blocked or returned (§6.5). */
   private settling: Promise<void> | null = null;
+  /** Resolves once the pending call's base is known (see `syscall`). */
+  private starting: Promise<void> | null = null;
   readonly codeParts: string[] = [];
   /** The script line of each code part. */
   readonly codeLines: number[] = [];
@@ -292,7 +294,11 @@ class ScriptRun {
     // §2.2: the base of the next event is when the call began blocking. packetdrill sees that
     // within microseconds of the call's scheduled start; our probe sees it late and the call may
     // be issued late (the previous packet still being matched), so the scheduled start stands for it.
-    this.activity = Math.min(startedAt, s.startAt ?? startedAt);
+    const planned = Math.min(startedAt, s.startAt ?? startedAt);
+    this.activity = planned;
+    // When the SUT says when the call went into the kernel on its thread, the time it took to get
+    // there from the issue counts (a connect's SYN leaves only then).
+    this.starting = handle.started?.then(({ issuedUs, enteredUs }) => { this.activity = planned + Math.max(0, enteredUs - issuedUs); }) ?? null;
     const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;
@@ -307,6 +313,8 @@ class ScriptRun {
    * kernel, so later events need not wait for the (slower) sleep probe either.
    */
   private async awaitSettled(cls: EventClass): Promise<void> {
+    if (this.starting !== null) await this.starting;
+    this.starting = null;
     if (this.settling === null) return;
     if (cls !== "outbound") await this.settling;
     this.settling = null;

@@ -198,6 +198,11 @@ export interface SyscallHandle {
    */
   readonly settled: Promise<"blocked" | "returned">;
   readonly result: Promise<SyscallOutcome>;
+  /**
+   * For a blocking call run on another thread: resolves with the SUT-clock time the call was
+   * issued by the caller (`issuedUs`) and entered the kernel on that thread (`enteredUs`).
+   */
+  readonly started?: Promise<{ readonly issuedUs: MonoMicros; readonly enteredUs: MonoMicros }>;
 }
 
 /** Exit of a backtick command or code program. */

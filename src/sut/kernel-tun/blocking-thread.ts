@@ -22,6 +22,7 @@ const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
 export class BlockingThread {
   readonly #worker: Worker;
   readonly #waiting = new Map<number, (o: SyscallOutcome) => void>();
+  readonly #starting = new Map<number, (startUs: number | null) => void>();
   #next = 1;
   #tid: number | null = null;
   #dead: string | null = null;
@@ -38,6 +39,13 @@ export class BlockingThread {
         markReady(true);
         return;
       }
+      const started = this.#starting.get(m.id);
+      this.#starting.delete(m.id);
+      if (m.type === "started") {
+        started?.(m.startUs);
+        return;
+      }
+      started?.(null);
       const resolve = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
       if (this.#waiting.size === 0) this.#worker.unref();
@@ -47,7 +55,9 @@ export class BlockingThread {
       this.#dead = why;
       markReady(false);
       for (const resolve of this.#waiting.values()) resolve({ kind: "invalid", message: `blocking-call thread: ${why}` });
+      for (const resolve of this.#starting.values()) resolve(null);
       this.#waiting.clear();
+      this.#starting.clear();
     };
     this.#worker.on("error", (e) => die(e instanceof Error ? e.message : String(e)));
     this.#worker.on("exit", (code) => die(`exited with code ${code}`));
@@ -65,16 +75,21 @@ export class BlockingThread {
     return this.#waiting.size > 0;
   }
 
-  /** Runs `req` on the worker. */
-  run(req: SyscallRequest): Promise<SyscallOutcome> {
-    if (this.#dead !== null) return Promise.resolve({ kind: "invalid", message: `blocking-call thread: ${this.#dead}` });
+  /**
+   * Runs `req` on the worker. `started` resolves with the time the call went into the kernel
+   * (null if it never did: an argument error, or the thread died).
+   */
+  run(req: SyscallRequest): { started: Promise<number | null>; result: Promise<SyscallOutcome> } {
+    if (this.#dead !== null) return { started: Promise.resolve(null), result: Promise.resolve({ kind: "invalid", message: `blocking-call thread: ${this.#dead}` }) };
     const id = this.#next++;
     const msg: BlockingCallRequest = { id, req };
-    return new Promise((resolve) => {
+    const started = new Promise<number | null>((resolve) => this.#starting.set(id, resolve));
+    const result = new Promise<SyscallOutcome>((resolve) => {
       this.#waiting.set(id, resolve);
       this.#worker.ref();
       this.#worker.postMessage(msg);
     });
+    return { started, result };
   }
 }
 

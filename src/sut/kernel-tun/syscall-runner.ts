@@ -55,10 +55,13 @@ export class SyscallRunner {
 
   /** On the blocking-call thread; the probe watches that thread only. */
   #onThread(thread: BlockingThread, tid: number, req: SyscallRequest, m: Marshalled): SyscallHandle {
-    const result = thread.run(req).then((o) => this.#track(req, o));
+    const issuedUs = monoNowUs();
+    const call = thread.run(req);
+    const result = call.result.then((o) => this.#track(req, o));
     const arg0 = m.fdArg !== null ? BigInt(m.fdArg) : null;
     const settled = watchBlocking({ nrs: m.nrs, arg0, tid }, process.pid, result, monoNowUs);
-    return { settled, result };
+    const started = call.started.then((enteredUs) => ({ issuedUs, enteredUs: enteredUs ?? issuedUs }));
+    return { settled, result, started };
   }
 
   /** Fallback: koffi `.async` on a libuv worker, stamped when the main thread gets the result. */
