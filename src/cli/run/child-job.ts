@@ -32,7 +32,7 @@ export interface ChildJob {
  * only means the calls run on libuv's pool (stamped less precisely).
  */
 export function hasBlockingCalls(source: string): boolean {
-  return /\.\.\.\s*\+?(?:\d|\.\d)/.test(source);
+  return /\.\.\.[ \t]*\+?(?:\d|\.\d)/.test(source);
 }
 
 /** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
