@@ -13,6 +13,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
 import type { ScriptOutcome } from "../../src/interp/run.ts";
 import { runScriptRequest } from "../../src/cli/script-runner.ts";
 import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
@@ -63,9 +64,10 @@ function baseline(): Map<string, BaselineRow> {
 async function runCorpus(rel: string): Promise<ScriptOutcome> {
   const file = path.join(corpus, "gpd/net/tcp", rel);
   const preset = CORPUS_PRESETS.gpd.ipv4;
+  const source = readFileSync(file, "utf8");
   return runScriptRequest(
-    { file: path.basename(file), source: readFileSync(file, "utf8"), variant: "ipv4", flags: { tolerance_usecs: "20000" }, defines: preset.defines },
-    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: path.dirname(file) }, { timeoutMs: 60_000 }, supervisor),
+    { file: path.basename(file), source, variant: "ipv4", flags: { tolerance_usecs: "20000" }, defines: preset.defines },
+    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: path.dirname(file), blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor),
     () => {},
   );
 }

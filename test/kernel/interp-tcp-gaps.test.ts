@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
 import type { Variant } from "../../src/interp/events.ts";
 import type { ScriptOutcome } from "../../src/interp/run.ts";
 import { runScriptRequest } from "../../src/cli/script-runner.ts";
@@ -24,7 +25,7 @@ async function run(file: string, source: string, variant: Variant): Promise<Scri
   const preset = CORPUS_PRESETS.gpd[variant];
   return runScriptRequest(
     { file, source, variant, flags: {}, defines: preset.defines },
-    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: fixtures }, { timeoutMs: 60_000 }, supervisor),
+    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: fixtures, blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor),
     () => {},
   );
 }

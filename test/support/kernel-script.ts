@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
 import { runScriptRequest } from "../../src/cli/script-runner.ts";
 import type { Variant } from "../../src/interp/events.ts";
 import type { ScriptOutcome } from "../../src/interp/run.ts";
@@ -29,7 +30,7 @@ export function runOnKernel(supervisor: HostSupervisor, corpus: "gpd" | "mpd", f
     async (flags, defines) => {
       // The upstream helper scripts read OPT_LOCAL_IP, OPT_NETMASK_IP, OPT_IP_VERSION … (§7).
       const net = resolveNetConfig(preset.flags);
-      return openRemoteKernelSut({ net, scriptDir: dir, commandEnv: packetdrillEnv(net, flags, defines) }, { timeoutMs: 60_000 }, supervisor);
+      return openRemoteKernelSut({ net, scriptDir: dir, commandEnv: packetdrillEnv(net, flags, defines), blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor);
     },
     () => {},
   );

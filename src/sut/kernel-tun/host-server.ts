@@ -10,7 +10,7 @@
  * the machine does not delay the script's events.
  */
 import { isMptcpdrillError } from "../../errors.ts";
-import { blockingCallInFlight } from "./blocking-thread.ts";
+import { blockingCallInFlight, blockingThread } from "./blocking-thread.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
 import { openKernelTunSut, type KernelTunSut } from "./kernel-tun-sut.ts";
 import { openLibc, type Libc } from "./libc.ts";
@@ -123,9 +123,15 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
     }
     if (req.type === "open") {
       try {
-        sut = openKernelTunSut(req.config);
-        raiseToRealtime(libc);
-        send({ type: "ready", pid: process.pid, net: sut.net, notes: sut.notes });
+        const opened = openKernelTunSut(req.config);
+        sut = opened;
+        // As a run job does (child-job.ts): the blocking-call thread comes up at normal priority,
+        // then real-time priority, then the script may start.
+        const thread = (req.config.blockingThread ?? true) ? blockingThread().ready : Promise.resolve(true);
+        void Promise.race([thread, new Promise((r) => setTimeout(r, 3000).unref())]).then(() => {
+          raiseToRealtime(libc);
+          send({ type: "ready", pid: process.pid, net: opened.net, notes: opened.notes });
+        });
       } catch (e) {
         send({ type: "fatal", code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
       }
