@@ -197,9 +197,6 @@ class ScriptRun {
       await this.waitFor(sched);
       res = this.checkStart(a.kind === "command" ? "command" : "data collection for code", sched, ev.span);
       if (!res) res = a.kind === "command" ? await this.command(a, ev) : await this.code(a, ev);
-      // §2.2: a code block only snapshots socket state (µs for packetdrill); the time ours took is
-      // the interpreter's, so the next base is its scheduled time. A command's run time is real.
-      if (a.kind === "code" && sched.startAt !== null) this.activity = Math.min(this.elapsed(), sched.startAt);
     }
     this.timeline.complete(resolved, cls);
     return res;

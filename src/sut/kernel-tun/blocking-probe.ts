@@ -71,7 +71,7 @@ export function isBlockedIn(target: ProbeTarget, mainTid: number): boolean | nul
  * Resolve "blocked" when the probe sees the call asleep, or "returned" when `done` settles
  * first. Polls with setImmediate for 2 ms, then every millisecond.
  */
-export function watchBlocking(target: ProbeTarget, mainTid: number, done: Promise<unknown>, now: () => number): Promise<"blocked" | "returned"> {
+export function watchBlocking(target: ProbeTarget, mainTid: number, done: Promise<unknown>, now: () => number, yieldCpu?: () => void): Promise<"blocked" | "returned"> {
   return new Promise((resolve) => {
     let finished = false;
     void done.then(() => { if (!finished) { finished = true; resolve("returned"); } }, () => { if (!finished) { finished = true; resolve("returned"); } });
@@ -84,6 +84,8 @@ export function watchBlocking(target: ProbeTarget, mainTid: number, done: Promis
         resolve("blocked");
         return;
       }
+      // While spinning, let the thread that makes the call have the CPU (see clock.ts).
+      yieldCpu?.();
       if (now() - start < 2000) setImmediate(tick);
       else setTimeout(tick, 1);
     };

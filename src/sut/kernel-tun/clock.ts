@@ -19,11 +19,19 @@ export function monoNowUs(): MonoMicros {
  */
 const SPIN_US = 500;
 
-/** Resolve at `t`: a timer until 0.5–1.5 ms before `t`, then `setImmediate` turns. */
-export async function sleepUntilUs(t: MonoMicros): Promise<void> {
+/**
+ * Resolve at `t`: a timer until 0.5–1.5 ms before `t`, then `setImmediate` turns. `yieldCpu`
+ * (sched_yield) runs on each turn: at real-time priority a spinning thread otherwise keeps its CPU
+ * from the other threads of its priority (the blocking-call thread, the packet reader, the job
+ * beside it) until its time slice ends, and on 2 CPUs that delayed them by milliseconds.
+ */
+export async function sleepUntilUs(t: MonoMicros, yieldCpu?: () => void): Promise<void> {
   const early = t - monoNowUs() - SPIN_US;
   if (early >= 2000) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(early / 1000) - 1));
-  while (monoNowUs() < t) await new Promise<void>((resolve) => setImmediate(resolve));
+  while (monoNowUs() < t) {
+    yieldCpu?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 const CLOCK_REALTIME = 0;

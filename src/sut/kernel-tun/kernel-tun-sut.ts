@@ -87,7 +87,7 @@ export class KernelTunSut implements Sut {
   }
 
   sleepUntil(t: MonoMicros): Promise<void> {
-    return sleepUntilUs(t);
+    return sleepUntilUs(t, () => this.#libc.sched_yield());
   }
 
   inject(packet: Uint8Array, opts?: { readonly gsoSize?: number }): Promise<InjectOutcome> {

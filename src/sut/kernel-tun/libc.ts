@@ -51,6 +51,7 @@ const PROTOTYPES = {
   sched_setscheduler: "int sched_setscheduler(int, int, void *)",
   getppid: "int getppid()",
   _exit: "void _exit(int)",
+  sched_yield: "int sched_yield()",
 } as const;
 
 /** The bound functions, by name. */

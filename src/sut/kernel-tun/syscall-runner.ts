@@ -59,7 +59,7 @@ export class SyscallRunner {
     const call = thread.run(req);
     const result = call.result.then((o) => this.#track(req, o));
     const arg0 = m.fdArg !== null ? BigInt(m.fdArg) : null;
-    const settled = watchBlocking({ nrs: m.nrs, arg0, tid }, process.pid, result, monoNowUs);
+    const settled = watchBlocking({ nrs: m.nrs, arg0, tid }, process.pid, result, monoNowUs, () => this.#libc.sched_yield());
     const started = call.started.then((enteredUs) => ({ issuedUs, enteredUs: enteredUs ?? issuedUs }));
     return { settled, result, started };
   }
@@ -72,7 +72,7 @@ export class SyscallRunner {
       (e: unknown): SyscallOutcome => ({ kind: "invalid", message: `${req.name}: ${String(e)}` }),
     );
     const arg0 = m.fdArg !== null ? BigInt(m.fdArg) : req.name === "poll" ? this.#libc.address(m.args[0] as Buffer) : null;
-    const settled = watchBlocking({ nrs: m.nrs, arg0 }, process.pid, result, monoNowUs);
+    const settled = watchBlocking({ nrs: m.nrs, arg0 }, process.pid, result, monoNowUs, () => this.#libc.sched_yield());
     return { settled, result };
   }
 
