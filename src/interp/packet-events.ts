@@ -60,10 +60,26 @@ export function socketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): Socket
   return fds.current;
 }
 
-/** Builds and injects an inbound line; returns the SUT's injection time. */
-export async function injectInbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx: PacketContext): Promise<{ repr: PacketRepr; timestampUs: number }> {
+/** An inbound line built and ready to write. */
+export interface PreparedInbound {
+  readonly sp: ScriptTcpPacket;
+  readonly sock: SocketEntry;
+  readonly repr: PacketRepr;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Builds an inbound line from the state the events before it left. Done before waiting for the
+ * line's time, so that building it (mapping, options, checksums) does not make it late.
+ */
+export function prepareInbound(sp: ScriptTcpPacket, sock: SocketEntry, ctx: PacketContext): PreparedInbound {
   const mptcp = hasMptcp(sp) ? mptcpContext(sp, sock.conn, ctx.fds.mptcp) : undefined;
   const { repr, bytes } = buildInbound(sp, sock.conn, ctx.sut.net.wireFamily, ctx.tsEcrScaled, mptcp);
+  return { sp, sock, repr, bytes };
+}
+
+/** Injects a prepared inbound line; returns the SUT's injection time. */
+export async function injectInbound({ sp, sock, repr, bytes }: PreparedInbound, ctx: PacketContext): Promise<{ repr: PacketRepr; timestampUs: number }> {
   bindTupleVariables(sp, sock, ctx.fds.mptcp);
   const r = await ctx.sut.inject(bytes, ctx.gsoSize > 0 ? { gsoSize: ctx.gsoSize } : undefined);
   if (!r.ok) throw new ScriptFault(`error writing packet: ${r.message}`, sp.span);

@@ -13,7 +13,7 @@ import { mapOutboundTcp } from "./matcher.ts";
 import { type Mismatch, locate, plainMismatch } from "./mismatch.ts";
 import { scriptPacketRepr } from "./packet-build.ts";
 import {
-  type PacketContext, checkOutbound, injectInbound, sniffOutbound, socketForInbound, socketForOutbound,
+  type PacketContext, checkOutbound, injectInbound, prepareInbound, sniffOutbound, socketForInbound, socketForOutbound,
 } from "./packet-events.ts";
 import { buildInboundIcmp, checkIcmpNames } from "./icmp-packet.ts";
 import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
@@ -213,11 +213,11 @@ class ScriptRun {
   }
 
   private async inbound(sp: ScriptTcpPacket, s: Scheduled): Promise<Mismatch | null> {
+    const prepared = prepareInbound(sp, socketForInbound(sp, this.pctx), this.pctx);
     await this.waitFor(s);
     const late = this.checkStart("inbound packet", s, sp.span);
     if (late) return late;
-    const sock = socketForInbound(sp, this.pctx);
-    const { repr, timestampUs } = await injectInbound(sp, sock, this.pctx);
+    const { repr, timestampUs } = await injectInbound(prepared, this.pctx);
     this.activity = timestampUs - this.start;
     if (this.o.verbose) this.log(sp, `inbound injected packet: ${sec9(this.elapsed())} ${formatPacket(repr)}`);
     return null;
