@@ -9,7 +9,7 @@ import { int, openListenerSut } from "../support/listener-sut.ts";
 
 const { sut, fd, segment } = await openListenerSut();
 // Until the thread is up, blocking calls take the fallback; the script host waits the same way.
-await blockingThread().ready;
+await blockingThread()?.ready;
 const acc = sut.syscall({ name: "accept", args: [int(fd), { kind: "ellipsis" }, { kind: "ellipsis" }], blocking: true });
 const settled = await acc.settled;
 await sut.inject(segment(1, 0, 0x02));

@@ -36,10 +36,10 @@ export function hasBlockingCalls(source: string): boolean {
 }
 
 /** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
-export function kernelConfig(job: RunJobSpec, flags: FlagValues, blockingThread = true): KernelTunConfig {
+export function kernelConfig(job: RunJobSpec, flags: FlagValues, useBlockingThread = true): KernelTunConfig {
   const net = resolveNetConfig(netFlagsOf(job.variant, flags));
   const code = stringFlag(flags, "code_command");
-  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread, ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
+  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread: useBlockingThread, ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
 }
 
 /**
@@ -58,7 +58,7 @@ export async function runChildJob(job: unknown, send: (event: ScriptEvent) => vo
   // script then find it ready (if it is not up within 3 s, their blocking calls use libuv's pool).
   const thread = blocking ? blockingThread() : null;
   await warmUpInterpreter();
-  if (thread !== null) await Promise.race([thread.ready, new Promise((r) => setTimeout(r, 3000).unref())]);
+  await thread?.readyWithin(3000);
   const warmFlags = KERNEL_WARM_UP_FLAGS[spec.variant === "ipv6" ? 6 : 4];
   await warmUpKernel(spec.variant, (flags) => Promise.resolve(openKernelTunSut({ ...kernelConfig(spec, { ...flags, ...warmFlags }, blocking), commandEnv: {} })));
   raiseToRealtime(openLibc());

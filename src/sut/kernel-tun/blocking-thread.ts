@@ -28,9 +28,8 @@ export class BlockingThread {
   #dead: string | null = null;
   readonly ready: Promise<boolean>;
 
-  /** `enabled: false` makes a thread that never starts (every call takes the libuv fallback). */
-  constructor(enabled = true) {
-    this.#worker = new Worker(enabled ? BOOTSTRAP : "process.exit(0)", { eval: true });
+  constructor() {
+    this.#worker = new Worker(BOOTSTRAP, { eval: true });
     let markReady: (ok: boolean) => void = () => undefined;
     this.ready = new Promise((r) => (markReady = r));
     this.#worker.on("message", (m: BlockingCallMessage) => {
@@ -70,6 +69,11 @@ export class BlockingThread {
     return this.#dead === null ? this.#tid : null;
   }
 
+  /** Resolves once the thread is up, or after `ms` (callers then use the libuv fallback). */
+  readyWithin(ms: number): Promise<unknown> {
+    return Promise.race([this.ready, new Promise((r) => setTimeout(r, ms).unref())]);
+  }
+
   /** True while a call is running on it. */
   get busy(): boolean {
     return this.#waiting.size > 0;
@@ -96,11 +100,12 @@ export class BlockingThread {
 let shared: BlockingThread | null = null;
 
 /**
- * This process's blocking-call thread, started on first use. `MPD_BLOCKING_CALLS=libuv` (a
- * diagnostic switch) runs blocking calls on libuv's pool instead, stamped by the main thread.
+ * This process's blocking-call thread, started on first use; null with `MPD_BLOCKING_CALLS=libuv`
+ * (a diagnostic switch: blocking calls then run on libuv's pool, stamped by the main thread).
  */
-export function blockingThread(): BlockingThread {
-  shared ??= new BlockingThread(process.env["MPD_BLOCKING_CALLS"] !== "libuv");
+export function blockingThread(): BlockingThread | null {
+  if (process.env["MPD_BLOCKING_CALLS"] === "libuv") return null;
+  shared ??= new BlockingThread();
   return shared;
 }
 

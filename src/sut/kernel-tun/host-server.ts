@@ -127,8 +127,8 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
         sut = opened;
         // As a run job does (child-job.ts): the blocking-call thread comes up at normal priority,
         // then real-time priority, then the script may start.
-        const thread = (req.config.blockingThread ?? true) ? blockingThread().ready : Promise.resolve(true);
-        void Promise.race([thread, new Promise((r) => setTimeout(r, 3000).unref())]).then(() => {
+        const thread = (req.config.blockingThread ?? true) ? blockingThread() : null;
+        void Promise.resolve(thread?.readyWithin(3000)).then(() => {
           raiseToRealtime(libc);
           send({ type: "ready", pid: process.pid, net: opened.net, notes: opened.notes });
         });

@@ -8,7 +8,7 @@
  */
 import type { SyscallHandle, SyscallOutcome, SyscallRequest, SysValue } from "../sut.ts";
 import { watchBlocking } from "./blocking-probe.ts";
-import { type BlockingThread, blockingThread } from "./blocking-thread.ts";
+import type { BlockingThread } from "./blocking-thread.ts";
 import { monoNowUs } from "./clock.ts";
 import { callAsync, type Libc } from "./libc.ts";
 import { callNow, marshalRequest, outcomeOf } from "./syscall-exec.ts";
@@ -29,7 +29,7 @@ export class SyscallRunner {
   readonly #openFds = new Set<number>();
 
   /** `thread` null: blocking calls always take the libuv fallback. */
-  constructor(libc: Libc, thread: BlockingThread | null = blockingThread()) {
+  constructor(libc: Libc, thread: BlockingThread | null) {
     this.#libc = libc;
     this.#thread = thread;
   }
