@@ -4,7 +4,7 @@
  * a {@link Mismatch} value, never an exception.
  */
 import type { Span } from "../script/span.ts";
-import { bytesEqual } from "../wire/bytes.ts";
+import { allZero, bytesEqual } from "../wire/bytes.ts";
 import { formatTcpOption } from "../wire/option-format.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
 import type { PacketRepr } from "../wire/packet.ts";
@@ -283,7 +283,7 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
   if (om) return om;
   const dm = checkOutboundMptcpData(sp, live, ctx.conn);
   if (dm) return dm;
-  if (live.payload.some((b) => b !== 0)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
+  if (!allZero(live.payload)) return plainMismatch("packet", "payload", "incorrect outbound data payload", span, false);
   return null;
 }
 

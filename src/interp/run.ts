@@ -129,7 +129,8 @@ class ScriptRun {
     let dumps = "";
     try {
       m = await f();
-      dumps = this.lastDumps;
+      // Rendered only for a failure: formatting both packets costs more than matching them.
+      if (m !== null) dumps = this.lastDumps();
     } catch (e) {
       if (!(e instanceof ScriptFault)) throw e;
       m = plainMismatch("runtime", e.field, e.message, e.span);
@@ -152,7 +153,8 @@ class ScriptRun {
     return { line: failLine, message };
   }
 
-  private lastDumps = "";
+  /** The script and actual packet dumps of the last outbound line, rendered on demand. */
+  private lastDumps: () => string = () => "";
 
   private render(m: Mismatch, dumps: string): string {
     const isPacket = m.kind === "packet" || m.kind === "timeout" || (m.kind === "timing" && dumps !== "");
@@ -161,7 +163,7 @@ class ScriptRun {
   }
 
   private async step(ev: ast.Event): Promise<Mismatch | null> {
-    this.lastDumps = "";
+    this.lastDumps = () => "";
     const time = ev.time as ast.EventTime;
     const cls = classOf(ev.action);
     await this.awaitSettled(cls);
@@ -245,13 +247,13 @@ class ScriptRun {
     const r = await sniffOutbound(sp, sock, this.pctx, deadline);
     const expectedAt = s.expected.kind === "point" ? s.expected.at : s.expected.kind === "range" ? s.expected.start : this.elapsed();
     const actual = r.last ? r.last.timestampUs - this.start : this.elapsed();
-    this.lastDumps = this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
+    const packet = r.packet;
+    this.lastDumps = () => this.dumps(sp, packet, sock.conn, expectedAt, actual);
     if (!r.ok) return { m: r.mismatch, actual };
     this.activity = actual;
     if (this.o.verbose) this.log(sp, `outbound sniffed packet: ${sec9(actual)} ${formatPacket(r.packet)}`);
     const tol = s.expected.kind === "any" ? 0 : toleranceFor(this.o.timing, expectedAt, s.prev);
     const m = checkOutbound(sp, sock, r.packet, { conn: sock.conn, tsTickUsecs: this.o.tcpTsTickUsecs, toleranceUsecs: tol, eventTimeUsecs: expectedAt });
-    this.lastDumps = this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
     if (m) return { m, actual };
     return { m: checkTime("outbound packet", s.expected, actual, s.prev, this.o.timing, sp.span), actual };
   }

@@ -107,6 +107,19 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether every byte of `b` is zero; long 4-byte-aligned runs are tested a word at a time. */
+export function allZero(b: Uint8Array): boolean {
+  let i = 0;
+  if (b.length >= 64 && (b.byteOffset & 3) === 0) {
+    const n = b.length >>> 2;
+    const words = new Uint32Array(b.buffer, b.byteOffset, n);
+    for (let k = 0; k < n; k++) if (words[k] !== 0) return false;
+    i = n << 2;
+  }
+  for (; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 /**
  * `b.subarray(start, end)` for non-negative indices, clamped like subarray, but about twice as
  * fast in V8 (no species lookup). The result shares `b`'s memory.

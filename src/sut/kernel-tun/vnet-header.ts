@@ -5,6 +5,7 @@
  * Layout (10 bytes, little endian): flags u8, gso_type u8, hdr_len u16, gso_size u16,
  * csum_start u16, csum_offset u16. Pure: no I/O.
  */
+import { finishChecksum, foldSum, onesSum } from "../../wire/checksum.ts";
 import type { OutboundPacket } from "../sut.ts";
 
 /** Size of `struct virtio_net_hdr` (TUNSETVNETHDRSZ default). */
@@ -49,16 +50,6 @@ export function emitVnetHeader(h: VnetHeader, out: Uint8Array): void {
 /** The all-zero header: a plain packet whose checksums are already complete. */
 export const PLAIN_VNET_HEADER: VnetHeader = { flags: 0, gsoType: 0, hdrLen: 0, gsoSize: 0, csumStart: 0, csumOffset: 0 };
 
-/** RFC 1071 one's-complement sum of `bytes[start, end)`, folded to 16 bits. */
-function onesComplementSum(bytes: Uint8Array, start: number, end: number): number {
-  let sum = 0;
-  let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
-
 /**
  * Complete a partial checksum in place. The stack has put the pseudo-header sum at
  * `csumStart + csumOffset`; the device sums from `csumStart` to the end and stores the complement.
@@ -67,8 +58,7 @@ function onesComplementSum(bytes: Uint8Array, start: number, end: number): numbe
 export function completeChecksum(packet: Uint8Array, csumStart: number, csumOffset: number): boolean {
   const at = csumStart + csumOffset;
   if (csumStart >= packet.length || at + 2 > packet.length) return false;
-  const sum = onesComplementSum(packet, csumStart, packet.length);
-  const folded = ~sum & 0xffff;
+  const folded = finishChecksum(onesSum(packet, csumStart, packet.length));
   packet[at] = folded >>> 8;
   packet[at + 1] = folded & 0xff;
   return true;
@@ -136,7 +126,7 @@ export function pseudoHeaderChecksumForGso(packet: Uint8Array): void {
     new DataView(pseudo.buffer).setUint32(32, tcpLen);
     pseudo[39] = 6;
   }
-  const sum = onesComplementSum(pseudo, 0, pseudo.length);
+  const sum = foldSum(onesSum(pseudo, 0, pseudo.length));
   packet[ipHdrLen + TCP_CSUM_OFFSET] = sum >>> 8;
   packet[ipHdrLen + TCP_CSUM_OFFSET + 1] = sum & 0xff;
 }

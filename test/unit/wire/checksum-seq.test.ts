@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { formatIpAddress, parseIpAddress } from "../../../src/wire/address.ts";
-import { fromHex, setU16 } from "../../../src/wire/bytes.ts";
-import { dssChecksum, finishChecksum, internetChecksum, ipv4HeaderChecksum, l4Checksum, onesSum, pseudoHeaderSum } from "../../../src/wire/checksum.ts";
+import { allZero, fromHex, setU16 } from "../../../src/wire/bytes.ts";
+import { dssChecksum, finishChecksum, foldSum, internetChecksum, ipv4HeaderChecksum, l4Checksum, onesSum, pseudoHeaderSum } from "../../../src/wire/checksum.ts";
 import { expandDataSeq32, seqAdd, seqDiff, seqInWindow, seqLe, seqLt, seqGt, seqNum, seqOffset, dataSeqLt } from "../../../src/wire/seq.ts";
 
 describe("wire: checksums", () => {
@@ -11,6 +11,31 @@ describe("wire: checksums", () => {
     const b = fromHex("0001f203f4f5f6f7") as Uint8Array;
     expect(finishChecksum(onesSum(b))).to.equal(~0xddf2 & 0xffff);
     expect(internetChecksum(b)).to.equal(0x220d);
+  });
+
+  it("the 32-bit word sum equals the 16-bit RFC 1071 sum at any offset, length and alignment", () => {
+    const naive = (b: Uint8Array, start: number, end: number): number => {
+      let sum = 0;
+      for (let i = start; i < end; i += 2) sum += (b[i]! << 8) | (i + 1 < end ? b[i + 1]! : 0);
+      return sum;
+    };
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000, size: "max" }), fc.nat(7), fc.nat(), fc.nat(), (raw, shift, x, y) => {
+      const b = raw.subarray(Math.min(shift, raw.length));
+      const start = b.length === 0 ? 0 : x % b.length;
+      const end = start + (b.length === start ? 0 : y % (b.length - start + 1));
+      expect(finishChecksum(onesSum(b, start, end))).to.equal(finishChecksum(naive(b, start, end)));
+    }), { numRuns: 2000 });
+    const ones = new Uint8Array(65536).fill(0xff);
+    expect(finishChecksum(onesSum(ones))).to.equal(0);
+    expect(foldSum(onesSum(ones))).to.equal(0xffff);
+  });
+
+  it("allZero finds a single set byte at any offset, length and alignment", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2000 }), fc.nat(7), fc.nat(), fc.boolean(), (len, shift, at, set) => {
+      const b = new Uint8Array(len + 8).subarray(shift, shift + len);
+      if (set && len > 0) b[at % len] = 1 << (at % 8);
+      expect(allZero(b)).to.equal(!(set && len > 0));
+    }), { numRuns: 2000 });
   });
 
   it("pads an odd trailing byte with zero", () => {
