@@ -104,12 +104,21 @@ class ScriptRun {
     if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
       const r = await this.sut.runCommand(cleanup.action.text);
-      if (r.exitCode !== 0 && !failure) failure = { line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` };
+      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` });
     }
-    if (!failure && this.codeParts.length > 0) failure = await runCode(this.sut, this.codeParts, this.script.file, this.codeLines);
+    if (!failure && this.codeParts.length > 0) failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
     if (!failure) failure = await this.endPending();
-    failure = (await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
+    failure = this.reported(await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
     return failure;
+  }
+
+  /**
+   * Emits a failure found after the last event as a fatal `eventFail`, so reporters get its whole
+   * message (a code block's Python traceback is on the lines after the first).
+   */
+  private reported(f: { line: number | null; message: string } | null): { line: number | null; message: string } | null {
+    if (f) this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: f.line, message: f.message, fatal: true, ms: this.ms() });
+    return f;
   }
 
   /**
@@ -339,7 +348,7 @@ class ScriptRun {
     const span = this.pending.prepared.call.span;
     const m = await this.waitPending(1_000_000);
     if (m) return { line: m.span.start.line, message: this.render(m, "") };
-    if (this.pending) return { line: span.start.line, message: locate(span, "runtime error: exiting while a blocking system call is in progress") };
+    if (this.pending) return this.reported({ line: span.start.line, message: locate(span, "runtime error: exiting while a blocking system call is in progress") });
     return null;
   }
 

@@ -100,6 +100,7 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
     writeFileSync(join(dir, "t/pass.pkt"), [...PASSIVE_OPEN, "+0 close(4) = 0", ""].join("\n"));
     writeFileSync(join(dir, "t/fail-v4.pkt"), [...PASSIVE_OPEN, "+0 write(4, ..., 100) = 100", "+0 > P. 1:101(100) ack 1 win 9999", ""].join("\n"));
     writeFileSync(join(dir, "t/broken-v6.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < SX 0:0(0) win 1000\n");
+    writeFileSync(join(dir, "code-fail-v4.pkt"), [...PASSIVE_OPEN, "+0 %{ assert tcpi_snd_mss == 1, ('mss is', tcpi_snd_mss) }%", "+0 close(4) = 0", ""].join("\n"));
     writeFileSync(join(dir, "zz-slow-v6.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
   });
   after(() => {
@@ -125,6 +126,14 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
     const r = cli(ROOT, "run", join(dir, "t/pass.pkt"), "--tolerance_usecs=50000", "--reporter", "tap");
     expect(r.stdout).to.contain(`ok 3 - ${join(dir, "t/pass.pkt")} [ipv6]`);
     expect(r.status).to.equal(0);
+  });
+
+  it("shows a failing code block's traceback in the text report and in JUnit, not only its first line", () => {
+    const xml = join(dir, "code.xml");
+    const r = cli(ROOT, "run", join(dir, "code-fail-v4.pkt"), "--ip-version", "ipv4", "--tolerance_usecs=50000", "--reporter", "human", "--reporter", `junit:${xml}`);
+    expect(r.stdout).to.match(/code-fail-v4\.pkt:\d+: error in Python code\n\s+.*AssertionError: \('mss is', \d+\)/);
+    expect(readFileSync(xml, "utf8")).to.match(/AssertionError: \(&apos;mss is&apos;, \d+\)|AssertionError: \('mss is', \d+\)/);
+    expect(r.status).to.equal(1);
   });
 
   it("fails a job that exceeds --timeout", () => {
