@@ -29,9 +29,9 @@ const PASSIVE_OPEN = [
   "+0 accept(3, ..., ...) = 4",
 ];
 
-function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null): RunJobSpec {
+function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null, verbose = false): RunJobSpec {
   const absFile = path.join(dir, name);
-  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose: false, configPath: null };
+  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null };
 }
 
 (canRun ? describe : describe.skip)("kernel jobs: interpreter inside the script host", function () {
@@ -51,14 +51,22 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("streams the child's events in order and takes the verdict from its scriptEnd", async () => {
+  it("streams the child's events in order (-v) and takes the verdict from its scriptEnd", async () => {
+    const events: ScriptEvent[] = [];
+    const out = await run(spec(dir, "fail.pkt", "ipv4", null, true), (e) => events.push(e), new AbortController().signal);
+    expect(out).to.include({ verdict: "fail", line: 10 });
+    expect(out.message).to.contain("fail.pkt:10").and.contain("tcp_window");
+    const kinds = events.filter((e) => e.kind !== "log").map((e) => (e.kind === "eventPass" ? `pass ${e.line}` : e.kind));
+    expect(events.some((e) => e.kind === "log"), "-v packet logs").to.equal(true);
+    expect(kinds).to.deep.equal(["scriptStart", "pass 1", "pass 2", "pass 3", "pass 4", "pass 5", "pass 6", "pass 7", "pass 8", "pass 9", "eventFail", "scriptEnd"]);
+    expect(supervisor.livePids()).to.deep.equal([]);
+  });
+
+  it("without -v keeps per-event passes in the child (no IPC while the script's clock runs)", async () => {
     const events: ScriptEvent[] = [];
     const out = await run(spec(dir, "fail.pkt", "ipv4"), (e) => events.push(e), new AbortController().signal);
     expect(out).to.include({ verdict: "fail", line: 10 });
-    expect(out.message).to.contain("fail.pkt:10").and.contain("tcp_window");
-    const kinds = events.map((e) => (e.kind === "eventPass" ? `pass ${e.line}` : e.kind));
-    expect(kinds).to.deep.equal(["scriptStart", "pass 1", "pass 2", "pass 3", "pass 4", "pass 5", "pass 6", "pass 7", "pass 8", "pass 9", "eventFail", "scriptEnd"]);
-    expect(supervisor.livePids()).to.deep.equal([]);
+    expect(events.map((e) => e.kind)).to.deep.equal(["scriptStart", "eventFail", "scriptEnd"]);
   });
 
   it("--capture: the child writes every injected and outbound packet to a raw-IP ns pcap, in time order", async () => {
@@ -93,7 +101,7 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     const ac = new AbortController();
     const started = Date.now();
     let pid = 0;
-    const result = run(spec(dir, "slow.pkt", "ipv4"), (e) => {
+    const result = run(spec(dir, "slow.pkt", "ipv4", null, true), (e) => {
       if (e.kind === "eventPass" && e.line === 8) {
         pid = supervisor.livePids()[0] ?? 0;
         ac.abort("test");
