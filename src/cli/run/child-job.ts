@@ -61,7 +61,7 @@ export async function runChildJob(job: unknown, send: (event: ScriptEvent) => vo
   await thread?.readyWithin(3000);
   const warmFlags = KERNEL_WARM_UP_FLAGS[spec.variant === "ipv6" ? 6 : 4];
   await warmUpKernel(spec.variant, (flags) => Promise.resolve(openKernelTunSut({ ...kernelConfig(spec, { ...flags, ...warmFlags }, blocking), commandEnv: {} })));
-  raiseToRealtime(openLibc(), thread?.tid ?? null);
+  raiseToRealtime(openLibc());
   // Each event crosses to the parent over IPC, ~0.1 ms of this thread's time while the script's
   // clock runs; per-event passes are shown only with -v, so without it they stay here.
   const forward = spec.verbose ? send : (e: ScriptEvent): void => { if (e.kind !== "eventPass") send(e); };

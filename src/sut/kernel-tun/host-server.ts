@@ -5,8 +5,9 @@
  * SUT on request and serves its methods over the IPC channel (host-protocol.ts). When anything
  * ends it abnormally, it takes its whole process group with it (backtick commands included).
  * Like packetdrill on a machine with ≥ 2 CPUs, it runs SCHED_RR at the lowest real-time priority
- * (realtime.ts; the main thread and the blocking-call thread), from the moment the script
- * starts, so other load on the machine does not delay the script's events.
+ * (realtime.ts; every thread: the thread that runs a blocking call must not wait behind ordinary
+ * load while the main thread polls for it), from the moment the script starts, so other load on
+ * the machine does not delay the script's events.
  */
 import { isMptcpdrillError } from "../../errors.ts";
 import { blockingCallInFlight, blockingThread } from "./blocking-thread.ts";
@@ -128,7 +129,7 @@ export function serveScriptHost(services: ScriptHostServices = {}): void {
         // then real-time priority, then the script may start.
         const thread = (req.config.blockingThread ?? true) ? blockingThread() : null;
         void Promise.resolve(thread?.readyWithin(3000)).then(() => {
-          raiseToRealtime(libc, thread?.tid ?? null);
+          raiseToRealtime(libc);
           send({ type: "ready", pid: process.pid, net: opened.net, notes: opened.notes });
         });
       } catch (e) {
