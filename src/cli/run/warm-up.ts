@@ -69,7 +69,9 @@ const KERNEL_WARM_UP = `
  * device (GSO frame, checksum completion, aggregation), its ACK, and both FINs. Repeated so the
  * frame path and the per-event interpreter code are optimized, not just compiled: a cold decode of
  * a 5000-byte frame took 110–160 µs against 5–12 µs warm, and a chain of such costs after a burst
- * decided `shutdown-rdwr-send-queue-ack-close.pkt` (docs/compat.md).
+ * decided `shutdown-rdwr-send-queue-ack-close.pkt` (docs/compat.md). The burst (the initial window:
+ * all ten segments leave inside write()) is acked before it is sniffed, so a slow sniff can never
+ * let the tail loss probe retransmit its last segment and end the warm-up early.
  */
 const KERNEL_WARM_UP_ROUND = `
 +0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
@@ -79,8 +81,8 @@ const KERNEL_WARM_UP_ROUND = `
 +0   < S. 0:0(0) ack 1 win 65535 <mss 1000,nop,nop,sackOK,nop,wscale 7>
 +0   > . 1:1(0) ack 1
 +0   write(3, ..., 10000) = 10000
-+0   > P. 1:10001(10000) ack 1
 +0   < . 1:1(0) ack 10001 win 256
++0   > P. 1:10001(10000) ack 1
 +0   shutdown(3, SHUT_WR) = 0
 +0   > F. 10001:10001(0) ack 1
 +0   < F. 1:1(0) ack 10002 win 256
