@@ -256,8 +256,7 @@ class ScriptRun {
     const r = await sniffOutbound(sp, sock, this.pctx, deadline);
     const expectedAt = s.expected.kind === "point" ? s.expected.at : s.expected.kind === "range" ? s.expected.start : this.elapsed();
     const actual = r.last ? r.last.timestampUs - this.start : this.elapsed();
-    const packet = r.packet;
-    this.lastDumps = () => this.dumps(sp, packet, sock.conn, expectedAt, actual);
+    this.lastDumps = () => this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
     if (!r.ok) return { m: r.mismatch, actual };
     this.activity = actual;
     if (this.o.verbose) this.log(sp, `outbound sniffed packet: ${sec9(actual)} ${formatPacket(r.packet)}`);

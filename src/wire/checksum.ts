@@ -32,7 +32,8 @@ export function onesSum(b: Uint8Array, start = 0, end = b.length, initial = 0): 
     const n = (end - start) >>> 2;
     const words = new Uint32Array(b.buffer, at, n);
     let w = 0;
-    // At most 2^14 words of < 2^32 for a 64 KiB packet: the double stays exact (< 2^53).
+    // Each word is < 2^32, so the double stays exact (< 2^53) up to 2^21 words (8 MiB); an IP
+    // packet is at most 64 KiB.
     for (let k = 0; k < n; k++) w += words[k] as number;
     w = foldSum(w);
     sum += HOST_LITTLE_ENDIAN ? ((w & 0xff) << 8) | (w >>> 8) : w;

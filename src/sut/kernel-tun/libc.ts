@@ -62,8 +62,18 @@ export type Libc = { readonly [K in keyof typeof PROTOTYPES]: CFunction } & {
   address(buf: Uint8Array): bigint;
 };
 
-/** Load glibc and bind every function; MPD_ERR_FFI when koffi or libc is unusable. */
+let bound: Libc | null = null;
+
+/**
+ * glibc with every function bound, once per thread (each worker has its own module instance);
+ * MPD_ERR_FFI when koffi or libc is unusable.
+ */
 export function openLibc(): Libc {
+  bound ??= bindLibc();
+  return bound;
+}
+
+function bindLibc(): Libc {
   try {
     const lib = koffi.load("libc.so.6");
     const fns = Object.fromEntries(

@@ -5,7 +5,7 @@
  * Layout (10 bytes, little endian): flags u8, gso_type u8, hdr_len u16, gso_size u16,
  * csum_start u16, csum_offset u16. Pure: no I/O.
  */
-import { finishChecksum, foldSum, onesSum } from "../../wire/checksum.ts";
+import { IP_PROTO, finishChecksum, foldSum, onesSum, pseudoHeaderSum } from "../../wire/checksum.ts";
 import type { OutboundPacket } from "../sut.ts";
 
 /** Size of `struct virtio_net_hdr` (TUNSETVNETHDRSZ default). */
@@ -115,18 +115,8 @@ export function pseudoHeaderChecksumForGso(packet: Uint8Array): void {
   const version = packet[0]! >>> 4;
   const ipHdrLen = version === 4 ? (packet[0]! & 0x0f) * 4 : 40;
   const tcpLen = packet.length - ipHdrLen;
-  const pseudo = new Uint8Array(version === 4 ? 12 : 40);
-  if (version === 4) {
-    pseudo.set(packet.subarray(12, 20), 0);
-    pseudo[9] = 6;
-    pseudo[10] = tcpLen >>> 8;
-    pseudo[11] = tcpLen & 0xff;
-  } else {
-    pseudo.set(packet.subarray(8, 40), 0);
-    new DataView(pseudo.buffer).setUint32(32, tcpLen);
-    pseudo[39] = 6;
-  }
-  const sum = foldSum(onesSum(pseudo, 0, pseudo.length));
+  const [src, dst] = version === 4 ? [packet.subarray(12, 16), packet.subarray(16, 20)] : [packet.subarray(8, 24), packet.subarray(24, 40)];
+  const sum = foldSum(pseudoHeaderSum(src, dst, IP_PROTO.tcp, tcpLen));
   packet[ipHdrLen + TCP_CSUM_OFFSET] = sum >>> 8;
   packet[ipHdrLen + TCP_CSUM_OFFSET + 1] = sum & 0xff;
 }
