@@ -17,6 +17,7 @@ export type ErrorCode =
   | "MPD_ERR_TOOL_MISSING"
   | "MPD_ERR_TIMEOUT"
   | "MPD_ERR_CHILD"
+  | "MPD_ERR_NOT_BUILT"
   | "MPD_ERR_INTERNAL";
 
 /** An environment problem or a bug, with a stable `code` for scripts and CI to match on. */

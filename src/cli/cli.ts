@@ -4,13 +4,13 @@
  * stack trace: a bug or environment problem prints `error[CODE]: message` and exits 2.
  */
 import { isMptcpdrillError } from "../errors.ts";
-import { EXIT_USAGE, type Command } from "./command.ts";
-import { COMMANDS } from "./commands/index.ts";
+import { EXIT_USAGE } from "./command.ts";
+import { COMMANDS, type CommandEntry } from "./commands/index.ts";
 import type { CliIo } from "./io.ts";
 
 const VERSION = "0.1.0";
 
-function help(commands: readonly Command[]): string {
+function help(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
@@ -27,7 +27,7 @@ function help(commands: readonly Command[]): string {
 }
 
 /** Runs the CLI with `argv` (without node and the script path) and returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(help(commands));
@@ -37,16 +37,17 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     io.stdout.write(`mptcpdrill ${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr.write(`error[MPD_ERR_USAGE]: unknown command '${name}'\n\n${help(commands)}`);
     return EXIT_USAGE;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
+      return 0;
+    }
     return await command.run(rest, io);
   } catch (e) {
     if (isMptcpdrillError(e)) {

@@ -4,8 +4,7 @@
  * processes), also on error.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { entryPoint } from "../entry-points.ts";
 import { MptcpdrillError } from "../errors.ts";
 import { type BaselineResult, kernelToKernel } from "./kernel-baseline.ts";
 import type { ScenarioOutcome } from "./scenario.ts";
@@ -64,11 +63,9 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun>
 /** Runs the worker for one topology and collects its outcomes and errors into `run`. */
 async function runWorker(topology: Topology, names: readonly string[], opts: InteropOptions, run: InteropRun): Promise<void> {
   const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
-  const worker = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
-  // The worker is TypeScript too: load it through tsx's loader (resolved from here, not from the cwd).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const worker = entryPoint("interop-worker");
   const prof = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
-  const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, "--import", tsx, worker, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, ...worker.nodeArgs, worker.file, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
   let buf = "";
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {

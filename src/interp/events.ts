@@ -105,6 +105,18 @@ export interface ScriptEndEvent extends JobRef {
   readonly ms: number;
   /** The script's tag for this SUT, present exactly when the verdict is `xfail` or `xpass`. */
   readonly known?: KnownDifferenceTag;
+  /** The runner's own cost around the script, when measured (kernel jobs). */
+  readonly fixedMs?: FixedCost;
+}
+
+/**
+ * A job's fixed cost in milliseconds: `start` from the job's start (the scheduler handing it to
+ * the runner) to the script's first event (its SUT open, its clock started), `end` from the
+ * script's last event to the verdict being known (SUT closed, cleanup done).
+ */
+export interface FixedCost {
+  readonly start: number;
+  readonly end: number;
 }
 
 /** Verdict counts of a run. */

@@ -1,11 +1,12 @@
 /**
  * JSON Lines reporter: one object per finished script and variant,
  * `{"file","variant","verdict","line","message","ms","known"}` (`known`: the known-difference tag
- * `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null), written and flushed as each job ends so a
+ * `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null; then `fixedMs` `{start,end}`, the runner's
+ * own cost around a kernel script, where measured), written and flushed as each job ends so a
  * killed run keeps every verdict already known. The last line is a summary object
  * `{"summary":{pass,fail,error,skip},"ms","interrupted"}` when the run ends normally or on a signal.
  */
-import type { KnownDifferenceTag, RunEvent } from "../interp/events.ts";
+import type { FixedCost, KnownDifferenceTag, RunEvent } from "../interp/events.ts";
 import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
 
 /** One line of the jsonl report. Keys in this order. */
@@ -17,6 +18,8 @@ export interface JsonlVerdictLine {
   readonly message: string | null;
   readonly ms: number;
   readonly known: KnownDifferenceTag | null;
+  /** The runner's fixed cost around the script (kernel jobs), when measured. */
+  readonly fixedMs?: FixedCost;
 }
 
 class JsonlReporter implements Reporter {
@@ -26,7 +29,7 @@ class JsonlReporter implements Reporter {
     if (event.kind === "scriptEnd") {
       const row: JsonlVerdictLine = {
         file: event.file, variant: event.variant, verdict: event.verdict, line: event.line, message: event.message, ms: Math.round(event.ms),
-        known: event.known ?? null,
+        known: event.known ?? null, ...(event.fixedMs === undefined ? {} : { fixedMs: event.fixedMs }),
       };
       this.emit(row);
     } else if (event.kind === "runEnd") {

@@ -7,20 +7,19 @@ import { EXIT_USAGE, type Command } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import type { RunArgs } from "../run/args.ts";
 import { executeRun, type RunDeps } from "../run/execute.ts";
-import type { RunJobSpec } from "../run/jobs.ts";
-import { kernelRunner } from "../run/kernel-job.ts";
+import type { JobRunner } from "../../runner/job-runner.ts";
+import type { RunJobSpec } from "../../runner/job-spec.ts";
 import { kernelPreflight } from "../run/preflight.ts";
-import { referenceRunner } from "../run/reference-job.ts";
-import type { RunJob } from "../run/scheduler.ts";
 
 const USAGE = `usage: mptcpdrill run [options] [packetdrill flags] PATH...
 
 Runs every .pkt script under PATH (files or folders, recursively, sorted) as each selected IP
-variant, one child process in a fresh network namespace per script and variant.
+variant. Kernel jobs run in warm script hosts (one per -j slot), each script and variant in a
+fresh network namespace with its own TUN device.
 
 options:
   --sut kernel|reference    system under test (default kernel)
-  -j, --jobs N              run at most N jobs at once (default 1)
+  -j, --jobs N              run at most N jobs at once (default: the number of CPUs)
   --ip-version V            ipv4, ipv6, ipv4-mapped-ipv6, all (default) or a comma list; a script
                             named *v4.pkt runs as ipv4 and ipv4-mapped-ipv6 only, *v6.pkt as ipv6
                             only (as run_all.py); this option narrows that set
@@ -43,16 +42,22 @@ exit status: 0 all passed, 1 a job failed or had an error, 2 usage, config or en
 problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT/SIGTERM
 `;
 
-function kernelJobs(args: RunArgs, io: CliIo): RunJob<RunJobSpec> | string {
+const readUtf8 = (io: CliIo) => (file: string): string => io.fs.readFileSync(file, "utf8");
+
+async function kernelJobs(args: RunArgs, io: CliIo, jobs: readonly RunJobSpec[]): Promise<JobRunner | string> {
   const problem = kernelPreflight(io);
   if (problem !== null) return problem;
-  // The child's own limit is a backstop: the scheduler fails the job at --timeout and kills it.
-  return kernelRunner(io, { hostLimitMs: args.timeoutSeconds * 1000 + 30_000 });
+  const { kernelRunner } = await import("../../runner/kernel-runner.ts");
+  return kernelRunner({ hosts: Math.min(args.jobs, jobs.length), variants: jobs.map((j) => j.variant), readFile: readUtf8(io) });
 }
 
-/** Production job runners per SUT. */
+/** Production job runners per SUT (loaded on use: a reference run never loads the kernel's). */
 export const DEFAULT_RUN_DEPS: RunDeps = {
-  runnerFor: (args: RunArgs, io: CliIo) => (args.sut === "kernel" ? kernelJobs(args, io) : referenceRunner(io)),
+  runnerFor: async (args, io, jobs) => {
+    if (args.sut === "kernel") return kernelJobs(args, io, jobs);
+    const { referenceRunner } = await import("../../runner/reference-runner.ts");
+    return referenceRunner(readUtf8(io));
+  },
 };
 
 /** Builds the `run` command with injected dependencies (tests pass fake job runners). */

@@ -4,6 +4,7 @@
  * are passed down to every job, overriding config and script option lines. `--ip_version=V` on
  * the command line selects variant V, like `--ip-version V`. Errors are values.
  */
+import { availableParallelism } from "node:os";
 import type { Variant } from "../../interp/events.ts";
 import { REPORTERS } from "../../report/registry.ts";
 import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
@@ -136,10 +137,19 @@ function splitInline(a: string): [string, string | undefined] {
   return [a, undefined];
 }
 
+/**
+ * Jobs at once when `-j` is not given: one per CPU. Measured on a 2-core machine (docs/compat.md):
+ * two warm script hosts keep packetdrill's verdicts on both corpora, like packetdrill's own runs
+ * at run_all.py `-P 2`; starting every script at once (run_all.py's default) does not.
+ */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
 /** Parses `run`'s argv. */
 export function parseRunArgs(argv: readonly string[]): RunArgsResult {
   const d: Draft = {
-    paths: [], sut: "kernel", jobs: 1, variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+    paths: [], sut: "kernel", jobs: defaultJobs(), variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     verbose: false, configFile: null, reporters: [], flags: {}, defines: {},
   };
   for (let i = 0; i < argv.length; i++) {

@@ -17,9 +17,10 @@ import { openFileSink } from "../../report/file-sink.ts";
 import { REPORTERS, fanOut } from "../../report/registry.ts";
 import type { Reporter, ReportSink } from "../../report/reporter.ts";
 import { parseRunArgs, type RunArgs } from "./args.ts";
-import { knownDifferenceLookup } from "./known-differences.ts";
-import { planJobs, type RunJobSpec } from "./jobs.ts";
-import { schedule, type RunJob } from "./scheduler.ts";
+import type { JobRunner } from "../../runner/job-runner.ts";
+import type { RunJobSpec } from "../../runner/job-spec.ts";
+import { schedule } from "../../runner/scheduler.ts";
+import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
 export const EXIT_INTERRUPTED = 130;
@@ -27,10 +28,10 @@ export const EXIT_INTERRUPTED = 130;
 /** What `run` needs from the outside besides {@link CliIo}. */
 export interface RunDeps {
   /**
-   * The job runner for a SUT, or a message why that SUT cannot run here (not root, no TUN, not
-   * built yet). A message turns every job into an `error` verdict and the exit code into 2.
+   * The job runner for a SUT and the planned jobs, or a message why that SUT cannot run here (not
+   * root, no TUN). A message turns every job into an `error` verdict and the exit code into 2.
    */
-  readonly runnerFor: (args: RunArgs, io: CliIo) => RunJob<RunJobSpec> | string;
+  readonly runnerFor: (args: RunArgs, io: CliIo, jobs: readonly RunJobSpec[]) => Promise<JobRunner | string> | JobRunner | string;
   /** Grace time after aborting a job (tests shorten it). */
   readonly settleMs?: number;
 }
@@ -99,9 +100,10 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
 }
 
 async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
-  const runner = deps.runnerFor(args, io);
+  const runner = await deps.runnerFor(args, io, jobs);
   const environmentProblem = typeof runner === "string" ? runner : null;
-  const runJob: RunJob<RunJobSpec> = typeof runner === "string" ? () => Promise.resolve({ verdict: "error", line: null, message: runner }) : runner;
+  const runJob = typeof runner === "string" ? () => Promise.resolve({ verdict: "error" as const, line: null, message: runner }) : runner.run;
+  const known = typeof runner === "string" ? () => null : (job: RunJobSpec) => runner.known(job, args.sut);
   const controller = new AbortController();
   const unsubscribe = io.onSignal?.((sig) => {
     if (!controller.signal.aborted) io.stderr.write(`\n${sig}: stopping: no new jobs, killing the running ones\n`);
@@ -109,7 +111,7 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
   });
   try {
     const result = await schedule({
-      jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known: knownDifferenceLookup(io, args.sut),
+      jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known,
       emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
     });
     if (result.interrupted) return EXIT_INTERRUPTED;
@@ -117,5 +119,6 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
     return result.counts.fail + result.counts.error + result.counts.xpass > 0 ? EXIT_FAIL : EXIT_OK;
   } finally {
     unsubscribe?.();
+    if (typeof runner !== "string") await runner.close();
   }
 }

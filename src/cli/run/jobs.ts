@@ -4,27 +4,14 @@
  * capture path. Configs are loaded once per file; any problem is collected, not thrown.
  */
 import * as path from "node:path";
-import type { JobRef, Variant } from "../../interp/events.ts";
+import type { Variant } from "../../interp/events.ts";
+import type { RunJobSpec } from "../../runner/job-spec.ts";
 import type { CliIo } from "../io.ts";
 import type { RunArgs } from "./args.ts";
 import { findConfigFor, loadConfig, resolveFlags, type RunConfig } from "./config.ts";
 import { selectVariants } from "./variants.ts";
 
-/** Everything a child needs to run one script as one variant. */
-export interface RunJobSpec extends JobRef {
-  /** Absolute script path. */
-  readonly absFile: string;
-  /** The script's folder: the job's working directory (as run_all.py). */
-  readonly cwd: string;
-  /** packetdrill flags overriding the script's option lines (`ip_version` included). */
-  readonly flags: Readonly<Record<string, string | true>>;
-  readonly defines: Readonly<Record<string, string>>;
-  /** Where the SUT writes the pcap of this job, or null. */
-  readonly capturePath: string | null;
-  readonly verbose: boolean;
-  /** The config file used, or null. */
-  readonly configPath: string | null;
-}
+export type { RunJobSpec } from "../../runner/job-spec.ts";
 
 /** The job list, notes for stderr, and problems that stop the run (exit 2). */
 export interface JobPlan {

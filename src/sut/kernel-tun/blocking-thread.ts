@@ -8,34 +8,49 @@
  * A worker stuck in a call cannot be stopped; `process.exit` would wait for it, so a process that
  * ran one leaves through `_exit` (host-server.ts).
  */
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { entryPoint, tsxApiUrl } from "../../entry-points.ts";
 import type { SyscallOutcome, SyscallRequest } from "../sut.ts";
 import type { BlockingCallMessage, BlockingCallRequest } from "./blocking-worker.ts";
 
 /**
- * The worker's first code: the TypeScript sources load through tsx, whose hooks a worker does not
- * inherit from the thread that starts it, so it registers them itself before importing the entry.
+ * Starts the worker: the compiled entry from dist/, or, when running from the TypeScript sources,
+ * a bootstrap that registers tsx's hooks first (a worker does not inherit them from the thread
+ * that starts it) and then imports the entry.
  */
-const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL("./blocking-worker.ts", import.meta.url).href)}); })`;
+function startWorker(): Worker {
+  const entry = entryPoint("blocking-worker");
+  if (!entry.fromSource) return new Worker(entry.file);
+  const bootstrap = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry.file).href)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
 
 /** A started worker; `tid` is null until it has said it is ready (or if it never does). */
 export class BlockingThread {
   readonly #worker: Worker;
   readonly #waiting = new Map<number, (o: SyscallOutcome) => void>();
   readonly #starting = new Map<number, (startUs: number | null) => void>();
+  readonly #entering = new Map<number, (errno: number) => void>();
   #next = 1;
   #tid: number | null = null;
   #dead: string | null = null;
   readonly ready: Promise<boolean>;
 
   constructor() {
-    this.#worker = new Worker(BOOTSTRAP, { eval: true });
+    this.#worker = startWorker();
     let markReady: (ok: boolean) => void = () => undefined;
     this.ready = new Promise((r) => (markReady = r));
     this.#worker.on("message", (m: BlockingCallMessage) => {
       if (m.type === "ready") {
         this.#tid = m.tid;
         markReady(true);
+        return;
+      }
+      if (m.type === "setns") {
+        this.#entering.get(m.id)?.(m.errno);
+        this.#entering.delete(m.id);
+        if (this.#waiting.size === 0 && this.#entering.size === 0) this.#worker.unref();
         return;
       }
       const started = this.#starting.get(m.id);
@@ -55,6 +70,8 @@ export class BlockingThread {
       markReady(false);
       for (const resolve of this.#waiting.values()) resolve({ kind: "invalid", message: `blocking-call thread: ${why}` });
       for (const resolve of this.#starting.values()) resolve(null);
+      for (const resolve of this.#entering.values()) resolve(-1);
+      this.#entering.clear();
       this.#waiting.clear();
       this.#starting.clear();
     };
@@ -74,6 +91,21 @@ export class BlockingThread {
     return Promise.race([this.ready, new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
+  /**
+   * Moves the thread into the network namespace at `path` (e.g. `/proc/<pid>/ns/net`, the main
+   * thread's after fresh-netns.ts moved it): resolves 0, the errno, or -1 if the thread is dead.
+   */
+  enterNetns(path: string): Promise<number> {
+    if (this.#dead !== null) return Promise.resolve(-1);
+    const id = this.#next++;
+    const msg: BlockingCallRequest = { type: "setns", id, path };
+    return new Promise((resolve) => {
+      this.#entering.set(id, resolve);
+      this.#worker.ref();
+      this.#worker.postMessage(msg);
+    });
+  }
+
   /** True while a call is running on it. */
   get busy(): boolean {
     return this.#waiting.size > 0;
@@ -86,7 +118,7 @@ export class BlockingThread {
   run(req: SyscallRequest): { started: Promise<number | null>; result: Promise<SyscallOutcome> } {
     if (this.#dead !== null) return { started: Promise.resolve(null), result: Promise.resolve({ kind: "invalid", message: `blocking-call thread: ${this.#dead}` }) };
     const id = this.#next++;
-    const msg: BlockingCallRequest = { id, req };
+    const msg: BlockingCallRequest = { type: "call", id, req };
     const started = new Promise<number | null>((resolve) => this.#starting.set(id, resolve));
     const result = new Promise<SyscallOutcome>((resolve) => {
       this.#waiting.set(id, resolve);

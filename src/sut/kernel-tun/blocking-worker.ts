@@ -10,18 +10,32 @@ import { monoNowUs } from "./clock.ts";
 import { openLibc } from "./libc.ts";
 import { callNow, marshalRequest } from "./syscall-exec.ts";
 
-/** Main thread → worker. */
-export interface BlockingCallRequest {
-  readonly id: number;
-  readonly req: SyscallRequest;
-}
+/** Main thread → worker: a call, or "enter the network namespace at `path`" (setns). */
+export type BlockingCallRequest =
+  | { readonly type: "call"; readonly id: number; readonly req: SyscallRequest }
+  | { readonly type: "setns"; readonly id: number; readonly path: string };
 
 /** Worker → main thread. */
 export type BlockingCallMessage =
   | { readonly type: "ready"; readonly tid: number }
   /** Sent right before the C call (its `startUs`). */
   | { readonly type: "started"; readonly id: number; readonly startUs: number }
-  | { readonly type: "done"; readonly id: number; readonly outcome: SyscallOutcome };
+  | { readonly type: "done"; readonly id: number; readonly outcome: SyscallOutcome }
+  /** The answer to a `setns`: 0, or the errno. */
+  | { readonly type: "setns"; readonly id: number; readonly errno: number };
+
+const O_RDONLY = 0;
+const CLONE_NEWNET = 0x40000000;
+
+/** setns(2) this thread into the network namespace at `path`; 0 or the errno. */
+function enterNetns(libc: ReturnType<typeof openLibc>, path: string): number {
+  const fd = Number(libc.open(path, O_RDONLY));
+  if (fd < 0) return libc.errno();
+  const r = Number(libc.setns(fd, CLONE_NEWNET));
+  const errno = r === 0 ? 0 : libc.errno();
+  libc.close(fd);
+  return errno;
+}
 
 const WARM_UP_ROUNDS = 30;
 const int = (value: number): SysValue => ({ kind: "int", value });
@@ -57,8 +71,12 @@ if (port !== null) {
   // fd -1 (EBADF at once, no side effects).
   for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const req of WARM_UP_CALLS) run(req, () => undefined);
   post({ type: "ready", tid: Number(libc.gettid()) });
-  port.on("message", ({ id, req }: BlockingCallRequest) => {
-    const outcome = run(req, (startUs) => post({ type: "started", id, startUs }));
-    post({ type: "done", id, outcome });
+  port.on("message", (m: BlockingCallRequest) => {
+    if (m.type === "setns") {
+      post({ type: "setns", id: m.id, errno: enterNetns(libc, m.path) });
+      return;
+    }
+    const outcome = run(m.req, (startUs) => post({ type: "started", id: m.id, startUs }));
+    post({ type: "done", id: m.id, outcome });
   });
 }

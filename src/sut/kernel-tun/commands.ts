@@ -6,7 +6,7 @@
  * (timeout, SIGINT) takes them too.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandResult } from "../sut.ts";
@@ -77,4 +77,40 @@ export async function runCodeProgram(program: string, opts: CommandOptions): Pro
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Kills (SIGKILL) every process of this process's group except this one: what a script's
+ * commands left running (`cmd &` in a backtick line, a code block's children), so the next
+ * script in a long-lived host starts with none of them. Returns how many were killed.
+ */
+export function killStrayCommands(): number {
+  const self = process.pid;
+  let killed = 0;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^[0-9]+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const p of pids) {
+    const pid = Number(p);
+    if (pid === self) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${p}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== self) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed++;
+    } catch {
+      // gone already
+    }
+  }
+  return killed;
 }

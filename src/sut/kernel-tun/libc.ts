@@ -52,6 +52,9 @@ const PROTOTYPES = {
   getppid: "int getppid()",
   _exit: "void _exit(int)",
   sched_yield: "int sched_yield()",
+  unshare: "int unshare(int)",
+  eventfd: "int eventfd(unsigned int, int)",
+  setns: "int setns(int, int)",
 } as const;
 
 /** The bound functions, by name. */

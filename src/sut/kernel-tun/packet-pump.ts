@@ -18,6 +18,8 @@ import { VNET_HDR_LEN, decodeOutboundFrame } from "./vnet-header.ts";
 const POLLIN = 1;
 /** poll() timeout on the worker (ms): bounds how long a closed pump keeps a worker. */
 const POLL_MS = 100;
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;
 
 interface Waiter {
   resolve(p: OutboundPacket | null): void;
@@ -31,7 +33,9 @@ export class PacketPump {
   readonly #tap: TxTap | null;
   readonly #queue: OutboundPacket[] = [];
   readonly #waiters: Waiter[] = [];
-  readonly #pollfd = Buffer.alloc(8);
+  /** Two pollfds: the TUN device, and an eventfd that `stop()` writes to wake the poll at once. */
+  readonly #pollfd = Buffer.alloc(16);
+  readonly #wake: number;
   #running = true;
   #loop: Promise<void>;
 
@@ -41,6 +45,9 @@ export class PacketPump {
     this.#tap = tap;
     this.#pollfd.writeInt32LE(dev.fd, 0);
     this.#pollfd.writeInt16LE(POLLIN, 4);
+    this.#wake = Number(libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    this.#pollfd.writeInt32LE(this.#wake, 8);
+    this.#pollfd.writeInt16LE(POLLIN, 12);
     this.#loop = this.#run();
   }
 
@@ -74,8 +81,9 @@ export class PacketPump {
     while (this.#running) {
       this.drain();
       this.#pollfd.writeInt16LE(0, 6);
+      this.#pollfd.writeInt16LE(0, 14);
       try {
-        await callAsync(this.#libc, this.#libc.poll, [this.#pollfd, 1, POLL_MS]);
+        await callAsync(this.#libc, this.#libc.poll, [this.#pollfd, this.#wake >= 0 ? 2 : 1, POLL_MS]);
       } catch {
         return;
       }
@@ -106,13 +114,22 @@ export class PacketPump {
     return this.#queue.length;
   }
 
-  /** Stop reading; pending waiters get null. Resolves once the worker's poll has returned. */
+  /**
+   * Stop reading; pending waiters get null. Wakes the worker's poll through the eventfd and
+   * resolves once that poll has returned (at the latest after its 100 ms timeout).
+   */
   async stop(): Promise<void> {
     this.#running = false;
     for (const w of this.#waiters.splice(0)) {
       clearTimeout(w.timer);
       w.resolve(null);
     }
+    if (this.#wake >= 0) {
+      const one = Buffer.alloc(8);
+      one.writeBigUInt64LE(1n);
+      this.#libc.write(this.#wake, one, 8);
+    }
     await this.#loop;
+    if (this.#wake >= 0) this.#libc.close(this.#wake);
   }
 }

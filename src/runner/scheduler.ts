@@ -9,10 +9,10 @@
  * run_all.py counts its 180 s limit). Cancel (the run's signal, from SIGINT/SIGTERM): nothing new
  * starts, running jobs are aborted and end as `skip`, unstarted jobs are counted as `skip`.
  * A job whose script carries a known-difference tag for this SUT (`known`) ends `xfail` instead
- * of `fail` and `xpass` instead of `pass` (src/cli/run/known-differences.ts).
+ * of `fail` and `xpass` instead of `pass` (known-differences.ts).
  */
-import { emptyCounts, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../../interp/events.ts";
-import { isMptcpdrillError } from "../../errors.ts";
+import { emptyCounts, type FixedCost, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../interp/events.ts";
+import { isMptcpdrillError } from "../errors.ts";
 import { applyKnownDifference } from "./known-differences.ts";
 
 /** What a job reports back: the verdict and the first fatal problem. */
@@ -20,6 +20,8 @@ export interface JobOutcome {
   readonly verdict: Verdict;
   readonly line: number | null;
   readonly message: string | null;
+  /** The runner's fixed cost around the script, when it measured it (see {@link ScriptEndEvent.fixedMs}). */
+  readonly fixedMs?: FixedCost;
 }
 
 /**

@@ -1,19 +1,18 @@
 /**
- * Interpreter and SUT warm-up for kernel jobs. Each kernel job runs in a fresh process, so the first
- * packet the interpreter matches or builds pays for lazy compilation of the matcher, mapping,
- * option codecs and dumps: about 3 ms measured on a SYN → SYN/ACK → ACK exchange, which alone
- * broke 4 ms tolerances in upstream scripts (`close-local-close-then-remote-fin.pkt` line 8).
- * packetdrill, in C, has no such cost. So before the script's kernel SUT opens, the child runs
- * small scripts of our own and discards their events: TCP and MPTCP (with DSS) against the
- * reference SUT in virtual time, then a TCP client with a blocking poll and a code snapshot
- * against the live kernel on a second TUN device (`tun1`) with addresses of its own (RFC 2544's
- * 198.18.0.0/15 and a ULA prefix), in the job's IP variant so the namespace's sysctls are the
- * ones the job sets anyway. It costs about a tenth of a second before the script's clock starts.
+ * Interpreter and SUT warm-up of a script host. In a fresh process, the first packet the
+ * interpreter matches or builds pays for lazy compilation of the matcher, mapping, option codecs
+ * and dumps: about 3 ms measured on a SYN → SYN/ACK → ACK exchange, which alone broke 4 ms
+ * tolerances in upstream scripts (`close-local-close-then-remote-fin.pkt` line 8). packetdrill, in
+ * C, has no such cost. So when a host starts, before it takes its first job, it runs small
+ * scripts of our own and discards their events: TCP and MPTCP (with DSS) against the reference SUT
+ * in virtual time, then, per IP variant the run needs, a TCP client with a blocking poll and a
+ * code snapshot plus burst connections against the live kernel on a TUN device (`tun1`) with
+ * addresses of its own (RFC 2544's 198.18.0.0/15 and a ULA prefix), in a namespace of its own.
+ * A host runs many jobs, so this is paid once per host, not per script.
  */
-import type { ScriptEvent } from "../../interp/events.ts";
-import type { Variant } from "../../interp/events.ts";
-import { runScriptRequest, type OpenSut } from "../script-runner.ts";
-import { openReferenceFor } from "./reference-job.ts";
+import type { ScriptEvent, Variant } from "../interp/events.ts";
+import { openReferenceFor } from "./reference-runner.ts";
+import { parseOwnScript, runScriptRequest, type OpenSut } from "./script-runner.ts";
 
 const TCP_WARM_UP = `
 0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
@@ -107,16 +106,24 @@ export const KERNEL_WARM_UP_FLAGS = {
   6: { device: "tun1", local_ip: "fd00:77:77::2", gateway_ip: "fd00:77:77:8888::1", remote_ip: "fd00:78:78::1/48" },
 } as const;
 
+/** How one warm-up went: its verdict and first problem (a warm-up only exists for speed). */
+export interface WarmUpOutcome {
+  readonly verdict: string;
+  readonly message: string | null;
+}
+
 /**
  * Runs the kernel warm-up script through `openSut` (a kernel SUT on the warm-up device), events
- * discarded; never fails the job.
+ * discarded; never throws (a warm-up that cannot run leaves the real run to report real problems).
  */
-export async function warmUpKernel(variant: Variant, openSut: OpenSut): Promise<void> {
-  const request = { file: "<warm-up kernel>", source: kernelWarmUpScript(), variant, flags: {}, defines: {} };
+export async function warmUpKernel(variant: Variant, openSut: OpenSut, rounds = KERNEL_WARM_UP_ROUNDS): Promise<WarmUpOutcome> {
+  const file = "<warm-up kernel>";
   try {
-    await runScriptRequest(request, openSut, () => undefined);
-  } catch {
-    // Speed only: a warm-up that cannot run leaves the real run to report real problems.
+    const request = { file, script: parseOwnScript(kernelWarmUpScript(rounds), file), variant, flags: {}, defines: {} };
+    const outcome = await runScriptRequest(request, openSut, () => undefined);
+    return { verdict: outcome.verdict, message: outcome.failure?.message ?? null };
+  } catch (e) {
+    return { verdict: "error", message: e instanceof Error ? e.message : String(e) };
   }
 }
 
@@ -124,8 +131,8 @@ export async function warmUpKernel(variant: Variant, openSut: OpenSut): Promise<
 export async function warmUpInterpreter(): Promise<void> {
   const discard = (_e: ScriptEvent): void => undefined;
   for (const [file, source] of [["<warm-up tcp>", TCP_WARM_UP], ["<warm-up mptcp>", MPTCP_WARM_UP]] as const) {
-    const request = { file, source, variant: "ipv4" as const, flags: {}, defines: {} };
     try {
+      const request = { file, script: parseOwnScript(source, file), variant: "ipv4" as const, flags: {}, defines: {} };
       await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor({ variant: "ipv4" }, flags, defines)), discard);
     } catch {
       // The warm-up only exists for speed; the real run reports any real problem.

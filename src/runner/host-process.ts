@@ -1,22 +1,21 @@
 /**
- * Parent side of the process model: start a script host child in a fresh network namespace
- * (`unshare -n node --import <tsx> src/cli/script-host.ts`, both absolute) as the leader of its own process group,
- * talk to it over Node IPC, and make sure nothing outlives it: a hard timeout, `kill()`, and a
- * {@link HostSupervisor} that kills every live group on SIGINT/SIGTERM/exit of the parent. The
- * namespace and the TUN device are anonymous and vanish with the child.
+ * Parent side of the process model: start a script host child (`unshare -n node dist/host.js`,
+ * or its TypeScript source through tsx in tests) as the leader of its own process group, talk to
+ * it over Node IPC (host-protocol.ts), and make sure nothing outlives it: an optional hard time
+ * limit, `kill()`, and a {@link HostSupervisor} that kills every live group on SIGINT/SIGTERM/exit
+ * of the parent. The host's namespaces and TUN devices are anonymous and vanish with it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readlinkSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { MptcpdrillError } from "../../errors.ts";
+import { entryPoint } from "../entry-points.ts";
+import { MptcpdrillError } from "../errors.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
 
 /** How to start a host. */
 export interface ScriptHostOptions {
-  /** Hard limit on the child's life (ms); on expiry its whole group is killed. */
-  readonly timeoutMs: number;
-  /** Entry module; defaults to src/cli/script-host.ts of this checkout. */
+  /** Hard limit on the child's life (ms); on expiry its whole group is killed. Default: none. */
+  readonly timeoutMs?: number;
+  /** Entry module; defaults to the script host of this build (entry-points.ts). */
   readonly entry?: string;
   /** Extra environment for the child. */
   readonly env?: Readonly<Record<string, string>>;
@@ -31,6 +30,14 @@ export interface HostExit {
   readonly stderr: string;
 }
 
+/** A one-line description of how a host ended, with the tail of its stderr. */
+export function describeHostExit(exit: HostExit | null, tailChars = 400): string {
+  const how = exit === null ? "did not exit" : exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${String(exit.code)}`;
+  const why = exit?.reason === "timeout" ? " after its hard time limit" : "";
+  const tail = exit?.stderr.trim().slice(-tailChars) ?? "";
+  return `script host ${how}${why}${tail === "" ? "" : `: ${tail}`}`;
+}
+
 /** A running script host. */
 export interface ScriptHost {
   readonly pid: number;
@@ -43,16 +50,6 @@ export interface ScriptHost {
   readonly exited: Promise<HostExit>;
 }
 
-const DEFAULT_ENTRY = fileURLToPath(new URL("../../cli/script-host.ts", import.meta.url));
-
-/**
- * `--import` value that loads tsx, as an absolute file URL resolved from this module, so a child
- * started from any working directory finds this checkout's tsx (a bare `tsx` would be resolved
- * from the child's cwd).
- */
-export function tsxImportUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-}
 const STDERR_KEEP = 64 * 1024;
 
 function killGroup(pid: number): void {
@@ -119,7 +116,8 @@ export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
   } catch {
     // the child then relies on /proc/<ppid>/ns/net
   }
-  const child = spawn("unshare", ["-n", "--", process.execPath, "--import", tsxImportUrl(), opts.entry ?? DEFAULT_ENTRY], {
+  const entry = entryPoint("host");
+  const child = spawn("unshare", ["-n", "--", process.execPath, ...entry.nodeArgs, opts.entry ?? entry.file], {
     detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced",
     env: { ...process.env, ...opts.env, UV_THREADPOOL_SIZE: "8", MPD_HOST_NETNS: ownNs, MPD_PARENT_PID: String(process.pid) },
   });
@@ -129,13 +127,13 @@ export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
   return wrap(child, child.pid, opts.timeoutMs);
 }
 
-function wrap(child: ChildProcess, pid: number, timeoutMs: number): ScriptHost {
+function wrap(child: ChildProcess, pid: number, timeoutMs: number | undefined): ScriptHost {
   let reason: HostExit["reason"] = "exit";
   let stderr = "";
   child.stderr?.on("data", (b: Buffer) => {
     stderr = (stderr + b.toString("utf8")).slice(-STDERR_KEEP);
   });
-  const timer = setTimeout(() => {
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
     reason = "timeout";
     killGroup(pid);
   }, timeoutMs);

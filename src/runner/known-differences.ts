@@ -5,9 +5,7 @@
  * failure of the run). `error` and `skip` stay as they are: an environment problem or an
  * interrupt says nothing about the difference the tag describes.
  */
-import type { JobRef, KnownDifferenceTag } from "../../interp/events.ts";
-import { knownDifferenceFor } from "../../script/known-difference.ts";
-import type { CliIo } from "../io.ts";
+import type { KnownDifferenceTag } from "../interp/events.ts";
 import type { JobOutcome } from "./scheduler.ts";
 
 /** A job outcome with the tag that changed its verdict, if any. */
@@ -21,25 +19,5 @@ export function applyKnownDifference(outcome: JobOutcome, tag: KnownDifferenceTa
   if (outcome.verdict === "fail") return { ...outcome, verdict: "xfail", known: tag };
   if (outcome.verdict !== "pass") return outcome;
   const message = `passed, but line ${tag.line} tags it ${tag.sut}-differs ${tag.kind}: remove or update the tag`;
-  return { verdict: "xpass", line: tag.line, message, known: tag };
-}
-
-/**
- * Looks up each job's tag for `sut`, reading each script once through `io.fs`. A script that
- * cannot be read has no tag (its job reports the read error itself).
- */
-export function knownDifferenceLookup(io: CliIo, sut: string): (job: JobRef & { readonly absFile: string }) => KnownDifferenceTag | null {
-  const cache = new Map<string, KnownDifferenceTag | null>();
-  return (job) => {
-    const cached = cache.get(job.absFile);
-    if (cached !== undefined) return cached;
-    let tag: KnownDifferenceTag | null = null;
-    try {
-      tag = knownDifferenceFor(io.fs.readFileSync(job.absFile, "utf8"), job.file, sut);
-    } catch {
-      tag = null;
-    }
-    cache.set(job.absFile, tag);
-    return tag;
-  };
+  return { ...outcome, verdict: "xpass", line: tag.line, message, known: tag };
 }

@@ -4,9 +4,9 @@
  * {@link NetFlags} every SUT resolves its network from. One translation for the kernel and the
  * reference SUT, so a script sees the same addresses on both.
  */
-import type { FlagValues } from "../../interp/run-options.ts";
-import type { IpVersion } from "../../sut/sut.ts";
-import type { NetFlags } from "../../sut/net-flags.ts";
+import type { FlagValues } from "../interp/run-options.ts";
+import type { IpVersion } from "../sut/sut.ts";
+import type { NetFlags } from "../sut/net-flags.ts";
 
 function optNumber(flags: FlagValues, name: string): number | undefined {
   const v = flags[name];

@@ -1,0 +1,89 @@
+/**
+ * One job inside a script host (host-main.ts): a fresh network namespace for the script
+ * (fresh-netns.ts, followed by the blocking-call thread), the kernel SUT opened in it for the
+ * script's merged flags (wrapped in the pcap recorder when the job has a capture path), real-time
+ * priority while the script runs, the interpreter, then the cleanup that lets the next script
+ * start clean: SUT closed (every socket, the TUN device, the tap), the script's commands killed,
+ * normal priority again. Interpreter and kernel share one process: SUT calls cost µs, and no
+ * other job shares this event loop.
+ */
+import type { ScriptEvent } from "../interp/events.ts";
+import type { FlagValues } from "../interp/run-options.ts";
+import type { BlockingThread } from "../sut/kernel-tun/blocking-thread.ts";
+import { killStrayCommands } from "../sut/kernel-tun/commands.ts";
+import { enterFreshNetns } from "../sut/kernel-tun/fresh-netns.ts";
+import { openKernelTunSut, type KernelTunConfig } from "../sut/kernel-tun/kernel-tun-sut.ts";
+import type { Libc } from "../sut/kernel-tun/libc.ts";
+import { monoNowUs } from "../sut/kernel-tun/clock.ts";
+import { packetdrillEnv, resolveNetConfig } from "../sut/kernel-tun/net-config.ts";
+import { lowerToNormal, raiseToRealtime } from "../sut/kernel-tun/realtime.ts";
+import { recordToPcap } from "../sut/kernel-tun/pcap-recorder.ts";
+import type { Sut } from "../sut/sut.ts";
+import { MptcpdrillError } from "../errors.ts";
+import type { HostJob } from "./host-protocol.ts";
+import type { RunJobSpec } from "./job-spec.ts";
+import { netFlagsOf, stringFlag } from "./net-flags-of.ts";
+import { runScriptRequest } from "./script-runner.ts";
+
+/** The kernel-tun config of one job from its merged flags (script option lines + job flags). */
+export function kernelConfig(job: Pick<RunJobSpec, "variant" | "cwd" | "defines">, flags: FlagValues): KernelTunConfig {
+  const net = resolveNetConfig(netFlagsOf(job.variant, flags));
+  const code = stringFlag(flags, "code_command");
+  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread: true, ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
+}
+
+/** What the host needs to run jobs. */
+export interface HostContext {
+  readonly libc: Libc;
+  /** The blocking-call thread (null only with MPD_BLOCKING_CALLS=libuv). */
+  readonly thread: BlockingThread | null;
+}
+
+/**
+ * Moves this host (main thread, then the blocking-call thread) into a new network namespace.
+ * Throws MPD_ERR_NETNS when either refuses.
+ */
+export async function enterNewNamespace(ctx: HostContext): Promise<void> {
+  enterFreshNetns(ctx.libc);
+  const errno = await (ctx.thread?.enterNetns(`/proc/${process.pid}/ns/net`) ?? Promise.resolve(0));
+  if (errno !== 0) throw new MptcpdrillError("MPD_ERR_NETNS", `the blocking-call thread could not follow into the script's namespace (setns: ${errno})`);
+}
+
+/** How a job in the host ended. */
+export interface HostJobResult {
+  readonly scriptStartUs: number | null;
+  readonly scriptEndUs: number | null;
+  /** µs from the script's last event to the end of the cleanup. */
+  readonly cleanupUs: number;
+}
+
+/**
+ * Runs `job` in this process and streams its events through `send`; resolves once the SUT is
+ * closed and the script's commands are gone. SUT set-up failures reject (MPD_ERR_TUN_OPEN,
+ * MPD_ERR_NETNS, …) after the same cleanup.
+ */
+export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: ScriptEvent) => void): Promise<HostJobResult> {
+  const { spec, script } = job;
+  let scriptStartUs: number | null = null;
+  let scriptEndUs: number | null = null;
+  await enterNewNamespace(ctx);
+  const openSut = (flags: FlagValues): Promise<Sut> => {
+    const sut = openKernelTunSut(kernelConfig(spec, flags));
+    return Promise.resolve(spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath));
+  };
+  // Each event crosses to the parent over IPC, ~0.1 ms of this thread's time while the script's
+  // clock runs; per-event passes are shown only with -v, so without it they stay here.
+  const forward = (e: ScriptEvent): void => {
+    if (e.kind === "scriptStart") scriptStartUs = monoNowUs();
+    if (e.kind === "scriptEnd") scriptEndUs = monoNowUs();
+    if (spec.verbose || e.kind !== "eventPass") send(e);
+  };
+  raiseToRealtime(ctx.libc);
+  try {
+    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose }, openSut, forward);
+  } finally {
+    killStrayCommands();
+    lowerToNormal(ctx.libc);
+  }
+  return { scriptStartUs, scriptEndUs, cleanupUs: scriptEndUs === null ? 0 : monoNowUs() - scriptEndUs };
+}

@@ -1,0 +1,182 @@
+/**
+ * The parent's pool of warm script hosts (host-main.ts): at most `size` long-lived children, one
+ * per parallel job slot, started as soon as the run knows it needs them so they warm up while it
+ * plans. A job takes an idle host (starting one if a slot has none), streams its events, and
+ * gives it back; a host that dies, hangs past the job's end, or says it cannot serve again is
+ * dropped (its process group killed) and the slot starts a new one for its next job.
+ */
+import type { EmitScriptEvent, ScriptEndEvent, Variant } from "../interp/events.ts";
+import { isScriptEvent } from "../interp/events.ts";
+import { monoNowUs } from "../sut/kernel-tun/clock.ts";
+import { describeHostExit, HostSupervisor, type HostExit, type ScriptHost } from "./host-process.ts";
+import { fixedCostOf, type HostJob, type HostMessage, type WarmUpReport } from "./host-protocol.ts";
+import { WARM_VARIANTS_ENV } from "./host-env.ts";
+import type { JobOutcome } from "./scheduler.ts";
+
+/** After a job's `scriptEnd`, how long its host may take to clean up before it is killed. */
+const DONE_GRACE_MS = 5000;
+/** How long a host may take to start and warm up before it is given up. */
+const READY_TIMEOUT_MS = 60_000;
+
+/** Pool settings. */
+export interface HostPoolOptions {
+  /** At most this many hosts (the run's parallelism). */
+  readonly size: number;
+  /** The IP variants the run's jobs use (hosts warm up the wire families they need). */
+  readonly variants: readonly Variant[];
+  readonly supervisor?: HostSupervisor;
+}
+
+type Ready = Extract<HostMessage, { type: "ready" }>;
+
+/** One host of the pool. */
+class PooledHost {
+  readonly ready: Promise<Ready | string>;
+  busy = false;
+  #gone = false;
+
+  constructor(readonly host: ScriptHost) {
+    this.ready = new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resolve(`script host did not warm up within ${READY_TIMEOUT_MS / 1000} s`);
+        host.kill();
+      }, READY_TIMEOUT_MS);
+      const off = host.onMessage((m) => {
+        if (m.type === "ready") resolve(m);
+        else if (m.type === "fatal") resolve(`error[${m.code}]: ${m.message}`);
+        else return;
+        clearTimeout(timer);
+        off();
+      });
+      void host.exited.then((exit) => {
+        clearTimeout(timer);
+        resolve(describeHostExit(exit));
+      });
+    });
+    void host.exited.then(() => (this.#gone = true));
+  }
+
+  get gone(): boolean {
+    return this.#gone;
+  }
+}
+
+/** What one job in a host came to. */
+interface HostRun {
+  readonly outcome: JobOutcome;
+  readonly reusable: boolean;
+}
+
+/** Runs one job in `p` (already warm); see {@link HostPool.run}. */
+function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEvent, signal: AbortSignal): Promise<HostRun> {
+  const { host } = p;
+  return new Promise((resolve) => {
+    let end: ScriptEndEvent | null = null;
+    let grace: NodeJS.Timeout | undefined;
+    const finish = (run: HostRun): void => {
+      clearTimeout(grace);
+      off();
+      signal.removeEventListener("abort", onAbort);
+      resolve(run);
+    };
+    const fromEnd = (): JobOutcome | null => (end === null ? null : { verdict: end.verdict, line: end.line, message: end.message });
+    const off = host.onMessage((m) => {
+      if (m.type === "event" && m.id === job.id && isScriptEvent(m.event)) {
+        if (m.event.kind === "scriptEnd") {
+          end = m.event;
+          grace = setTimeout(() => host.kill(), DONE_GRACE_MS);
+        }
+        emit(m.event);
+      } else if (m.type === "done" && m.id === job.id) {
+        const fixedMs = fixedCostOf(startUs, m, monoNowUs());
+        const outcome = fromEnd() ?? { verdict: "error", line: null, message: "script host ended the job without a verdict" };
+        finish({ outcome: fixedMs === undefined ? outcome : { ...outcome, fixedMs }, reusable: m.reusable });
+      } else if (m.type === "fatal") {
+        finish({ outcome: fromEnd() ?? { verdict: "error", line: null, message: `error[${m.code}]: ${m.message}` }, reusable: false });
+      }
+    });
+    const onAbort = (): void => host.kill();
+    signal.addEventListener("abort", onAbort, { once: true });
+    void host.exited.then((exit: HostExit) => finish({ outcome: fromEnd() ?? { verdict: "error", line: null, message: `${describeHostExit(exit)} (without a verdict)` }, reusable: false }));
+    if (signal.aborted) host.kill();
+    else if (!host.send({ type: "job", job })) host.kill();
+  });
+}
+
+/** Warm script hosts for the kernel SUT. */
+export class HostPool {
+  readonly #hosts: PooledHost[] = [];
+  readonly #supervisor: HostSupervisor;
+  readonly #warmUps: (readonly WarmUpReport[])[] = [];
+  #closed = false;
+
+  constructor(private readonly o: HostPoolOptions) {
+    this.#supervisor = o.supervisor ?? new HostSupervisor();
+  }
+
+  /** Starts hosts up to the pool's size now, so they warm up while the run gets ready. */
+  prestart(): void {
+    while (!this.#closed && this.#hosts.length < this.o.size) this.#spawn();
+  }
+
+  /** The warm-up reports of every host that became ready, in order. */
+  get warmUps(): readonly (readonly WarmUpReport[])[] {
+    return this.#warmUps;
+  }
+
+  #spawn(): PooledHost {
+    const env = { [WARM_VARIANTS_ENV]: [...new Set(this.o.variants)].join(",") };
+    const p = new PooledHost(this.#supervisor.spawn({ env }));
+    this.#hosts.push(p);
+    void p.ready.then((r) => typeof r !== "string" && this.#warmUps.push(r.warmUp));
+    void p.host.exited.then(() => this.#drop(p));
+    return p;
+  }
+
+  #drop(p: PooledHost): void {
+    const i = this.#hosts.indexOf(p);
+    if (i >= 0) this.#hosts.splice(i, 1);
+    p.host.kill();
+  }
+
+  /** An idle live host, or a new one; null once closed. */
+  #take(): PooledHost | null {
+    if (this.#closed) return null;
+    const idle = this.#hosts.find((h) => !h.busy && !h.gone) ?? this.#spawn();
+    idle.busy = true;
+    return idle;
+  }
+
+  /**
+   * Runs `job` in a warm host and returns its outcome. `startUs` is the job's start
+   * (CLOCK_MONOTONIC µs) for its fixed-cost figures. Aborting `signal` kills the host (the job
+   * then ends as whatever the scheduler decides); a dead host's job is an `error` naming how it
+   * ended and the tail of its stderr.
+   */
+  async run(job: HostJob, startUs: number, emit: EmitScriptEvent, signal: AbortSignal): Promise<JobOutcome> {
+    const p = this.#take();
+    if (p === null) return { verdict: "skip", line: null, message: "the run is closing" };
+    try {
+      const ready = await Promise.race([p.ready, new Promise<string>((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))]);
+      if (typeof ready === "string") {
+        this.#drop(p);
+        return { verdict: "error", line: null, message: ready };
+      }
+      const run = await runIn(p, job, startUs, emit, signal);
+      if (!run.reusable) this.#drop(p);
+      return run.outcome;
+    } finally {
+      p.busy = false;
+    }
+  }
+
+  /** Asks every host to exit, waits up to `graceMs`, then kills what is left. */
+  async close(graceMs = 2000): Promise<void> {
+    this.#closed = true;
+    const hosts = [...this.#hosts];
+    for (const p of hosts) if (!p.host.send({ type: "exit" })) p.host.kill();
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.all(hosts.map((p) => p.host.exited)), timer]);
+    for (const p of hosts) p.host.kill();
+  }
+}

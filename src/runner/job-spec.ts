@@ -1,0 +1,23 @@
+/**
+ * One job of a run: a script run as one IP variant, with everything needed to run it anywhere
+ * (in this process against the reference SUT, or in a script host against the kernel).
+ */
+import type { JobRef } from "../interp/events.ts";
+
+/** Everything a runner needs to run one script as one variant. */
+export interface RunJobSpec extends JobRef {
+  /** Absolute script path. */
+  readonly absFile: string;
+  /** The script's folder: the job's working directory (as run_all.py). */
+  readonly cwd: string;
+  /** packetdrill flags overriding the script's option lines (`ip_version` included). */
+  readonly flags: Readonly<Record<string, string | true>>;
+  readonly defines: Readonly<Record<string, string>>;
+  /** Where the SUT writes the pcap of this job, or null. */
+  readonly capturePath: string | null;
+  readonly verbose: boolean;
+  /** The config file used, or null. */
+  readonly configPath: string | null;
+  /** The script's text when it does not come from `absFile` (tests, generated scripts). */
+  readonly source?: string;
+}
