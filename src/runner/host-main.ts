@@ -77,9 +77,13 @@ function warmVariants(): Variant[] {
   return all.filter((v) => families.has(v as "ipv4" | "ipv6"));
 }
 
-/** The host's warm-up: interpreter, then the kernel per wire family, each in a namespace of its own. */
+/**
+ * The host's warm-up: the interpreter (while the blocking-call thread starts on the other CPU),
+ * then the kernel per wire family, each in a namespace of its own, with the thread up.
+ */
 async function warmUp(ctx: HostContext): Promise<WarmUpReport[]> {
   await warmUpInterpreter();
+  await ctx.thread?.readyWithin(3000);
   const reports: WarmUpReport[] = [];
   for (const variant of warmVariants()) {
     const t0 = monoNowUs();
@@ -87,7 +91,7 @@ async function warmUp(ctx: HostContext): Promise<WarmUpReport[]> {
     let outcome: { verdict: string; message: string | null };
     try {
       await enterNewNamespace(ctx);
-      outcome = await warmUpKernel(variant, (f) => Promise.resolve(openKernelTunSut({ ...kernelConfig({ variant, cwd: process.cwd(), defines: {} }, { ...f, ...flags }), commandEnv: {} })));
+      outcome = await warmUpKernel(variant, (f) => Promise.resolve(openKernelTunSut({ ...kernelConfig({ variant, cwd: process.cwd(), defines: {} }, { ...f, ...flags }), commandEnv: {}, codeCommand: ["true"] })));
     } catch (e) {
       outcome = { verdict: "error", message: e instanceof Error ? e.message : String(e) };
     }
@@ -118,7 +122,6 @@ async function main(): Promise<void> {
   exitLibc = libc;
   bindToParent(libc);
   const thread = blockingThread();
-  await thread?.readyWithin(3000);
   const ctx: HostContext = { libc, thread };
   const warm = await warmUp(ctx);
   // Jobs arrive one at a time (the parent waits for `done`); a queue keeps them in order anyway.

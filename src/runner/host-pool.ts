@@ -170,13 +170,14 @@ export class HostPool {
     }
   }
 
-  /** Asks every host to exit, waits up to `graceMs`, then kills what is left. */
-  async close(graceMs = 2000): Promise<void> {
+  /**
+   * Ends every host: the run is over, so none is running a job, and everything a host owns (its
+   * namespaces, devices, sockets) goes with its process group; waits until each has exited.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
     const hosts = [...this.#hosts];
-    for (const p of hosts) if (!p.host.send({ type: "exit" })) p.host.kill();
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.all(hosts.map((p) => p.host.exited)), timer]);
     for (const p of hosts) p.host.kill();
+    await Promise.all(hosts.map((p) => p.host.exited));
   }
 }

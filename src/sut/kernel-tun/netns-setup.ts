@@ -66,6 +66,32 @@ function runStep(step: SetupStep): string | null {
   return `'ip ${step.argv.join(" ")}' failed: ${r.stderr}`;
 }
 
+/**
+ * Runs `steps` through one `ip -batch -` process instead of one `ip` per step (each start costs
+ * 3–5 ms); `ip` stops at the first failing line and names it (`Command failed -:N`), so that step
+ * goes through {@link runStep} (its fallback, its fatality) and the batch goes on after it.
+ */
+function runSteps(steps: readonly SetupStep[], notes: string[]): void {
+  let rest = steps;
+  while (rest.length > 0) {
+    const r = spawnSync("ip", ["-batch", "-"], { encoding: "utf8", input: `${rest.map((s) => s.argv.join(" ")).join("\n")}\n` });
+    if (r.error) throw new MptcpdrillError("MPD_ERR_TOOL_MISSING", `cannot run 'ip' (iproute2): ${r.error.message}`, { cause: r.error });
+    if (r.status === 0) return;
+    const failed = Number(/Command failed -:(\d+)/.exec(r.stderr)?.[1] ?? "0");
+    if (failed < 1 || failed > rest.length) {
+      // Not a per-line failure report: fall back to one process per step.
+      for (const step of rest) {
+        const note = runStep(step);
+        if (note !== null) notes.push(note);
+      }
+      return;
+    }
+    const note = runStep(rest[failed - 1] as SetupStep);
+    if (note !== null) notes.push(note);
+    rest = rest.slice(failed);
+  }
+}
+
 /** What set-up produced. */
 export interface NetnsSetup {
   readonly tun: TunDevice;
@@ -83,14 +109,10 @@ export function setUpNamespace(libc: Libc, net: SutNetConfig, opts: { offloads: 
       throw new MptcpdrillError("MPD_ERR_NETNS", `cannot set sysctl ${key.replace(/\//g, ".")}: ${String(e)}`, { cause: e });
     }
   }
-  runStep({ argv: ["link", "set", "dev", "lo", "up"], fatal: true });
   const tun = openTunDevice(libc, net.device, opts.offloads);
   const notes: string[] = [];
   try {
-    for (const step of deviceSetupSteps(net, opts.qdisc)) {
-      const note = runStep(step);
-      if (note !== null) notes.push(note);
-    }
+    runSteps([{ argv: ["link", "set", "dev", "lo", "up"], fatal: true }, ...deviceSetupSteps(net, opts.qdisc)], notes);
   } catch (e) {
     tun.close();
     throw e;

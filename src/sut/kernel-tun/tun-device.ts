@@ -5,7 +5,7 @@
  */
 import { MptcpdrillError } from "../../errors.ts";
 import { errnoInfo } from "../linux-abi.ts";
-import type { Libc } from "./libc.ts";
+import { closeInBackground, type Libc } from "./libc.ts";
 import { VNET_HDR_LEN, emitVnetHeader, injectHeader, pseudoHeaderChecksumForGso } from "./vnet-header.ts";
 
 const TUNSETIFF = 0x400454ca;
@@ -35,6 +35,7 @@ export interface TunDevice {
   readFrame(): Uint8Array | null;
   /** Write one IP packet; returns 0 or an errno. */
   writePacket(packet: Uint8Array, gsoSize?: number): number;
+  /** Closes the device (in the background: see closeInBackground). */
   close(): void;
 }
 
@@ -93,7 +94,7 @@ function makeDevice(libc: Libc, fd: number, name: string, vnetHdr: boolean): Tun
       return n < 0 ? libc.errno() : 0;
     },
     close() {
-      if (open) libc.close(fd);
+      if (open) closeInBackground(libc, fd);
       open = false;
     },
   };

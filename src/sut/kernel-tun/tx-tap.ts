@@ -16,7 +16,7 @@ import { MptcpdrillError } from "../../errors.ts";
 import { errnoInfo } from "../linux-abi.ts";
 import type { MonoMicros } from "../sut.ts";
 import { realtimeOffsetNs } from "./clock.ts";
-import type { Libc } from "./libc.ts";
+import { closeInBackground, type Libc } from "./libc.ts";
 
 const AF_PACKET = 17;
 const SOCK_RAW = 3;
@@ -137,7 +137,7 @@ export class TxTap {
   }
 
   close(): void {
-    if (this.#open) this.#libc.close(this.#fd);
+    if (this.#open) closeInBackground(this.#libc, this.#fd);
     this.#open = false;
     this.#records.length = 0;
   }
