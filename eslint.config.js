@@ -1,5 +1,5 @@
 // Lint: the dependency arrows and I/O rules of docs/house-style.md, enforced per layer.
-//   wire <- stack <- sut <- interp <- cli ; script apart ; report sees only interp/events.ts
+//   wire <- stack <- sut <- interp <- runner <- cli ; script apart ; report sees only interp/events.ts
 // A wrong import, or I/O / clock / randomness where the layer forbids it, fails `make test`.
 import tseslint from "typescript-eslint";
 
@@ -35,7 +35,7 @@ function layer(files, patterns, { sansIo = false, noProcess = true } = {}) {
 }
 
 export default [
-  { ignores: ["node_modules/**", "src/script/generated/**", "reports/**", "**/*.cjs", "**/*.mjs", "bin/**", "eslint.config.js"] },
+  { ignores: ["node_modules/**", "dist/**", "src/script/generated/**", "reports/**", "**/*.cjs", "**/*.mjs", "bin/**", "eslint.config.js"] },
   { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, sourceType: "module" } },
   layer(["src/wire/**/*.ts"], [noIo, noCli, forbid("wire is a leaf (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
   layer(["src/stack/**/*.ts"], [noIo, noCli, forbid("stack imports only wire (house-style rule 1)", ["**/script/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
@@ -47,5 +47,8 @@ export default [
   // interop may reuse the kernel SUT's TUN opener and its koffi binding (tun-device.ts, libc.ts), nothing else of kernel-tun.
   layer(["src/interop/**/*.ts"], [noCli, forbid("interop imports wire, stack, verify, sut/pcap and the TUN opener of sut/kernel-tun (issue 8)", ["**/script/**", "**/interp/**", "**/report/**", "**/sut/*.ts", "**/sut/kernel-tun/**", "!**/sut/kernel-tun/tun-device.ts", "!**/sut/kernel-tun/libc.ts", "**/sut/reference/**"])], { noProcess: false }),
   layer(["src/verify/**/*.ts"], [noIo, noCli, forbid("verify imports only wire (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
+  // runner: the scheduler, the job runners and the script hosts; it drives interp and the SUTs and
+  // reports only through run events (reporters are the CLI's to pick).
+  layer(["src/runner/**/*.ts"], [noCli, forbid("runner imports script, interp, sut and wire; reporters and the stack are not its business (house-style rule 1)", ["**/report/**", "**/stack/**"])], { noProcess: false }),
   layer(["src/report/**/*.ts"], [noCli, forbid("reporters only subscribe to interp/events.ts (house-style rule 15)", ["**/wire/**", "**/stack/**", "**/script/**", "**/sut/**", "**/interp/**", "!**/interp/events.ts", "!**/interp/events"])], { noProcess: false }),
 ];

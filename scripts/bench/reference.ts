@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
+import { parseOwnScript, runScriptRequest } from "../../src/runner/script-runner.ts";
 import { SutVirtualClock } from "../../src/interp/clock.ts";
 import { mergeFlags, runOptionsFromFlags } from "../../src/interp/run-options.ts";
 import { runScript } from "../../src/interp/run.ts";
@@ -38,7 +38,7 @@ async function passFromText(files: readonly { file: string; source: string }[]):
   for (const f of files) {
     let sut: ReferenceSut | null = null;
     const open = (): Promise<ReferenceSut> => Promise.resolve((sut = openReferenceSut({ net: referenceNetConfig({ ipVersion: "ipv4" }), seed: 8684 })));
-    const out = await runScriptRequest({ file: f.file, source: f.source, variant: "ipv4", flags: {}, defines: {} }, open, () => {});
+    const out = await runScriptRequest({ file: f.file, script: parseOwnScript(f.source, f.file), variant: "ipv4", flags: {}, defines: {} }, open, () => {});
     if (out.verdict !== "pass") notPassed.push(f.file);
     virtualUs += (sut as ReferenceSut | null)?.now() ?? 0;
   }

@@ -13,17 +13,12 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
-import type { ScriptOutcome } from "../../src/interp/run.ts";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { CORPUS_PRESETS, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import { KernelScripts, type KernelOutcome } from "../support/kernel-script.ts";
 
 const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const corpus = path.resolve(repo, "../shared/corpus");
-const supervisor = new HostSupervisor();
+const kernel = canRun ? new KernelScripts(1, ["ipv4"]) : null;
 
 const SAMPLE: readonly string[] = [
   "zerocopy/basic.pkt",
@@ -61,15 +56,9 @@ function baseline(): Map<string, BaselineRow> {
   return rows;
 }
 
-async function runCorpus(rel: string): Promise<ScriptOutcome> {
+async function runCorpus(rel: string): Promise<KernelOutcome> {
   const file = path.join(corpus, "gpd/net/tcp", rel);
-  const preset = CORPUS_PRESETS.gpd.ipv4;
-  const source = readFileSync(file, "utf8");
-  return runScriptRequest(
-    { file: path.basename(file), source, variant: "ipv4", flags: { tolerance_usecs: "20000" }, defines: preset.defines },
-    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: path.dirname(file), blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor),
-    () => {},
-  );
+  return kernel!.run("gpd", path.basename(file), readFileSync(file, "utf8"), "ipv4", path.dirname(file), { tolerance_usecs: "20000" });
 }
 
 describe("upstream TCP corpus sample vs packetdrill's baseline (ipv4)", function () {
@@ -77,7 +66,7 @@ describe("upstream TCP corpus sample vs packetdrill's baseline (ipv4)", function
   before(function () {
     if (!canRun || !existsSync(corpus)) this.skip();
   });
-  after(() => supervisor.killAll());
+  after(() => kernel?.close());
 
   const rows = existsSync(corpus) ? baseline() : new Map<string, BaselineRow>();
   it("the sample mixes passing and failing baseline rows", function () {

@@ -8,20 +8,19 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Variant } from "../../src/interp/events.ts";
-import type { ScriptOutcome } from "../../src/interp/run.ts";
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { canRunKernel, lineOf, mutateOnce, repoRoot, runOnKernelRetryTiming, sharedCorpus } from "../support/kernel-script.ts";
+import type { KernelOutcome } from "../support/kernel-script.ts";
+import { canRunKernel, KernelScripts, lineOf, mutateOnce, repoRoot, sharedCorpus } from "../support/kernel-script.ts";
 
 const fixtures = path.join(repoRoot, "test/fixtures/interp");
 const corpus = sharedCorpus;
-const supervisor = new HostSupervisor();
+const kernel = canRunKernel ? new KernelScripts() : null;
 const canRun = canRunKernel;
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), "utf8");
 const mutate = mutateOnce;
 
 /** Runs script text as `variant` with the mpd preset, once more after a timing-only miss. */
-function run(file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
-  return runOnKernelRetryTiming(supervisor, "mpd", file, source, variant, dir);
+function run(file: string, source: string, variant: Variant, dir: string): Promise<KernelOutcome> {
+  return kernel!.runRetryTiming("mpd", file, source, variant, dir);
 }
 
 describe("interp MPTCP on the kernel SUT", function () {
@@ -29,7 +28,7 @@ describe("interp MPTCP on the kernel SUT", function () {
   before(function () {
     if (!canRun) this.skip();
   });
-  after(() => supervisor.killAll());
+  after(() => kernel?.close());
 
   for (const variant of ["ipv4", "ipv6", "ipv4-mapped-ipv6"] as const) {
     for (const name of ["mptcp-server.pkt", "mptcp-client.pkt"]) {
@@ -104,7 +103,7 @@ describe("interp MPTCP smoke: upstream scripts vs packetdrill's baseline (ipv4)"
   before(function () {
     if (!canRun || !existsSync(corpus)) this.skip();
   });
-  after(() => supervisor.killAll());
+  after(() => kernel?.close());
 
   for (const [rel, verdict, message] of CORPUS) {
     it(`${rel} → ${verdict}`, async () => {

@@ -8,26 +8,16 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
 import type { Variant } from "../../src/interp/events.ts";
-import type { ScriptOutcome } from "../../src/interp/run.ts";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { CORPUS_PRESETS, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import { KernelScripts, type KernelOutcome } from "../support/kernel-script.ts";
 
 const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const fixtures = path.join(repo, "test/fixtures/interp");
-const supervisor = new HostSupervisor();
+const kernel = canRun ? new KernelScripts() : null;
 
-async function run(file: string, source: string, variant: Variant): Promise<ScriptOutcome> {
-  const preset = CORPUS_PRESETS.gpd[variant];
-  return runScriptRequest(
-    { file, source, variant, flags: {}, defines: preset.defines },
-    async () => openRemoteKernelSut({ net: resolveNetConfig(preset.flags), scriptDir: fixtures, blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor),
-    () => {},
-  );
+function run(file: string, source: string, variant: Variant): Promise<KernelOutcome> {
+  return kernel!.run("gpd", file, source, variant, fixtures);
 }
 
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), "utf8");
@@ -44,7 +34,7 @@ describe("interp TCP gaps on the kernel SUT", function () {
   before(function () {
     if (!canRun) this.skip();
   });
-  after(() => supervisor.killAll());
+  after(() => kernel?.close());
 
   for (const variant of ["ipv4", "ipv6"] as const) {
     it(`ignores a closed socket's FIN while the next socket's SYN is expected (${variant})`, async () => {

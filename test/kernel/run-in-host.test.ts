@@ -1,17 +1,19 @@
 /**
- * The kernel job runner with the interpreter inside the script host child: events stream back in
- * order, the verdict is the child's, --capture writes a pcap of both directions, a child that dies
- * is an `error`, and aborting kills the child. Needs root and /dev/net/tun.
+ * The kernel job runner with the interpreter inside warm script hosts: events stream back in
+ * order, the verdict is the host's, --capture writes a pcap of both directions, a host that dies
+ * is an `error` and is replaced, aborting kills the host, and two scripts back to back in one host
+ * share nothing (sysctls, addresses, routes, MPTCP endpoints, sockets, TIME_WAIT, commands).
+ * Needs root and /dev/net/tun.
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ScriptEvent, Variant } from "../../src/interp/events.ts";
-import { processIo } from "../../src/cli/io.ts";
-import type { RunJobSpec } from "../../src/cli/run/jobs.ts";
-import { kernelRunner } from "../../src/cli/run/kernel-job.ts";
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
+import type { RunJobSpec } from "../../src/runner/job-spec.ts";
+import { kernelRunner } from "../../src/runner/kernel-runner.ts";
+import { HostSupervisor } from "../../src/runner/host-process.ts";
 import { parsePacket } from "../../src/wire/index.ts";
 import { LINKTYPE_RAW } from "../../src/wire/pcap/link-type.ts";
 import { readPcap } from "../../src/wire/pcap/pcap-reader.ts";
@@ -34,10 +36,11 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
   return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null };
 }
 
-(canRun ? describe : describe.skip)("kernel jobs: interpreter inside the script host", function () {
+(canRun ? describe : describe.skip)("kernel jobs: interpreter inside warm script hosts", function () {
   this.timeout(30_000);
   const supervisor = new HostSupervisor();
-  const run = kernelRunner(processIo(), { supervisor, hostLimitMs: 60_000 });
+  const runner = canRun ? kernelRunner({ hosts: 1, variants: ["ipv4", "ipv6"], readFile: (f) => readFileSync(f, "utf8"), supervisor }) : null;
+  const run = (...args: Parameters<NonNullable<typeof runner>["run"]>): ReturnType<NonNullable<typeof runner>["run"]> => runner!.run(...args);
   let dir = "";
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), "mptcpdrill-host-run-"));
@@ -46,8 +49,9 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     writeFileSync(path.join(dir, "die.pkt"), "0 `kill -9 $PPID`\n");
     writeFileSync(path.join(dir, "slow.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
   });
-  after(() => {
-    supervisor.killAll();
+  after(async () => {
+    await runner?.close();
+    expect(supervisor.livePids(), "no host left after close").to.deep.equal([]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -59,7 +63,7 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     const kinds = events.filter((e) => e.kind !== "log").map((e) => (e.kind === "eventPass" ? `pass ${e.line}` : e.kind));
     expect(events.some((e) => e.kind === "log"), "-v packet logs").to.equal(true);
     expect(kinds).to.deep.equal(["scriptStart", "pass 1", "pass 2", "pass 3", "pass 4", "pass 5", "pass 6", "pass 7", "pass 8", "pass 9", "eventFail", "scriptEnd"]);
-    expect(supervisor.livePids()).to.deep.equal([]);
+    expect(supervisor.livePids(), "the host stays, warm, for the next job").to.have.length(1);
   });
 
   it("without -v keeps per-event passes in the child (no IPC while the script's clock runs)", async () => {
@@ -92,9 +96,15 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     expect(Number(rows[0]!.ns / 1_000_000n), "dated on the wall clock").to.be.within(t0 - 1000, Date.now() + 1000);
   });
 
-  it("a child that dies without a verdict is an error naming how it ended", async () => {
+  it("a host that dies without a verdict is an error naming how it ended, and the next job gets a new host", async () => {
+    const before = supervisor.livePids();
     const out = await run(spec(dir, "die.pkt", "ipv4"), () => undefined, new AbortController().signal);
-    expect(out).to.deep.equal({ verdict: "error", line: null, message: "script host was killed by SIGKILL without a verdict" });
+    expect(out).to.deep.equal({ verdict: "error", line: null, message: "script host was killed by SIGKILL (without a verdict)" });
+    expect(before.every((pid) => !existsSync(`/proc/${pid}`)), "the dead host is gone").to.equal(true);
+    const next = await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    expect(next.verdict, String(next.message)).to.equal("pass");
+    expect(supervisor.livePids()).to.have.length(1);
+    expect(supervisor.livePids()).to.not.include.members(before);
   });
 
   it("aborting the job kills the child's process group at once", async () => {
@@ -113,5 +123,59 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     expect(pid).to.be.greaterThan(0);
     expect(existsSync(`/proc/${pid}`)).to.equal(false);
     expect(supervisor.livePids()).to.deep.equal([]);
+    const next = await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    expect(next.verdict, "a new host serves the next job").to.equal("pass");
+  });
+
+  describe("two scripts back to back in one host", () => {
+    const marker = `sleep ${(100 + (process.pid % 1000) / 1000).toFixed(3)}`;
+    // Leaves everything a script can leave behind in its namespace: a sysctl, an address and a
+    // route, an MPTCP endpoint, a socket in TIME_WAIT on port 8080, a command still running.
+    const DIRTY = [
+      "`echo $PPID > host-a.pid; sysctl -q net.ipv4.tcp_timestamps=0 && ip addr add 198.51.100.77/32 dev lo && ip route add 203.0.113.0/24 dev tun0 && ip mptcp endpoint add 198.51.100.77 signal`",
+      `\`${marker} > /dev/null 2>&1 &\``,
+      ...PASSIVE_OPEN,
+      "+0 close(4) = 0",
+      "+0 > F. 1:1(0) ack 1 <...>",
+      "+0 < F. 1:1(0) ack 2 win 257",
+      "+0 > . 2:2(0) ack 2 <...>",
+      "+0 `ss -Htan state time-wait | grep -q :8080`",
+      "",
+    ].join("\n");
+    // Fails at its first line if any of that is still there; binds 8080 without SO_REUSEADDR.
+    const CLEAN = [
+      "`echo $PPID > host-b.pid; test \"$(sysctl -n net.ipv4.tcp_timestamps)\" = 1`",
+      "+0 `! ip addr show | grep -q 198.51.100.77`",
+      "+0 `! ip route show | grep -q 203.0.113.0`",
+      "+0 `test -z \"$(ip mptcp endpoint show)\"`",
+      "+0 `test -z \"$(ss -Htan)\"`",
+      `+0 \`! pgrep -f '[${marker.slice(0, 1)}]${marker.slice(1)}'\``,
+      "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+      "+0 bind(3, ..., ...) = 0",
+      "+0 listen(3, 1) = 0",
+      "+0 close(3) = 0",
+      "",
+    ].join("\n");
+
+    it("the second finds none of what the first left (same host)", async () => {
+      writeFileSync(path.join(dir, "dirty.pkt"), DIRTY);
+      writeFileSync(path.join(dir, "clean.pkt"), CLEAN);
+      for (const variant of ["ipv4", "ipv6"] as const) {
+        const first = await run(spec(dir, "dirty.pkt", variant), () => undefined, new AbortController().signal);
+        expect(first.verdict, `${variant} dirty: ${first.message}`).to.equal("pass");
+        const second = await run(spec(dir, "clean.pkt", variant), () => undefined, new AbortController().signal);
+        expect(second.verdict, `${variant} clean: ${second.message}`).to.equal("pass");
+        expect(readFileSync(path.join(dir, "host-b.pid"), "utf8"), "both ran in the same host").to.equal(readFileSync(path.join(dir, "host-a.pid"), "utf8"));
+      }
+      expect(spawnSync("pgrep", ["-f", marker]).status, "the first script's command was killed").to.equal(1);
+    });
+
+    it("the checks of the second do see the first's leftovers within one script (the test can fail)", async () => {
+      const both = `${DIRTY}${CLEAN.replace(/^`/, "+0 `")}`;
+      writeFileSync(path.join(dir, "both.pkt"), both);
+      const out = await run(spec(dir, "both.pkt", "ipv4"), () => undefined, new AbortController().signal);
+      expect(out.verdict).to.equal("fail");
+      expect(out.line, String(out.message)).to.equal(DIRTY.split("\n").length);
+    });
   });
 });

@@ -1,16 +1,19 @@
 /**
- * The kernel SUT on the live kernel: a script host per IP variant in its own namespace, packets
- * through tun0, syscalls through koffi, commands, and cleanup. Needs root and /dev/net/tun.
+ * The kernel SUT on the live kernel, SUT level: these tests drive KernelTunSut method by method
+ * through a test-only host (test/support/sut-host/: one child per IP variant in its own namespace,
+ * started by production's spawnScriptHost), covering packets through tun0, syscalls through koffi,
+ * commands, and cleanup. The production runner path (script hosts running whole jobs) is tested in
+ * run-in-host.test.ts and warm-up.test.ts. Needs root and /dev/net/tun.
  */
 import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { IpVersion, OutboundPacket, SyscallReturned, SysValue } from "../../src/sut/sut.ts";
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
+import { HostSupervisor } from "../../src/runner/host-process.ts";
 import { CORPUS_PRESETS, packetdrillEnv, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut, type RemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
 import { emitPacket, packet, parseIpAddress, parsePacket, type TcpOption, type TcpRepr } from "../../src/wire/index.ts";
+import { openRemoteKernelSut, type RemoteKernelSut } from "../support/sut-host/remote-kernel-sut.ts";
 
 const canRun = process.getuid?.() === 0 && existsSync("/dev/net/tun");
 const scriptDir = fileURLToPath(new URL(".", import.meta.url));

@@ -1,8 +1,8 @@
-// Test fixture for sut-kernel-tun.test.ts: a parent that starts a script host, runs a long
+// Test fixture for sut-kernel-tun.test.ts: a parent that starts a test-only SUT host, runs a long
 // backtick command carrying a marker, prints "running <hostpid>" and waits to be killed.
-import { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
+import { HostSupervisor } from "../../src/runner/host-process.ts";
 import { resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import { openRemoteKernelSut } from "../support/sut-host/remote-kernel-sut.ts";
 
 const marker = process.argv[2] ?? "mpd-marker";
 const sup = new HostSupervisor();

@@ -1,19 +1,18 @@
 /**
- * Test helper: runs script text on the live kernel through the kernel-tun SUT in its own
- * namespace (one script host per run), with a corpus preset's addresses and defines, and the
- * small text helpers the kernel interpreter tests share.
+ * Test helper: runs script text on the live kernel the way `mptcpdrill run` does (the runner's
+ * kernel job runner: warm script hosts, a fresh namespace per script), with a corpus preset's
+ * addresses and defines, and the small text helpers the kernel interpreter tests share.
  */
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasBlockingCalls } from "../../src/cli/run/child-job.ts";
-import { runScriptRequest } from "../../src/cli/script-runner.ts";
-import type { Variant } from "../../src/interp/events.ts";
-import type { ScriptOutcome } from "../../src/interp/run.ts";
-import type { HostSupervisor } from "../../src/sut/kernel-tun/host-process.ts";
-import { CORPUS_PRESETS, packetdrillEnv, resolveNetConfig } from "../../src/sut/kernel-tun/net-config.ts";
-import { openRemoteKernelSut } from "../../src/sut/kernel-tun/remote-sut.ts";
+import type { ScriptEvent, Variant, Verdict } from "../../src/interp/events.ts";
+import type { JobRunner } from "../../src/runner/job-runner.ts";
+import type { RunJobSpec } from "../../src/runner/job-spec.ts";
+import { kernelRunner } from "../../src/runner/kernel-runner.ts";
+import { CORPUS_PRESETS } from "../../src/sut/kernel-tun/net-config.ts";
+import type { NetFlags } from "../../src/sut/net-flags.ts";
 
 /** True when this process may run kernel tests (root and a TUN device). */
 export const canRunKernel = process.getuid?.() === 0 && existsSync("/dev/net/tun");
@@ -22,24 +21,55 @@ export const canRunKernel = process.getuid?.() === 0 && existsSync("/dev/net/tun
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const sharedCorpus = path.resolve(repoRoot, "../shared/corpus");
 
-/** Runs `source` as `variant` with the `corpus` preset; `dir` is the script's folder (commands run there). */
-export function runOnKernel(supervisor: HostSupervisor, corpus: "gpd" | "mpd", file: string, source: string, variant: Variant, dir: string): Promise<ScriptOutcome> {
-  const preset = CORPUS_PRESETS[corpus][variant];
-  return runScriptRequest(
-    { file, source, variant, flags: {}, defines: preset.defines },
-    async (flags, defines) => {
-      // The upstream helper scripts read OPT_LOCAL_IP, OPT_NETMASK_IP, OPT_IP_VERSION … (§7).
-      const net = resolveNetConfig(preset.flags);
-      return openRemoteKernelSut({ net, scriptDir: dir, commandEnv: packetdrillEnv(net, flags, defines), blockingThread: hasBlockingCalls(source) }, { timeoutMs: 60_000 }, supervisor);
-    },
-    () => {},
-  );
+/** A script's outcome as the tests read it: the verdict and the whole text of its first failure. */
+export interface KernelOutcome {
+  readonly verdict: Verdict;
+  readonly failure?: { readonly line: number | null; readonly message: string };
+  readonly events: readonly ScriptEvent[];
 }
 
-/** As {@link runOnKernel}, run once more when the only problem is a timing error (a loaded machine). */
-export async function runOnKernelRetryTiming(...args: Parameters<typeof runOnKernel>): Promise<ScriptOutcome> {
-  const out = await runOnKernel(...args);
-  return /timing error/.test(out.failure?.message ?? "") ? runOnKernel(...args) : out;
+/** The packetdrill flags of a {@link NetFlags} preset. */
+function presetFlags(f: NetFlags): Record<string, string> {
+  const out: Record<string, string> = { ip_version: f.ipVersion };
+  if (f.localIp !== undefined) out["local_ip"] = f.localIp;
+  if (f.gatewayIp !== undefined) out["gateway_ip"] = f.gatewayIp;
+  if (f.netmaskIp !== undefined) out["netmask_ip"] = f.netmaskIp;
+  if (f.remoteIp !== undefined) out["remote_ip"] = f.remoteIp;
+  if (f.mtu !== undefined) out["mtu"] = String(f.mtu);
+  return out;
+}
+
+/** One job runner (a pool of `hosts` warm script hosts) shared by a test file; `close()` it in `after`. */
+export class KernelScripts {
+  readonly #runner: JobRunner;
+
+  constructor(hosts = 1, variants: readonly Variant[] = ["ipv4", "ipv6"]) {
+    this.#runner = kernelRunner({ hosts, variants, readFile: () => { throw new Error("scripts are given as text"); } });
+  }
+
+  /** Runs `source` as `variant` with the `corpus` preset; `dir` is the script's folder (commands run there). */
+  async run(corpus: "gpd" | "mpd", file: string, source: string, variant: Variant, dir: string, flags: Readonly<Record<string, string>> = {}): Promise<KernelOutcome> {
+    const preset = CORPUS_PRESETS[corpus][variant];
+    const job: RunJobSpec = {
+      file, variant, absFile: path.resolve(dir, path.basename(file)), cwd: dir, flags: { ...presetFlags(preset.flags), ...flags },
+      defines: preset.defines, capturePath: null, verbose: true, configPath: null, source,
+    };
+    const events: ScriptEvent[] = [];
+    const out = await this.#runner.run(job, (e) => events.push(e), new AbortController().signal);
+    const fail = events.find((e) => e.kind === "eventFail" && e.fatal);
+    const message = fail?.kind === "eventFail" ? fail.message : out.message;
+    return out.verdict === "pass" ? { verdict: out.verdict, events } : { verdict: out.verdict, failure: { line: out.line, message: message ?? "" }, events };
+  }
+
+  /** As {@link run}, once more when the only problem is a timing error (a loaded machine). */
+  async runRetryTiming(...args: Parameters<KernelScripts["run"]>): Promise<KernelOutcome> {
+    const out = await this.run(...args);
+    return /timing error/.test(out.failure?.message ?? "") ? this.run(...args) : out;
+  }
+
+  close(): Promise<void> {
+    return this.#runner.close();
+  }
 }
 
 /** Replaces exactly one occurrence of `from` in `src`. */

@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { runCli } from "../../../src/cli/cli.ts";
 import type { Command } from "../../../src/cli/command.ts";
+import type { CommandEntry } from "../../../src/cli/commands/index.ts";
 import { memoryIo } from "../../../src/cli/io.ts";
 import { MptcpdrillError } from "../../../src/errors.ts";
 
-const boom: Command = {
+const boomCommand: Command = {
   name: "boom",
   summary: "throws",
   usage: "usage: boom",
@@ -13,12 +14,23 @@ const boom: Command = {
     throw new Error("unexpected");
   },
 };
+let loads = 0;
+const boom: CommandEntry = { name: "boom", summary: "throws", load: () => (loads++, Promise.resolve(boomCommand)) };
 
 describe("cli composition root", () => {
-  it("prints help and exits 2 without a command", async () => {
+  it("prints help and exits 2 without a command, loading no command", async () => {
     const io = memoryIo();
+    loads = 0;
     expect(await runCli([], io, [boom])).to.equal(2);
     expect(io.out()).to.contain("boom  throws");
+    expect(loads).to.equal(0);
+  });
+  it("the registry's summaries are the loaded commands' own", async () => {
+    const { COMMANDS } = await import("../../../src/cli/commands/index.ts");
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect([command.name, command.summary]).to.deep.equal([entry.name, entry.summary]);
+    }
   });
   it("rejects an unknown command with a stable code", async () => {
     const io = memoryIo();

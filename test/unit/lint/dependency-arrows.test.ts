@@ -30,6 +30,8 @@ describe("lint: dependency arrows", () => {
     ["src/interop/x.ts", `import type { A } from "../sut/kernel-tun/kernel-tun-sut.ts";\nexport type B = A;\n`, /interop imports wire, stack, verify, sut\/pcap and the TUN opener/],
     ["src/interop/x.ts", `import type { A } from "../sut/kernel-tun/packet-pump.ts";\nexport type B = A;\n`, /interop imports wire, stack, verify, sut\/pcap and the TUN opener/],
     ["src/interop/x.ts", `import type { A } from "../cli/cli.ts";\nexport type B = A;\n`, /nothing imports cli/],
+    ["src/runner/x.ts", `import type { A } from "../cli/cli.ts";\nexport type B = A;\n`, /nothing imports cli/],
+    ["src/runner/x.ts", `import type { A } from "../report/text.ts";\nexport type B = A;\n`, /runner imports script, interp, sut and wire/],
   ];
   for (const [path, code, expected] of cases) {
     it(`rejects in ${path}: ${code.split("\n")[0]}`, async () => {
@@ -47,6 +49,7 @@ describe("lint: dependency arrows", () => {
     ["src/verify/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],
     ["src/cli/x.ts", `import { readFileSync } from "node:fs";\nexport const a = [readFileSync, process.env];\n`],
     ["src/sut/kernel-tun/x.ts", `import { openSync } from "node:fs";\nexport const a = openSync;\n`],
+    ["src/runner/x.ts", `import type { A } from "../interp/events.ts";\nimport type { C } from "../sut/kernel-tun/libc.ts";\nimport { spawn } from "node:child_process";\nexport type B = [A, C];\nexport const s = [spawn, process.pid];\n`],
     ["src/interop/x.ts", `import { openTunDevice } from "../sut/kernel-tun/tun-device.ts";\nimport { openLibc } from "../sut/kernel-tun/libc.ts";\nexport const a = [openTunDevice, openLibc];\n`],
     ["src/interop/x.ts", `import type { VerifyReport } from "../verify/index.ts";\nexport type B = VerifyReport;\n`],
     ["src/interop/x.ts", `import type { A } from "../stack/host.ts";\nimport type { C } from "../sut/pcap/pcap-link.ts";\nimport { spawn } from "node:child_process";\nexport type B = [A, C];\nexport const s = [spawn, process.pid];\n`],

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { availableParallelism } from "node:os";
 import { parseRunArgs, type RunArgs } from "../../../src/cli/run/args.ts";
 
 function ok(argv: string[]): RunArgs {
@@ -16,7 +17,7 @@ function problem(argv: string[]): string {
 describe("run argument parsing", () => {
   it("has run_all.py-like defaults", () => {
     const a = ok(["x.pkt"]);
-    expect(a).to.deep.include({ sut: "kernel", jobs: 1, timeoutSeconds: 180, verbose: false, configFile: null, captureDir: null });
+    expect(a).to.deep.include({ sut: "kernel", jobs: availableParallelism(), timeoutSeconds: 180, verbose: false, configFile: null, captureDir: null });
     expect(a.variants).to.deep.equal(["ipv4", "ipv4-mapped-ipv6", "ipv6"]);
     expect(a.reporters).to.deep.equal([{ name: "human", file: null }]);
   });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { JobRef, KnownDifferenceTag, RunEvent } from "../../../src/interp/events.ts";
-import { applyKnownDifference } from "../../../src/cli/run/known-differences.ts";
-import { schedule, type JobOutcome, type RunJob } from "../../../src/cli/run/scheduler.ts";
+import { applyKnownDifference } from "../../../src/runner/known-differences.ts";
+import { schedule, type JobOutcome, type RunJob } from "../../../src/runner/scheduler.ts";
 
 const TAG: KnownDifferenceTag = { sut: "kernel", kind: "rfc-choice", reason: "32-bit Data ACK", line: 2 };
 const FAIL: JobOutcome = { verdict: "fail", line: 16, message: "live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)" };

@@ -5,7 +5,9 @@ import { expect } from "chai";
 import { memoryIo, type CliIo } from "../../../src/cli/io.ts";
 import { createRunCommand } from "../../../src/cli/commands/run.ts";
 import type { RunJobSpec } from "../../../src/cli/run/jobs.ts";
-import type { JobOutcome, RunJob } from "../../../src/cli/run/scheduler.ts";
+import type { JobRunner } from "../../../src/runner/job-runner.ts";
+import { ScriptCache } from "../../../src/runner/prepared-script.ts";
+import type { JobOutcome, RunJob } from "../../../src/runner/scheduler.ts";
 
 let root = "";
 
@@ -15,7 +17,10 @@ function write(rel: string, text = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\
 }
 
 async function run(argv: string[], runner: RunJob<RunJobSpec> | string, io: CliIo & { out: () => string; err: () => string } = memoryIo({ cwd: root })) {
-  const command = createRunCommand({ runnerFor: () => runner, settleMs: 100 });
+  // Fake jobs, with the known-difference tags read from the scripts as the real runners do.
+  const scripts = new ScriptCache((f) => fs.readFileSync(f, "utf8"));
+  const wrapped: JobRunner | string = typeof runner === "string" ? runner : { run: runner, known: (job, sut) => scripts.knownDifference(job, sut), close: () => Promise.resolve() };
+  const command = createRunCommand({ runnerFor: () => wrapped, settleMs: 100 });
   const code = await command.run(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -112,7 +117,7 @@ describe("run command (in-process, fake jobs)", () => {
       setTimeout(() => fire?.("SIGINT"), 10);
       return new Promise((resolve) => signal.addEventListener("abort", () => resolve({ verdict: "pass", line: null, message: null })));
     };
-    const r = await run(["suite", "--reporter", "jsonl:v.jsonl"], runner, io);
+    const r = await run(["suite", "-j", "1", "--reporter", "jsonl:v.jsonl"], runner, io);
     expect(r.code).to.equal(130);
     expect(fire).to.equal(null);
     expect(r.err).to.contain("SIGINT: stopping");

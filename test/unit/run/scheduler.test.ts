@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { JobRef, RunEvent, Variant } from "../../../src/interp/events.ts";
 import { MptcpdrillError } from "../../../src/errors.ts";
-import { schedule, type JobOutcome, type RunJob } from "../../../src/cli/run/scheduler.ts";
+import { schedule, type JobOutcome, type RunJob } from "../../../src/runner/scheduler.ts";
 
 const PASS: JobOutcome = { verdict: "pass", line: null, message: null };
 

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runScriptRequest } from "../../../src/cli/script-runner.ts";
+import { parseOwnScript, runScriptRequest } from "../../../src/runner/script-runner.ts";
 import type { MptcpBehaviour } from "../../../src/stack/mptcp/test-hooks.ts";
 import { referenceNetConfig } from "../../../src/sut/reference/net-config.ts";
 import { openReferenceSut } from "../../../src/sut/reference/reference-sut.ts";
@@ -30,7 +30,7 @@ const COVERAGE: Readonly<Record<MptcpBehaviour, readonly string[]>> = {
 
 async function verdict(script: string, disabled: readonly MptcpBehaviour[]): Promise<string> {
   const source = fs.readFileSync(path.join(SUITE, script), "utf8");
-  const req = { file: script, source, variant: "ipv4" as const, flags: {}, defines: {} };
+  const req = { file: script, script: parseOwnScript(source, script), variant: "ipv4" as const, flags: {}, defines: {} };
   const open = () => Promise.resolve(openReferenceSut({ net: referenceNetConfig({ ipVersion: "ipv4" }), seed: 8684, mptcp: { disabled } }));
   const outcome = await runScriptRequest(req, open, () => {});
   return outcome.verdict;

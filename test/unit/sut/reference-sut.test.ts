@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runScriptRequest } from "../../../src/cli/script-runner.ts";
+import { parseOwnScript, runScriptRequest } from "../../../src/runner/script-runner.ts";
 import { referenceNetConfig } from "../../../src/sut/reference/net-config.ts";
 import { type ReferenceSut, openReferenceSut } from "../../../src/sut/reference/reference-sut.ts";
 import type { OutboundPacket, SyscallOutcome, SyscallRequest, SysValue } from "../../../src/sut/sut.ts";
@@ -178,7 +178,7 @@ describe("reference SUT", () => {
         };
         return Promise.resolve(s);
       };
-      const out = await runScriptRequest({ file: script, source, variant: "ipv4", flags: {}, defines: {} }, open, () => {});
+      const out = await runScriptRequest({ file: script, script: parseOwnScript(source, script), variant: "ipv4", flags: {}, defines: {} }, open, () => {});
       expect(out.verdict).to.equal("pass");
       return seen;
     }
