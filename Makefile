@@ -1,12 +1,16 @@
 # Thin wrapper over the npm scripts. `make run` and `make test` do all set-up on a fresh machine.
-.PHONY: setup run test parser typecheck lint unit bench check-corpus clean
+.PHONY: setup build run test parser typecheck lint unit bench check-corpus clean
 
 setup:
 	@bash scripts/setup.sh
 
-run: setup
-	npx mptcpdrill run suites/
+build: setup
+	npm run build
 
+run: build
+	node bin/mptcpdrill.js run suites/
+
+# `npm test` builds dist/ first (the integration and kernel tests run the compiled CLI).
 test: setup
 	npm run gen:parser -- --check
 	npm run typecheck
@@ -19,11 +23,11 @@ parser: setup
 typecheck lint: setup
 	npm run $@
 
-bench: setup
+bench: build
 	npm run bench
 
-check-corpus: setup
-	npx mptcpdrill check ../shared/corpus/gpd ../shared/corpus/mpd
+check-corpus: build
+	node bin/mptcpdrill.js check ../shared/corpus/gpd ../shared/corpus/mpd
 
 clean:
-	rm -rf reports/* node_modules
+	rm -rf reports/* node_modules dist

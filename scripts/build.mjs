@@ -4,7 +4,8 @@
 // sub-command is a chunk of its own loaded on first use (`--help` and `check` never load the
 // kernel SUT, koffi or cap). Native and runtime packages stay external (installed from npm).
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +14,17 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const outdir = join(root, "dist");
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
+// The build's identity (check-cache.ts keys cached diagnostics with it): a hash of every source.
+const hash = createHash("sha256").update(JSON.stringify(pkg));
+const visit = (dir) => {
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = join(dir, e.name);
+    if (e.isDirectory()) visit(rel);
+    else hash.update(rel).update(readFileSync(join(root, rel)));
+  }
+};
+visit("src");
+visit("grammar");
 const result = await build({
   absWorkingDir: root,
   entryPoints: {
@@ -33,6 +45,7 @@ const result = await build({
   legalComments: "none",
   metafile: true,
   logLevel: "warning",
+  define: { __MPD_BUILD_ID__: JSON.stringify(hash.digest("hex")) },
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith(".js"));
 const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);

@@ -74,12 +74,12 @@ function canRunKernel(): boolean {
   return process.getuid?.() === 0 && existsSync("/dev/net/tun");
 }
 
-/** pids of script hosts (their command line names script-host.ts) whose parent is `ppid`. */
+/** pids of script hosts (their command line names dist/host.js, or host-main.ts from source) whose parent is `ppid`. */
 function hostsOf(ppid: number): number[] {
   return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid && readFileSync(`/proc/${pid}/cmdline`, "latin1").includes("script-host.ts");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid && /dist\/host\.js\0|host-main\.ts\0/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
     } catch {
       return false;
     }

@@ -39,12 +39,18 @@ function presetFlags(f: NetFlags): Record<string, string> {
   return out;
 }
 
-/** One job runner (a pool of `hosts` warm script hosts) shared by a test file; `close()` it in `after`. */
+/**
+ * A job runner (a pool of `hosts` warm script hosts) shared by a test file, started on first use;
+ * `close()` it in `after` (a later `run` starts a new one).
+ */
 export class KernelScripts {
-  readonly #runner: JobRunner;
+  #runner: JobRunner | null = null;
 
-  constructor(hosts = 1, variants: readonly Variant[] = ["ipv4", "ipv6"]) {
-    this.#runner = kernelRunner({ hosts, variants, readFile: () => { throw new Error("scripts are given as text"); } });
+  constructor(private readonly hosts = 1, private readonly variants: readonly Variant[] = ["ipv4", "ipv6"]) {}
+
+  #open(): JobRunner {
+    this.#runner ??= kernelRunner({ hosts: this.hosts, variants: this.variants, readFile: () => { throw new Error("scripts are given as text"); } });
+    return this.#runner;
   }
 
   /** Runs `source` as `variant` with the `corpus` preset; `dir` is the script's folder (commands run there). */
@@ -55,7 +61,7 @@ export class KernelScripts {
       defines: preset.defines, capturePath: null, verbose: true, configPath: null, source,
     };
     const events: ScriptEvent[] = [];
-    const out = await this.#runner.run(job, (e) => events.push(e), new AbortController().signal);
+    const out = await this.#open().run(job, (e) => events.push(e), new AbortController().signal);
     const fail = events.find((e) => e.kind === "eventFail" && e.fatal);
     const message = fail?.kind === "eventFail" ? fail.message : out.message;
     return out.verdict === "pass" ? { verdict: out.verdict, events } : { verdict: out.verdict, failure: { line: out.line, message: message ?? "" }, events };
@@ -67,8 +73,10 @@ export class KernelScripts {
     return /timing error/.test(out.failure?.message ?? "") ? this.run(...args) : out;
   }
 
-  close(): Promise<void> {
-    return this.#runner.close();
+  async close(): Promise<void> {
+    const runner = this.#runner;
+    this.#runner = null;
+    await runner?.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { checkScript } from "../../script/check-script.ts";
 import { hasErrors, type Diagnostic } from "../../script/diagnostic.ts";
 import { countDiagnostics, diagnosticToJson, renderDiagnostics, renderSummary, sortDiagnostics, type JsonFileReport } from "../../script/render.ts";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { CheckCache } from "../check-cache.ts";
 import { findScripts, scriptPath } from "../find-scripts.ts";
 import type { CliIo } from "../io.ts";
 import { parseScriptArgs, type ScriptArgs } from "./script-args.ts";
@@ -20,6 +21,10 @@ semantic problems without running anything.
 
 options:
   --json               print one JSON document: [{file, diagnostics: [...]}]
+  --no-cache           neither read nor write the result cache (by default the diagnostics of each
+                       script are kept in $XDG_CACHE_HOME/mptcpdrill/check-cache.json, keyed by a
+                       hash of the script's text, the defines and this build: a script whose text
+                       changed is always checked again)
   -D, --define N=V     define a symbol, as packetdrill's -D
   -h, --help           this help
 exit status: 0 no script has an error, 1 some script has an error, 2 usage or file error
@@ -53,7 +58,7 @@ function printJson(io: CliIo, results: readonly Checked[]): void {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseScriptArgs(argv, ["--json"]);
+  const args = parseScriptArgs(argv, ["--json", "--no-cache"]);
   if (!args.ok) {
     io.stderr.write(`error[MPD_ERR_USAGE]: ${args.message}\n\n${USAGE}`);
     return EXIT_USAGE;
@@ -67,10 +72,17 @@ function checkPaths(io: CliIo, args: ScriptArgs): number {
     for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
     return EXIT_USAGE;
   }
+  const cache = args.switches.has("--no-cache") ? null : CheckCache.load(io);
   const results = found.files.map((file): Checked => {
     const source = readScript(io, file);
-    return { file, source, diagnostics: checkScript(source, file, { defines: args.defines }) };
+    const key = CheckCache.key(file, args.defines, source);
+    const cached = cache?.get(key);
+    if (cached !== undefined) return { file, source, diagnostics: cached };
+    const diagnostics = checkScript(source, file, { defines: args.defines });
+    cache?.set(key, diagnostics);
+    return { file, source, diagnostics };
   });
+  cache?.save();
   if (args.switches.has("--json")) printJson(io, results);
   else printText(io, results);
   return results.some((r) => hasErrors(r.diagnostics)) ? EXIT_FAIL : EXIT_OK;

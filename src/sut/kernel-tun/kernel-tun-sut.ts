@@ -1,6 +1,6 @@
 /**
  * The kernel SUT: the live Linux stack behind a TUN device in this process's private network
- * namespace. Implements {@link Sut}; runs inside the script host child (src/cli/script-host.ts),
+ * namespace. Implements {@link Sut}; runs inside a script host (src/runner/host-main.ts),
  * or in any process already under `unshare -n`.
  */
 import type {
