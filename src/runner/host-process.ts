@@ -41,7 +41,7 @@ export function describeHostExit(exit: HostExit | null, tailChars = 400): string
 /** A running script host. */
 export interface ScriptHost {
   readonly pid: number;
-  /** Send a request; false when the channel is closed. */
+  /** Send a request (queued if the channel is busy); false when the channel is closed. */
   send(msg: HostRequest): boolean;
   /** Subscribe to messages; returns an unsubscribe function. */
   onMessage(listener: (msg: HostMessage) => void): () => void;
@@ -151,7 +151,13 @@ function wrap(child: ChildProcess, pid: number, timeoutMs: number | undefined): 
   });
   return {
     pid,
-    send: (msg) => child.connected && child.send(msg),
+    // child.send() returns false also when it only queued the message (a large AST fills the
+    // channel's buffer): that is not a failure. The channel is gone only when disconnected.
+    send: (msg) => {
+      if (!child.connected) return false;
+      child.send(msg);
+      return true;
+    },
     onMessage(listener) {
       const l = (m: unknown): void => listener(m as HostMessage);
       child.on("message", l);
