@@ -128,10 +128,6 @@ async function main(): Promise<void> {
   let busy: Promise<void> = Promise.resolve();
   process.on("message", (raw) => {
     const req = raw as HostRequest;
-    if (req.type === "exit") {
-      busy = busy.then(() => leave(0));
-      return;
-    }
     busy = busy.then(async () => {
       if (!(await serveJob(ctx, req.job))) leave(0);
     });

@@ -3,7 +3,10 @@
  * process, src/runner/host-main.ts) over Node's IPC channel with advanced serialization (the
  * AST's bigints survive). A host serves one job at a time:
  *
- *   host → `ready` (warmed up)   parent → `job`   host → `event`… → `done` | `fatal`   … parent → `exit`
+ *   host → `ready` (warmed up)   parent → `job`   host → `event`… → `done` | `fatal`   …
+ *
+ * The parent ends an idle host by killing its process group (host-pool.ts): between jobs a host
+ * holds nothing that needs a goodbye.
  */
 import type { ErrorCode } from "../errors.ts";
 import type { FixedCost, ScriptEvent, Variant } from "../interp/events.ts";
@@ -26,10 +29,7 @@ export interface HostJob {
 }
 
 /** Parent → host. */
-export type HostRequest =
-  | { readonly type: "job"; readonly job: HostJob }
-  /** Close down and exit (nothing is running). */
-  | { readonly type: "exit" };
+export type HostRequest = { readonly type: "job"; readonly job: HostJob };
 
 /** Host → parent. */
 export type HostMessage =

@@ -48,6 +48,8 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     writeFileSync(path.join(dir, "fail.pkt"), [...PASSIVE_OPEN, "+0 write(4, ..., 100) = 100", "+0 > P. 1:101(100) ack 1 win 9999", ""].join("\n"));
     writeFileSync(path.join(dir, "die.pkt"), "0 `kill -9 $PPID`\n");
     writeFileSync(path.join(dir, "slow.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
+    // Ends while its blocking read can never return (no data will come): the host cannot serve again.
+    writeFileSync(path.join(dir, "stuck.pkt"), [...PASSIVE_OPEN, "+0...0.2 read(4, ..., 1000) = 1000", ""].join("\n"));
   });
   after(async () => {
     await runner?.close();
@@ -125,6 +127,20 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     expect(supervisor.livePids()).to.deep.equal([]);
     const next = await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
     expect(next.verdict, "a new host serves the next job").to.equal("pass");
+  });
+
+  it("a host left with a blocking call stuck in the kernel is replaced; its job keeps its verdict", async () => {
+    await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    const before = supervisor.livePids();
+    expect(before).to.have.length(1);
+    const out = await run(spec(dir, "stuck.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    expect(out.verdict).to.equal("fail");
+    expect(out.message).to.contain("blocking system call is in progress");
+    for (const deadline = Date.now() + 3000; before.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    expect(before.filter((pid) => existsSync(`/proc/${pid}`)), "the stuck host is gone").to.deep.equal([]);
+    const next = await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
+    expect(next.verdict, String(next.message)).to.equal("pass");
+    expect(supervisor.livePids()).to.have.length(1).and.not.include.members(before);
   });
 
   describe("two scripts back to back in one host", () => {
