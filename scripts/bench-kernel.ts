@@ -146,7 +146,7 @@ function startUp(): void {
     console.log(`one script through the whole CLI: ${ours.toFixed(0)} ms (set PACKETDRILL=/path/to/packetdrill for the side-by-side figure)`);
     return;
   }
-  const theirs = medianWall(["unshare", "-n", "sh", "-c", 'ip link set lo up && cd "$0" && exec "$1" "$@"', dirname(ONE_SCRIPT), pd, ...PD_IPV4, ONE_SCRIPT]);
+  const theirs = medianWall(["unshare", "-n", "sh", "-c", 'ip link set lo up && cd "$0" && exec "$@"', dirname(ONE_SCRIPT), pd, ...PD_IPV4, ONE_SCRIPT]);
   console.log(`one script through the whole CLI: ${ours.toFixed(0)} ms; packetdrill ${theirs.toFixed(0)} ms; difference ${(ours - theirs).toFixed(0)} ms, ratio ${(ours / theirs).toFixed(2)}`);
 }
 
