@@ -127,6 +127,7 @@ export class HostPool {
   #spawn(): PooledHost {
     const env = { [WARM_VARIANTS_ENV]: [...new Set(this.o.variants)].join(",") };
     const p = new PooledHost(this.#supervisor.spawn({ env }));
+    p.host.hold(false);
     this.#hosts.push(p);
     void p.ready.then((r) => typeof r !== "string" && this.#warmUps.push(r.warmUp));
     void p.host.exited.then(() => this.#drop(p));
@@ -156,6 +157,7 @@ export class HostPool {
   async run(job: HostJob, startUs: number, emit: EmitScriptEvent, signal: AbortSignal): Promise<JobOutcome> {
     const p = this.#take();
     if (p === null) return { verdict: "skip", line: null, message: "the run is closing" };
+    p.host.hold(true);
     try {
       const ready = await Promise.race([p.ready, new Promise<string>((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))]);
       if (typeof ready === "string") {
@@ -167,6 +169,7 @@ export class HostPool {
       return run.outcome;
     } finally {
       p.busy = false;
+      p.host.hold(false);
     }
   }
 

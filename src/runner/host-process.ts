@@ -5,7 +5,7 @@
  * limit, `kill()`, and a {@link HostSupervisor} that kills every live group on SIGINT/SIGTERM/exit
  * of the parent. The host's namespaces and TUN devices are anonymous and vanish with it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type Serializable } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { entryPoint } from "../entry-points.ts";
 import { MptcpdrillError } from "../errors.ts";
@@ -38,15 +38,24 @@ export function describeHostExit(exit: HostExit | null, tailChars = 400): string
   return `script host ${how}${why}${tail === "" ? "" : `: ${tail}`}`;
 }
 
-/** A running script host. */
-export interface ScriptHost {
+/**
+ * A running script host, speaking `Req`/`Msg` (production's host-protocol.ts by default; a test
+ * may start another entry module with its own protocol).
+ */
+export interface ScriptHost<Req = HostRequest, Msg = HostMessage> {
   readonly pid: number;
   /** Send a request (queued if the channel is busy); false when the channel is closed. */
-  send(msg: HostRequest): boolean;
+  send(msg: Req): boolean;
   /** Subscribe to messages; returns an unsubscribe function. */
-  onMessage(listener: (msg: HostMessage) => void): () => void;
+  onMessage(listener: (msg: Msg) => void): () => void;
   /** Kill the child's whole process group (SIGKILL). */
   kill(): void;
+  /**
+   * Whether the child (its process and IPC channel) keeps this process's event loop alive: true
+   * while it runs a job, false while it idles in a pool, so a pool left open never keeps a
+   * process from exiting (a started host is idle until given work).
+   */
+  hold(active: boolean): void;
   readonly exited: Promise<HostExit>;
 }
 
@@ -65,8 +74,8 @@ export class HostSupervisor {
   readonly #live = new Set<number>();
 
   /** Start a host; see {@link ScriptHostOptions}. Throws MPD_ERR_NOT_ROOT / MPD_ERR_NETNS. */
-  spawn(opts: ScriptHostOptions): ScriptHost {
-    const host = spawnScriptHost(opts);
+  spawn<Req = HostRequest, Msg = HostMessage>(opts: ScriptHostOptions): ScriptHost<Req, Msg> {
+    const host = spawnScriptHost<Req, Msg>(opts);
     this.#live.add(host.pid);
     void host.exited.then(() => this.#live.delete(host.pid));
     return host;
@@ -106,7 +115,7 @@ export class HostSupervisor {
 }
 
 /** Start one host without a supervisor (the caller must `kill()` it or await `exited`). */
-export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
+export function spawnScriptHost<Req = HostRequest, Msg = HostMessage>(opts: ScriptHostOptions): ScriptHost<Req, Msg> {
   if (process.getuid?.() !== 0) {
     throw new MptcpdrillError("MPD_ERR_NOT_ROOT", "the kernel SUT needs root: run as root (or with CAP_SYS_ADMIN and CAP_NET_ADMIN)");
   }
@@ -124,10 +133,10 @@ export function spawnScriptHost(opts: ScriptHostOptions): ScriptHost {
   if (child.pid === undefined) {
     throw new MptcpdrillError("MPD_ERR_NETNS", "cannot start 'unshare' (util-linux): is it installed and on PATH?");
   }
-  return wrap(child, child.pid, opts.timeoutMs);
+  return wrap<Req, Msg>(child, child.pid, opts.timeoutMs);
 }
 
-function wrap(child: ChildProcess, pid: number, timeoutMs: number | undefined): ScriptHost {
+function wrap<Req, Msg>(child: ChildProcess, pid: number, timeoutMs: number | undefined): ScriptHost<Req, Msg> {
   let reason: HostExit["reason"] = "exit";
   let stderr = "";
   child.stderr?.on("data", (b: Buffer) => {
@@ -155,17 +164,26 @@ function wrap(child: ChildProcess, pid: number, timeoutMs: number | undefined): 
     // channel's buffer): that is not a failure. The channel is gone only when disconnected.
     send: (msg) => {
       if (!child.connected) return false;
-      child.send(msg);
+      child.send(msg as Serializable);
       return true;
     },
     onMessage(listener) {
-      const l = (m: unknown): void => listener(m as HostMessage);
+      const l = (m: unknown): void => listener(m as Msg);
       child.on("message", l);
       return () => child.off("message", l);
     },
     kill() {
       if (reason === "exit") reason = "killed";
       killGroup(pid);
+    },
+    hold(active) {
+      if (active) {
+        child.ref();
+        child.channel?.ref();
+      } else {
+        child.unref();
+        child.channel?.unref();
+      }
     },
     exited,
   };

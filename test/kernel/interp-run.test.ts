@@ -82,6 +82,7 @@ describe("interp smoke: upstream scripts vs packetdrill's baseline (ipv4)", func
   before(function () {
     if (!canRun || !existsSync(corpus)) this.skip();
   });
+  after(() => kernel?.close());
 
   for (const [rel, verdict, message] of CORPUS) {
     it(`${rel} → ${verdict}`, async () => {

@@ -8,7 +8,6 @@
 import { fileURLToPath } from "node:url";
 import { MptcpdrillError } from "../../../src/errors.ts";
 import type { HostExit, HostSupervisor, ScriptHost, ScriptHostOptions } from "../../../src/runner/host-process.ts";
-import type { HostMessage, HostRequest } from "../../../src/runner/host-protocol.ts";
 import { monoNowUs, sleepUntilUs } from "../../../src/sut/kernel-tun/clock.ts";
 import type { KernelTunConfig } from "../../../src/sut/kernel-tun/kernel-tun-sut.ts";
 import type {
@@ -21,30 +20,7 @@ import type { SettledState, SutHostMessage, SutHostMethod, SutHostMethods, SutHo
 const SUT_HOST_ENTRY = fileURLToPath(new URL("./sut-host-main.ts", import.meta.url));
 
 /** A running SUT host: production's {@link ScriptHost}, speaking sut-host-protocol.ts. */
-export interface SutHost {
-  readonly pid: number;
-  /** Send a request; false when the channel is closed. */
-  send(msg: SutHostRequest): boolean;
-  /** Subscribe to messages; returns an unsubscribe function. */
-  onMessage(listener: (msg: SutHostMessage) => void): () => void;
-  /** Kill the child's whole process group (SIGKILL). */
-  kill(): void;
-  readonly exited: Promise<HostExit>;
-}
-
-/**
- * The one place where the protocols meet: ScriptHost is typed with production's messages, but
- * the channel carries whatever the entry module speaks, and ours speaks sut-host-protocol.ts.
- */
-function asSutHost(host: ScriptHost): SutHost {
-  return {
-    pid: host.pid,
-    send: (msg) => host.send(msg as unknown as HostRequest),
-    onMessage: (listener) => host.onMessage((m: HostMessage) => listener(m as unknown as SutHostMessage)),
-    kill: () => host.kill(),
-    exited: host.exited,
-  };
-}
+export type SutHost = ScriptHost<SutHostRequest, SutHostMessage>;
 
 interface Pending {
   resolve(v: SutHostResult): void;
@@ -163,7 +139,7 @@ export async function openRemoteKernelSut(
   hostOptions: Omit<ScriptHostOptions, "entry">,
   supervisor: HostSupervisor,
 ): Promise<RemoteKernelSut> {
-  const host = asSutHost(supervisor.spawn({ ...hostOptions, entry: SUT_HOST_ENTRY }));
+  const host = supervisor.spawn<SutHostRequest, SutHostMessage>({ ...hostOptions, entry: SUT_HOST_ENTRY });
   const ready = await new Promise<Extract<SutHostMessage, { type: "ready" }>>((resolve, reject) => {
     const off = host.onMessage((m) => {
       if (m.type === "ready") { off(); resolve(m); }
