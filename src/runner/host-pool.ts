@@ -180,7 +180,11 @@ export class HostPool {
   async close(): Promise<void> {
     this.#closed = true;
     const hosts = [...this.#hosts];
-    for (const p of hosts) p.host.kill();
+    for (const p of hosts) {
+      // Held again so that waiting for their exit keeps this process alive until they are gone.
+      p.host.hold(true);
+      p.host.kill();
+    }
     await Promise.all(hosts.map((p) => p.host.exited));
   }
 }
