@@ -7,7 +7,7 @@
  * machine's initial namespace.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { MptcpdrillError } from "../../errors.ts";
 import type { SutNetConfig } from "../sut.ts";
 import type { Libc } from "./libc.ts";
@@ -92,6 +92,63 @@ function runSteps(steps: readonly SetupStep[], notes: string[]): void {
   }
 }
 
+/** `/proc/net/ipv6_route` flag of a local route (RTF_LOCAL). */
+const RTF_LOCAL = 0x80000000;
+/** How long set-up waits for the local IPv6 address to become usable. */
+const ADDRESS_READY_MS = 3000;
+
+/** `2001:db8::1` → `20010db8000000000000000000000001`, the spelling of /proc/net/ipv6_route. */
+export function procIpv6Spelling(address: string): string {
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const groups = (part: string): string[] => (part === "" ? [] : part.split(":"));
+  const h = groups(head);
+  const t = address.includes("::") ? groups(tail) : [];
+  const all = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t];
+  return all.map((g) => g.padStart(4, "0")).join("");
+}
+
+/** True when `ipv6Route` (the text of /proc/net/ipv6_route) has the local /128 route of `spelled`. */
+export function hasLocalRoute(ipv6Route: string, spelled: string): boolean {
+  return ipv6Route.split("\n").some((line) => {
+    const f = line.trim().split(/\s+/);
+    return f[0] === spelled && f[1] === "80" && (parseInt(f[8] ?? "0", 16) & RTF_LOCAL) !== 0;
+  });
+}
+
+/** Sleeps `ms` on this thread without spinning (kernel workers get the CPU meanwhile). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Waits until the local IPv6 address has its local route. Even with `nodad` and DAD off, the
+ * kernel finishes adding an IPv6 address from a workqueue (addrconf's DAD work inserts the
+ * address's local route), and that work waits for the RTNL lock, which the teardown of an
+ * earlier namespace (a previous script's, in a long-lived script host) can hold for tens of
+ * milliseconds. Until then a packet to the address is not local: it is dropped (Ip6InAddrErrors)
+ * and the kernel does not answer a SYN. Measured: suites/mptcp ipv6 at -j 2 lost a SYN or SYN/ACK
+ * in 2–4 of 8 runs without this wait, none with it. Sleeps (never spins) between looks at
+ * /proc/net/ipv6_route; after ADDRESS_READY_MS it goes on with a note.
+ */
+function waitForIpv6Address(net: SutNetConfig, notes: string[]): void {
+  const want = procIpv6Spelling(net.localIp);
+  const deadline = Date.now() + ADDRESS_READY_MS;
+  for (;;) {
+    let routes: string;
+    try {
+      routes = readFileSync("/proc/net/ipv6_route", "latin1");
+    } catch {
+      return; // no IPv6 in this kernel: nothing to wait for
+    }
+    if (hasLocalRoute(routes, want)) return;
+    if (Date.now() >= deadline) {
+      notes.push(`the local route of ${net.localIp} was still missing ${ADDRESS_READY_MS} ms after set-up`);
+      return;
+    }
+    sleepSync(1);
+  }
+}
+
 /** What set-up produced. */
 export interface NetnsSetup {
   readonly tun: TunDevice;
@@ -113,6 +170,7 @@ export function setUpNamespace(libc: Libc, net: SutNetConfig, opts: { offloads: 
   const notes: string[] = [];
   try {
     runSteps([{ argv: ["link", "set", "dev", "lo", "up"], fatal: true }, ...deviceSetupSteps(net, opts.qdisc)], notes);
+    if (net.wireFamily === 6) waitForIpv6Address(net, notes);
   } catch (e) {
     tun.close();
     throw e;
