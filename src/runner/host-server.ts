@@ -1,65 +1,28 @@
 /**
- * The script host's serving loop (loaded by its entry point, host-main.ts, once the blocking-call
- * thread is starting): a long-lived child process of a run (`unshare -n node dist/host.js`,
- * started by host-process.ts), one per parallel job slot. It ties its life to the
- * parent (PR_SET_PDEATHSIG, a re-check of the parent pid, IPC disconnect), starts its
- * blocking-call thread, warms its code up once (warm-up.ts), says `ready`, then runs the jobs it
- * is sent one at a time, each in a fresh network namespace (host-job.ts), streaming their events
- * (host-protocol.ts). When anything ends it abnormally it takes its whole process group with it
- * (backtick commands included). A job that leaves a blocking call stuck in the kernel, or whose
+ * The script host's serving loop, run by its entry point (host-main.ts, which owns the process's
+ * life and exit). A host is a long-lived child process of a run, one per parallel job slot: it
+ * warms its code up once (warm-up.ts) with its blocking-call thread up, says `ready`, then runs
+ * the jobs it is sent one at a time, each in a fresh network namespace (host-job.ts), streaming
+ * their events (host-protocol.ts). A job that leaves a blocking call stuck in the kernel, or whose
  * SUT could not be set up, is the host's last: it exits and the parent starts another.
  */
 import { isMptcpdrillError } from "../errors.ts";
 import type { Variant } from "../interp/events.ts";
 import { blockingCallInFlight, blockingThread } from "../sut/kernel-tun/blocking-thread.ts";
 import { monoNowUs } from "../sut/kernel-tun/clock.ts";
-import { killStrayCommands } from "../sut/kernel-tun/commands.ts";
 import { openKernelTunSut } from "../sut/kernel-tun/kernel-tun-sut.ts";
-import { openLibc, type Libc } from "../sut/kernel-tun/libc.ts";
+import type { Libc } from "../sut/kernel-tun/libc.ts";
 import { enterNewNamespace, kernelConfig, runHostJob, type HostContext } from "./host-job.ts";
 import { WARM_VARIANTS_ENV } from "./host-env.ts";
 import type { HostJob, HostMessage, HostRequest, WarmUpReport } from "./host-protocol.ts";
 import { KERNEL_WARM_UP_FLAGS, warmUpInterpreter, warmUpKernel } from "./warm-up.ts";
 
-const PR_SET_PDEATHSIG = 1;
-const SIGTERM = 15;
-
-
-let exitLibc: Libc | null = null;
-
-/**
- * Exit now. `process.exit` waits for worker threads, and one stuck in a blocking call (a script
- * that ended with its `accept` still waiting) never finishes, so then the process leaves through
- * `_exit`. Everything sent to the parent before was flushed by the caller.
- */
-function exitNow(code: number): never {
-  if (blockingCallInFlight() && exitLibc !== null) exitLibc._exit(code);
-  process.exit(code);
-}
-
-/** Kill every process in our group (bash children of commands), then ourselves. */
-function killGroupAndExit(code: number): never {
-  try {
-    process.kill(-process.pid, "SIGKILL");
-  } catch {
-    // not a group leader (started without the parent helper): just exit
-  }
-  exitNow(code);
-}
-
-/** A normal exit: the script's leftover commands first (the parent kills the group after, too). */
-function leave(code: number): never {
-  killStrayCommands();
-  exitNow(code);
-}
-
-/** Die with the parent: PDEATHSIG, a re-check of the parent pid, and IPC disconnect. */
-function bindToParent(libc: Libc): void {
-  libc.prctl(PR_SET_PDEATHSIG, "unsigned long", SIGTERM);
-  const expected = Number(process.env["MPD_PARENT_PID"] ?? "0");
-  if (expected !== 0 && libc.getppid() !== expected) killGroupAndExit(1);
-  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => killGroupAndExit(1));
-  process.on("disconnect", () => killGroupAndExit(1));
+/** How the host process ends; owned by the entry point (host-main.ts), the only one to exit. */
+export interface HostExits {
+  /** A normal end: the last script's leftover commands killed, then exit. */
+  leave(code: number): never;
+  /** An abnormal end: the whole process group killed, this process with it. */
+  die(code: number): never;
 }
 
 /** Send `msg` and resolve once it is written to the channel (so exiting next cannot lose it). */
@@ -113,15 +76,8 @@ async function serveJob(ctx: HostContext, job: HostJob): Promise<boolean> {
   }
 }
 
-async function main(): Promise<void> {
-  if (process.send === undefined) {
-    process.stderr.write("script host: must be started by a run (needs an IPC channel)\n");
-    process.exit(2);
-  }
+async function main(libc: Libc, exits: HostExits): Promise<void> {
   const t0 = monoNowUs();
-  const libc = openLibc();
-  exitLibc = libc;
-  bindToParent(libc);
   const thread = blockingThread();
   const ctx: HostContext = { libc, thread };
   const warm = await warmUp(ctx);
@@ -130,18 +86,16 @@ async function main(): Promise<void> {
   process.on("message", (raw) => {
     const req = raw as HostRequest;
     busy = busy.then(async () => {
-      if (!(await serveJob(ctx, req.job))) leave(0);
+      if (!(await serveJob(ctx, req.job))) exits.leave(0);
     });
   });
   await send({ type: "ready", pid: process.pid, warmUp: warm, ms: Math.round((monoNowUs() - t0) / 1000) });
 }
 
 /** Serves jobs until the parent goes away; call once, from the entry point. */
-export function serveHost(): void {
-  void main().catch(onFatal);
-}
-
-async function onFatal(e: unknown): Promise<void> {
-  await send({ type: "fatal", id: null, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
-  killGroupAndExit(1);
+export function serveHost(libc: Libc, exits: HostExits): void {
+  main(libc, exits).catch(async (e: unknown) => {
+    await send({ type: "fatal", id: null, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
+    exits.die(1);
+  });
 }
