@@ -15,6 +15,8 @@ import type { JobOutcome } from "./scheduler.ts";
 
 /** After a job's `scriptEnd`, how long its host may take to clean up before it is killed. */
 const DONE_GRACE_MS = 5000;
+/** How long close() waits for hosts killed earlier to be gone (their kernel teardown). */
+const DYING_WAIT_MS = 20_000;
 /** How long a host may take to start and warm up before it is given up. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -108,6 +110,7 @@ export class HostPool {
   readonly #hosts: PooledHost[] = [];
   readonly #supervisor: HostSupervisor;
   readonly #warmUps: (readonly WarmUpReport[])[] = [];
+  readonly #dying = new Set<Promise<HostExit>>();
   #closed = false;
 
   constructor(private readonly o: HostPoolOptions) {
@@ -138,6 +141,12 @@ export class HostPool {
     const i = this.#hosts.indexOf(p);
     if (i >= 0) this.#hosts.splice(i, 1);
     p.host.kill();
+    // Killed, it may still take the kernel a moment to tear its device and namespace down:
+    // close() waits for it too, so the run never ends with a host of its own still there.
+    if (!p.gone) {
+      this.#dying.add(p.host.exited);
+      void p.host.exited.then(() => this.#dying.delete(p.host.exited));
+    }
   }
 
   /** An idle live host, or a new one; null once closed. */
@@ -186,5 +195,11 @@ export class HostPool {
       p.host.kill();
     }
     await Promise.all(hosts.map((p) => p.host.exited));
+    if (this.#dying.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, DYING_WAIT_MS)));
+      await Promise.race([Promise.all([...this.#dying]), bound]);
+      clearTimeout(timer);
+    }
   }
 }
