@@ -129,6 +129,14 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     expect(next.verdict, "a new host serves the next job").to.equal("pass");
   });
 
+  it("a script whose AST fills the IPC channel still runs (a queued send is not a dead host)", async () => {
+    const lines = ["0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3", ...Array.from({ length: 3000 }, () => "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"), "+0 close(3) = 0", ""];
+    writeFileSync(path.join(dir, "big.pkt"), lines.join("\n"));
+    // 3000 calls at +0 add up to tens of ms of lateness: a wide tolerance, this test is about IPC.
+    const out = await run({ ...spec(dir, "big.pkt", "ipv4"), flags: { tolerance_usecs: "10000000" } }, () => undefined, new AbortController().signal);
+    expect(out.verdict, String(out.message)).to.equal("pass");
+  });
+
   it("a host left with a blocking call stuck in the kernel is replaced; its job keeps its verdict", async () => {
     await run(spec(dir, "pass.pkt", "ipv4"), () => undefined, new AbortController().signal);
     const before = supervisor.livePids();
