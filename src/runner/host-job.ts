@@ -53,8 +53,6 @@ export async function enterNewNamespace(ctx: HostContext): Promise<void> {
 export interface HostJobResult {
   readonly scriptStartUs: number | null;
   readonly scriptEndUs: number | null;
-  /** µs from the script's last event to the end of the cleanup. */
-  readonly cleanupUs: number;
 }
 
 /**
@@ -85,5 +83,5 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
     killStrayCommands();
     lowerToNormal(ctx.libc);
   }
-  return { scriptStartUs, scriptEndUs, cleanupUs: scriptEndUs === null ? 0 : monoNowUs() - scriptEndUs };
+  return { scriptStartUs, scriptEndUs };
 }

@@ -35,7 +35,8 @@ type Ready = Extract<HostMessage, { type: "ready" }>;
 class PooledHost {
   readonly ready: Promise<Ready | string>;
   busy = false;
-  #gone = false;
+  #exit: HostExit | null = null;
+  #onExit: ((exit: HostExit) => void) | null = null;
 
   constructor(readonly host: ScriptHost) {
     this.ready = new Promise((resolve) => {
@@ -55,11 +56,24 @@ class PooledHost {
         resolve(describeHostExit(exit));
       });
     });
-    void host.exited.then(() => (this.#gone = true));
+    void host.exited.then((exit) => {
+      this.#exit = exit;
+      this.#onExit?.(exit);
+    });
   }
 
   get gone(): boolean {
-    return this.#gone;
+    return this.#exit !== null;
+  }
+
+  /**
+   * Calls `listener` when the host ends (at once if it has), until replaced or cleared with null:
+   * one listener for the job running now, where a `then` per job on `host.exited` would keep every
+   * finished job's closure alive for the host's whole life.
+   */
+  onExit(listener: ((exit: HostExit) => void) | null): void {
+    this.#onExit = listener;
+    if (listener !== null && this.#exit !== null) listener(this.#exit);
   }
 }
 
@@ -78,6 +92,7 @@ function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEve
     const finish = (run: HostRun): void => {
       clearTimeout(grace);
       off();
+      p.onExit(null);
       signal.removeEventListener("abort", onAbort);
       resolve(run);
     };
@@ -99,7 +114,7 @@ function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEve
     });
     const onAbort = (): void => host.kill();
     signal.addEventListener("abort", onAbort, { once: true });
-    void host.exited.then((exit: HostExit) => finish({ outcome: fromEnd() ?? { verdict: "error", line: null, message: `${describeHostExit(exit)} (without a verdict)` }, reusable: false }));
+    p.onExit((exit) => finish({ outcome: fromEnd() ?? { verdict: "error", line: null, message: `${describeHostExit(exit)} (without a verdict)` }, reusable: false }));
     if (signal.aborted) host.kill();
     else if (!host.send({ type: "job", job })) host.kill();
   });

@@ -43,7 +43,7 @@ export type HostMessage =
    * still stuck in the kernel): it exits next. Times are CLOCK_MONOTONIC µs, comparable across
    * processes: when the script's clock started and when its last event ended.
    */
-  | { readonly type: "done"; readonly id: number; readonly reusable: boolean; readonly scriptStartUs: number | null; readonly scriptEndUs: number | null; readonly cleanupUs: number }
+  | { readonly type: "done"; readonly id: number; readonly reusable: boolean; readonly scriptStartUs: number | null; readonly scriptEndUs: number | null }
   /** The job could not run (SUT set-up failed); the host exits next. */
   | { readonly type: "fatal"; readonly id: number | null; readonly code: ErrorCode; readonly message: string };
 

@@ -33,12 +33,10 @@ function send(msg: HostMessage): Promise<void> {
   });
 }
 
+/** One variant per wire family the run needs: ipv4-mapped-ipv6 runs IPv4 on the wire. */
 function warmVariants(): Variant[] {
-  const all: Variant[] = ["ipv4", "ipv6", "ipv4-mapped-ipv6"];
   const wanted = (process.env[WARM_VARIANTS_ENV] ?? "ipv4,ipv6").split(",");
-  // One warm-up per wire family is enough: ipv4-mapped-ipv6 runs IPv4 on the wire.
-  const families = new Set(wanted.map((v) => (v === "ipv6" ? "ipv6" : "ipv4")));
-  return all.filter((v) => families.has(v as "ipv4" | "ipv6"));
+  return (["ipv4", "ipv6"] as const).filter((family) => wanted.some((v) => (v === "ipv6") === (family === "ipv6")));
 }
 
 /**
@@ -68,7 +66,7 @@ async function serveJob(ctx: HostContext, job: HostJob): Promise<boolean> {
   try {
     const r = await runHostJob(ctx, job, (event) => void send({ type: "event", id: job.id, event }));
     const reusable = !blockingCallInFlight();
-    await send({ type: "done", id: job.id, reusable, scriptStartUs: r.scriptStartUs, scriptEndUs: r.scriptEndUs, cleanupUs: r.cleanupUs });
+    await send({ type: "done", id: job.id, reusable, scriptStartUs: r.scriptStartUs, scriptEndUs: r.scriptEndUs });
     return reusable;
   } catch (e) {
     await send({ type: "fatal", id: job.id, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });

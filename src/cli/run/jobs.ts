@@ -11,8 +11,6 @@ import type { RunArgs } from "./args.ts";
 import { findConfigFor, loadConfig, resolveFlags, type RunConfig } from "./config.ts";
 import { selectVariants } from "./variants.ts";
 
-export type { RunJobSpec } from "../../runner/job-spec.ts";
-
 /** The job list, notes for stderr, and problems that stop the run (exit 2). */
 export interface JobPlan {
   readonly jobs: readonly RunJobSpec[];

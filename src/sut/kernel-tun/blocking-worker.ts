@@ -7,6 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import type { SyscallOutcome, SyscallRequest, SysValue } from "../sut.ts";
 import { monoNowUs } from "./clock.ts";
+import { enterNetnsAt } from "./fresh-netns.ts";
 import { openLibc } from "./libc.ts";
 import { callNow, marshalRequest } from "./syscall-exec.ts";
 
@@ -24,18 +25,6 @@ export type BlockingCallMessage =
   /** The answer to a `setns`: 0, or the errno. */
   | { readonly type: "setns"; readonly id: number; readonly errno: number };
 
-const O_RDONLY = 0;
-const CLONE_NEWNET = 0x40000000;
-
-/** setns(2) this thread into the network namespace at `path`; 0 or the errno. */
-function enterNetns(libc: ReturnType<typeof openLibc>, path: string): number {
-  const fd = Number(libc.open(path, O_RDONLY));
-  if (fd < 0) return libc.errno();
-  const r = Number(libc.setns(fd, CLONE_NEWNET));
-  const errno = r === 0 ? 0 : libc.errno();
-  libc.close(fd);
-  return errno;
-}
 
 const WARM_UP_ROUNDS = 30;
 const int = (value: number): SysValue => ({ kind: "int", value });
@@ -73,7 +62,7 @@ if (port !== null) {
   post({ type: "ready", tid: Number(libc.gettid()) });
   port.on("message", (m: BlockingCallRequest) => {
     if (m.type === "setns") {
-      post({ type: "setns", id: m.id, errno: enterNetns(libc, m.path) });
+      post({ type: "setns", id: m.id, errno: enterNetnsAt(libc, m.path) });
       return;
     }
     const outcome = run(m.req, (startUs) => post({ type: "started", id: m.id, startUs }));

@@ -9,27 +9,33 @@
  * MPTCP endpoints), is freed by the kernel once nothing refers to it: the host closes the SUT's
  * descriptors and kills the script's commands before leaving it.
  */
-import { readlinkSync } from "node:fs";
 import { MptcpdrillError } from "../../errors.ts";
 import { errnoInfo } from "../linux-abi.ts";
 import type { Libc } from "./libc.ts";
 
 /** unshare(2)/setns(2) flag of a network namespace. */
 export const CLONE_NEWNET = 0x40000000;
-
-/** The network namespace of this process's main thread, as `net:[inode]`. */
-export function currentNetns(): string {
-  return readlinkSync("/proc/self/ns/net");
-}
+const O_RDONLY = 0;
 
 /**
- * Moves the calling thread (it must be the main thread) into a new, empty network namespace and
- * returns its `net:[inode]`. Throws MPD_ERR_NETNS when the kernel refuses.
+ * Moves the calling thread (it must be the main thread) into a new, empty network namespace.
+ * Throws MPD_ERR_NETNS when the kernel refuses.
  */
-export function enterFreshNetns(libc: Libc): string {
+export function enterFreshNetns(libc: Libc): void {
   if (libc.unshare(CLONE_NEWNET) !== 0) {
     const errno = libc.errno();
     throw new MptcpdrillError("MPD_ERR_NETNS", `unshare(CLONE_NEWNET) failed: ${errnoInfo(errno)?.name ?? errno}`);
   }
-  return currentNetns();
+}
+
+/**
+ * setns(2) the calling thread into the network namespace at `path` (e.g. `/proc/<pid>/ns/net`):
+ * how another thread follows the main thread. Returns 0 or the errno.
+ */
+export function enterNetnsAt(libc: Libc, path: string): number {
+  const fd = Number(libc.open(path, O_RDONLY));
+  if (fd < 0) return libc.errno();
+  const errno = Number(libc.setns(fd, CLONE_NEWNET)) === 0 ? 0 : libc.errno();
+  libc.close(fd);
+  return errno;
 }

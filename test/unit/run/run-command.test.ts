@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { memoryIo, type CliIo } from "../../../src/cli/io.ts";
 import { createRunCommand } from "../../../src/cli/commands/run.ts";
-import type { RunJobSpec } from "../../../src/cli/run/jobs.ts";
+import type { RunJobSpec } from "../../../src/runner/job-spec.ts";
 import type { JobRunner } from "../../../src/runner/job-runner.ts";
 import { ScriptCache } from "../../../src/runner/prepared-script.ts";
 import type { JobOutcome, RunJob } from "../../../src/runner/scheduler.ts";
