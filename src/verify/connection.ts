@@ -100,6 +100,8 @@ export interface Subflow {
   readonly books: Record<Dir, MappingBook>;
   /** Last Data ACK sent in each direction (DSS-05). */
   readonly lastDataAck: Partial<Record<Dir, DataSeq>>;
+  /** Some segment of the flow carried an MPTCP option (a flow without handshake that did is an MPTCP subflow left unchecked). */
+  mptcpSeen?: boolean;
 }
 
 /** A new subflow record for a flow first seen from `src` to `dst`. */

@@ -28,16 +28,35 @@ export function formatSummary(r: VerifyReport, file: string): string[] {
   lines.push(`// checks: ${runs.length > 0 ? runs.join("; ") : "none ran"}`);
   for (const [reason, n] of r.skipped) lines.push(`// skipped ${reason} (${n}×)`);
   for (const e of r.decodeErrors.slice(0, 20)) lines.push(`// cannot decode: ${e}`);
+  for (const reason of r.incomplete) lines.push(`// incomplete: ${reason}`);
   const n = r.violations.length;
-  lines.push(n === 0 ? "verify: clean" : `verify: ${n} violation${n === 1 ? "" : "s"}`);
+  const verdict = verdictOf(r);
+  if (verdict === "violations") lines.push(`verify: ${n} violation${n === 1 ? "" : "s"}${r.incomplete.length > 0 ? " (and the capture was not wholly checked)" : ""}`);
+  else if (verdict === "inconclusive") lines.push(`verify: inconclusive: ${r.incomplete.join("; ")}`);
+  else lines.push("verify: clean");
   return lines;
+}
+
+/**
+ * The report's verdict: `violations` when any check failed; otherwise `inconclusive` when some
+ * part of the capture was not read or checked ({@link VerifyReport.incomplete}); `clean` only when
+ * checks ran over the whole capture and none failed.
+ */
+export type VerifyVerdict = "clean" | "violations" | "inconclusive";
+
+/** See {@link VerifyVerdict}. */
+export function verdictOf(r: VerifyReport): VerifyVerdict {
+  if (r.violations.length > 0) return "violations";
+  return r.incomplete.length > 0 ? "inconclusive" : "clean";
 }
 
 /** The whole report as a JSON-ready value (bigints never escape: messages are text). */
 export function reportJson(r: VerifyReport, file: string): unknown {
   return {
     file,
-    clean: r.violations.length === 0,
+    verdict: verdictOf(r),
+    clean: verdictOf(r) === "clean",
+    incomplete: r.incomplete,
     violations: r.violations,
     checks: Object.fromEntries(CHECK_IDS.flatMap((id) => {
       const c = r.checks.get(id);

@@ -21,6 +21,8 @@ export interface VerifyStats {
   tcpSegments: number;
   /** Frames that could not be decoded, and read errors of the file. */
   undecodable: number;
+  /** Read errors of the file itself (a cut record, a bad block): the file was not read to its end. */
+  readErrors: number;
   /** Frames cut by the snap length. */
   truncated: number;
   mptcpConnections: number;
@@ -39,6 +41,12 @@ export interface VerifyReport {
   readonly skipped: ReadonlyMap<string, number>;
   /** Problems decoding frames, as `frame N: message` (not conformance violations). */
   readonly decodeErrors: readonly string[];
+  /**
+   * Why the report cannot be called clean even without violations: parts of the file unread,
+   * frames not decoded, MPTCP subflows whose handshake is missing, or no check run at all.
+   * Empty when every frame was read and checked as far as the capture allows.
+   */
+  readonly incomplete: readonly string[];
   readonly stats: VerifyStats;
 }
 
@@ -51,13 +59,14 @@ export class Verifier {
   private readonly decodeErrors: string[] = [];
   private readonly frames: CapturedPacket[] = [];
   private readonly stats: VerifyStats = {
-    packets: 0, tcpSegments: 0, undecodable: 0, truncated: 0, mptcpConnections: 0, fallbackConnections: 0, subflows: 0, plainTcpFlows: 0, flowsWithoutHandshake: 0,
+    packets: 0, tcpSegments: 0, undecodable: 0, readErrors: 0, truncated: 0, mptcpConnections: 0, fallbackConnections: 0, subflows: 0, plainTcpFlows: 0, flowsWithoutHandshake: 0,
   };
 
   /** Takes one capture item; packets are checked in time order by {@link finish}. */
   push(item: CaptureItem): void {
     if (item.kind === "error") {
       this.stats.undecodable++;
+      this.stats.readErrors++;
       this.decodeErrors.push(`${item.error.code} at offset ${item.error.offset}: ${item.error.detail}`);
       return;
     }
@@ -105,6 +114,7 @@ export class Verifier {
 
   private segment(seg: Segment): void {
     const { sf, dir } = this.subflowFor(seg);
+    if (seg.mptcp.length > 0) sf.mptcpSeen = true;
     const cx: SegmentContext = { st: this.st, seg, sf, dir, flow: `${seg.src} > ${seg.dst}` };
     for (const o of seg.mptcp) {
       if (o.subtype === "mpCapable") onMpCapable(cx, o);
@@ -184,8 +194,28 @@ export class Verifier {
     s.flowsWithoutHandshake = this.st.subflows.filter((sf) => sf.kind === "unknown").length;
     const { ledger } = this.st;
     const violations = [...ledger.violations].sort((a, b) => a.frame - b.frame);
-    return { violations, checks: ledger.counts, skipped: ledger.skipReasons, decodeErrors: this.decodeErrors, stats: { ...s } };
+    const incomplete = incompleteness(s, this.st.subflows.filter((sf) => sf.kind === "unknown" && sf.mptcpSeen === true).length, ledger.counts);
+    return { violations, checks: ledger.counts, skipped: ledger.skipReasons, decodeErrors: this.decodeErrors, incomplete, stats: { ...s } };
   }
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The reasons a capture without violations is still not clean: a verdict of "clean" claims every
+ * part of the file was read and checked, so each gap is named instead.
+ */
+function incompleteness(s: VerifyStats, uncheckedMptcpFlows: number, counts: ReadonlyMap<CheckId, CheckCount>): string[] {
+  const reasons: string[] = [];
+  if (s.readErrors > 0) reasons.push(`the file could not be read to its end (${plural(s.readErrors, "read error")})`);
+  const badFrames = s.undecodable - s.readErrors;
+  if (badFrames > 0) reasons.push(`${plural(badFrames, "frame")} could not be decoded`);
+  if (uncheckedMptcpFlows > 0) {
+    reasons.push(`${plural(uncheckedMptcpFlows, "flow")} with MPTCP options but no handshake in the capture (not checked)`);
+  }
+  const ran = [...counts.values()].reduce((n, c) => n + c.run, 0);
+  if (ran === 0) reasons.push("no check ran (no MPTCP handshake in the capture)");
+  return reasons;
 }
 
 /** Verifies a whole capture given as items (e.g. `readCapture(bytes)` from src/wire/pcap). */

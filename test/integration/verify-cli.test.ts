@@ -39,6 +39,22 @@ describe("cli: mptcpdrill verify", function () {
     bad.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1n, ssn: 1, payload: p, checksum: 0x1234 })], payload: p });
     writeFileSync(join(dir, "bad.pcap"), pcapOf(bad));
     writeFileSync(join(dir, "junk.pcap"), "this is not a capture file\n");
+    const whole = pcapOf(good);
+    // Cut inside the last record: every frame but the last read, then a read error.
+    writeFileSync(join(dir, "cut.pcap"), whole.subarray(0, whole.length - 10));
+    const plain = new Synth();
+    plain.add({ from: C1, to: S1, flags: 0x02, seq: ISN_C, ack: 0, options: [] });
+    plain.add({ from: S1, to: C1, flags: 0x12, seq: ISN_S, ack: ISN_C + 1, options: [] });
+    writeFileSync(join(dir, "plain.pcap"), pcapOf(plain));
+    const mid = new Synth();
+    mid.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1n, ssn: 1, payload: p })], payload: p });
+    writeFileSync(join(dir, "mid.pcap"), pcapOf(mid));
+    const garbled = new Synth();
+    handshake(garbled);
+    writeFileSync(join(dir, "garbled.pcap"), emitPcapFile({ linkType: LINKTYPE_IPV4 }, [
+      ...garbled.items.flatMap((i) => (i.kind === "packet" ? [{ tsSec: i.packet.tsSec, tsNsec: i.packet.tsNsec, data: i.packet.data }] : [])),
+      { tsSec: 9, tsNsec: 0, data: new Uint8Array([0x45, 0, 0, 99, 0, 0]) },
+    ]));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,6 +66,26 @@ describe("cli: mptcpdrill verify", function () {
     expect(out[1]).to.equal("// 1 MPTCP connections (0 fell back), 1 subflows, 0 plain TCP flows, 0 flows without handshake (not checked)");
     expect(out[2]).to.match(/^\/\/ checks: MPC-01 \d+ run, 0 failed; .*CS-02 1 run, 0 failed; .*DSS-05 \d+ run, 0 failed/);
     expect(out.at(-1)).to.equal("verify: clean");
+  });
+
+  it("exits 3 (inconclusive), never 0, when part of the capture was not read or checked", () => {
+    const cases: Array<[string, RegExp]> = [
+      ["cut.pcap", /the file could not be read to its end \(1 read error\)/],
+      ["plain.pcap", /no check ran \(no MPTCP handshake in the capture\)/],
+      ["mid.pcap", /1 flow with MPTCP options but no handshake in the capture \(not checked\)/],
+      ["garbled.pcap", /1 frame could not be decoded/],
+    ];
+    for (const [file, why] of cases) {
+      const r = cli("verify", join(dir, file));
+      expect(r.status, file).to.equal(3);
+      expect(r.stdout, file).to.match(new RegExp(`^// incomplete: ${why.source}$`, "m"));
+      expect(r.stdout.trimEnd().split("\n").at(-1), file).to.match(/^verify: inconclusive: /);
+      const j = cli("verify", "--json", join(dir, file));
+      expect(j.status, file).to.equal(3);
+      const doc = JSON.parse(j.stdout) as { verdict: string; clean: boolean; incomplete: string[] };
+      expect([doc.verdict, doc.clean], file).to.deep.equal(["inconclusive", false]);
+      expect(doc.incomplete.join("; "), file).to.match(why);
+    }
   });
 
   it("exits 1 with one line per violation", () => {

@@ -67,6 +67,26 @@ function flipOneByte(frames: readonly CapturedPacket[], victim: CapturedPacket, 
   return emitPcapFile({ linkType: victim.linkType, precision: "ns" }, records);
 }
 
+/** Offset of the captured-length field of the first classic pcap record that starts at or after `from`. */
+function recordAfter(file: Buffer, from: number): number {
+  let at = 24;
+  while (at + 16 <= file.length) {
+    if (at >= from) return at + 8;
+    at += 16 + file.readUInt32LE(at + 8);
+  }
+  throw new Error("no record after the offset");
+}
+
+/** Offset of the total-length field of the first pcapng block that starts at or after `from`. */
+function firstBlockAfter(file: Buffer, from: number): number {
+  let at = 0;
+  while (at + 12 <= file.length) {
+    if (at >= from) return at + 4;
+    at += file.readUInt32LE(at + 4);
+  }
+  throw new Error("no block after the offset");
+}
+
 describe("kernel: verify a real MPTCP capture with DSS checksums", function () {
   this.timeout(60_000);
   const lab = new NetnsLab("verify");
@@ -103,8 +123,33 @@ describe("kernel: verify a real MPTCP capture with DSS checksums", function () {
         expect(r.checks.get(id)?.run ?? 0, id).to.be.greaterThan(0);
       }
       expect(r.checks.get("CS-02")?.skipped ?? 0, "CS-02 skipped").to.equal(0);
+      expect(r.incomplete).to.deep.equal([]);
     });
   }
+
+  it("the first 10% of a real capture, and one with a corrupt record, are never clean (exit 3), the whole one is (exit 0)", async () => {
+    for (const file of ["any.pcap", "two.pcapng"]) {
+      const whole = readFileSync(join(dir, file));
+      const io = memoryIo();
+      expect(await runCli(["verify", join(dir, file)], io), file).to.equal(0);
+      expect(io.out().trimEnd().split("\n").at(-1)).to.equal("verify: clean");
+      const cut = join(dir, `cut-${file}`);
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 10)));
+      const io2 = memoryIo();
+      expect(await runCli(["verify", cut], io2), `cut ${file}`).to.equal(3);
+      expect(io2.out()).to.match(/^\/\/ incomplete: the file could not be read to its end/m);
+      expect(io2.out().trimEnd().split("\n").at(-1)).to.match(/^verify: inconclusive: /);
+      // A record length field overwritten in the middle: the reader stops there.
+      const corrupt = Buffer.from(whole);
+      const at = file.endsWith(".pcapng") ? firstBlockAfter(corrupt, Math.floor(corrupt.length / 2)) : recordAfter(corrupt, Math.floor(corrupt.length / 2));
+      corrupt.writeUInt32LE(0x7fffffff, at);
+      const bad = join(dir, `corrupt-${file}`);
+      writeFileSync(bad, corrupt);
+      const io3 = memoryIo();
+      expect(await runCli(["verify", bad], io3), `corrupt ${file}`).to.not.equal(0);
+      expect(io3.out()).to.match(/^\/\/ incomplete: the file could not be read to its end/m);
+    }
+  });
 
   it("one flipped payload byte: exactly that frame is flagged, with CS-02, by the CLI too", async () => {
     const frames = packets(new Uint8Array(readFileSync(join(dir, "any.pcap"))));

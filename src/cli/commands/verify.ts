@@ -4,9 +4,12 @@
  * and prints one line per violation and a summary (or JSON with --json).
  */
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+
+/** `verify`'s own status: no violation found, but the capture was not wholly read or checked. */
+export const EXIT_INCONCLUSIVE = 3;
 import type { CliIo } from "../io.ts";
 import { readCaptureFile } from "../pcap-source.ts";
-import { Verifier, formatSummary, formatViolation, reportJson } from "../../verify/index.ts";
+import { Verifier, formatSummary, formatViolation, reportJson, verdictOf } from "../../verify/index.ts";
 
 const USAGE = `usage: mptcpdrill verify [--json] FILE
 
@@ -22,7 +25,12 @@ subflow. TCP checksums are not checked: captures of outgoing packets carry offlo
 options:
   --json            print the report as one JSON object
   -h, --help        this help
-exit status: 0 no violation, 1 violations, 2 unreadable input or usage
+A capture is called clean only when it was read to its end, every frame decoded, and checks
+ran: a cut or partly corrupt file, undecodable frames, MPTCP subflows whose handshake is not in
+the capture, or a capture with no MPTCP handshake at all make the verdict 'inconclusive'.
+
+exit status: 0 clean, 1 violations, 2 unreadable input or usage,
+             3 inconclusive (no violation, but part of the capture was not read or checked)
 `;
 
 type Parsed = { ok: true; file: string; json: boolean } | { ok: false; message: string };
@@ -59,7 +67,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const lines = [...report.violations.map(formatViolation), ...formatSummary(report, args.file)];
     io.stdout.write(`${lines.join("\n")}\n`);
   }
-  return report.violations.length > 0 ? EXIT_FAIL : EXIT_OK;
+  const verdict = verdictOf(report);
+  return verdict === "violations" ? EXIT_FAIL : verdict === "inconclusive" ? EXIT_INCONCLUSIVE : EXIT_OK;
 }
 
 /** The `verify` command. */
