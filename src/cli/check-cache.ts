@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { Diagnostic } from "../script/diagnostic.ts";
 import type { CliIo } from "./io.ts";
+import { makeFolder } from "./make-folder.ts";
 
 /** The checker's build: injected by scripts/build.mjs into dist/, absent when running from source. */
 declare const __MPD_BUILD_ID__: string | undefined;
@@ -107,7 +108,7 @@ export class CheckCache {
     const doc: CacheFile = { format: FORMAT, build: this.#build, entries: Object.fromEntries(entries) };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      this.io.fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      if (makeFolder(this.io.fs, path.dirname(this.file)) !== null) return;
       this.io.fs.writeFileSync(tmp, JSON.stringify(doc));
       this.io.fs.renameSync(tmp, this.file);
     } catch {

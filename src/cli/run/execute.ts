@@ -16,6 +16,7 @@ import type { CliIo } from "../io.ts";
 import { openFileSink } from "../../report/file-sink.ts";
 import { REPORTERS, fanOut } from "../../report/registry.ts";
 import type { Reporter, ReportSink } from "../../report/reporter.ts";
+import { makeFolder } from "../make-folder.ts";
 import { parseRunArgs, type RunArgs } from "./args.ts";
 import type { JobRunner } from "../../runner/job-runner.ts";
 import type { RunJobSpec } from "../../runner/job-spec.ts";
@@ -80,10 +81,9 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     return EXIT_USAGE;
   }
   if (args.captureDir !== null) {
-    try {
-      io.fs.mkdirSync(path.resolve(io.cwd, args.captureDir), { recursive: true });
-    } catch (e) {
-      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir}': ${e instanceof Error ? e.message : String(e)}\n`);
+    const problem = makeFolder(io.fs, path.resolve(io.cwd, args.captureDir));
+    if (problem !== null) {
+      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir}': ${problem}\n`);
       return EXIT_USAGE;
     }
   }
