@@ -4,7 +4,6 @@
  * `--json` prints one JSON document instead. Exit 0 when no script has an error, 1 otherwise,
  * 2 on usage errors.
  */
-import { MptcpdrillError } from "../../errors.ts";
 import { checkScript } from "../../script/check-script.ts";
 import { hasErrors, type Diagnostic } from "../../script/diagnostic.ts";
 import { countDiagnostics, diagnosticToJson, renderDiagnostics, renderSummary, sortDiagnostics, type JsonFileReport } from "../../script/render.ts";
@@ -27,7 +26,10 @@ options:
                        changed is always checked again)
   -D, --define N=V     define a symbol, as packetdrill's -D
   -h, --help           this help
+A file that cannot be read (or whose name is not valid UTF-8) is reported on stderr and the other
+scripts are still checked.
 exit status: 0 no script has an error, 1 some script has an error, 2 usage or file error
+             (a path that does not exist, no script found, a file that cannot be read)
 `;
 
 interface Checked {
@@ -36,11 +38,12 @@ interface Checked {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function readScript(io: CliIo, file: string): string {
+/** The script's text, or why it cannot be read (one file error among the others, never the end of the run). */
+function readScript(io: CliIo, file: string): { source: string } | { problem: string } {
   try {
-    return io.fs.readFileSync(scriptPath(io, file), "utf8");
+    return { source: io.fs.readFileSync(scriptPath(io, file), "utf8") };
   } catch (e) {
-    throw new MptcpdrillError("MPD_ERR_FILE", `cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    return { problem: e instanceof Error ? e.message : String(e) };
   }
 }
 
@@ -72,19 +75,31 @@ function checkPaths(io: CliIo, args: ScriptArgs): number {
     for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
     return EXIT_USAGE;
   }
+  if (found.files.length === 0 && found.unreadable.length === 0) {
+    io.stderr.write(`error[MPD_ERR_FILE]: nothing to check: no .pkt script under ${args.paths.map((p) => `'${p}'`).join(", ")}\n`);
+    return EXIT_USAGE;
+  }
+  const fileErrors = found.unreadable.map((u) => `cannot read '${u.file}': ${u.reason}`);
   const cache = args.switches.has("--no-cache") ? null : CheckCache.load(io);
-  const results = found.files.map((file): Checked => {
-    const source = readScript(io, file);
+  const results = found.files.flatMap((file): Checked[] => {
+    const read = readScript(io, file);
+    if ("problem" in read) {
+      fileErrors.push(`cannot read '${file}': ${read.problem}`);
+      return [];
+    }
+    const { source } = read;
     const key = CheckCache.key(file, args.defines, source);
     const cached = cache?.get(key);
-    if (cached !== undefined) return { file, source, diagnostics: cached };
+    if (cached !== undefined) return [{ file, source, diagnostics: cached }];
     const diagnostics = checkScript(source, file, { defines: args.defines });
     cache?.set(key, diagnostics);
-    return { file, source, diagnostics };
+    return [{ file, source, diagnostics }];
   });
   cache?.save();
+  for (const e of fileErrors) io.stderr.write(`error[MPD_ERR_FILE]: ${e}\n`);
   if (args.switches.has("--json")) printJson(io, results);
   else printText(io, results);
+  if (fileErrors.length > 0) return EXIT_USAGE;
   return results.some((r) => hasErrors(r.diagnostics)) ? EXIT_FAIL : EXIT_OK;
 }
 

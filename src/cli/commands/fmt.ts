@@ -3,7 +3,6 @@
  * rewrites files in place, `--check` only reports which files would change (exit 1 if any).
  * A script that does not parse is never rewritten: its syntax diagnostics are printed instead.
  */
-import { MptcpdrillError } from "../../errors.ts";
 import { formatSource } from "../../script/fmt.ts";
 import { renderDiagnostics } from "../../script/render.ts";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
@@ -33,17 +32,19 @@ function modeOf(args: ScriptArgs): Mode | null {
   return write ? "write" : check ? "check" : "print";
 }
 
-function readScript(io: CliIo, file: string): string {
+function readScript(io: CliIo, file: string): string | null {
   try {
     return io.fs.readFileSync(scriptPath(io, file), "utf8");
   } catch (e) {
-    throw new MptcpdrillError("MPD_ERR_FILE", `cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    io.stderr.write(`error[MPD_ERR_FILE]: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
   }
 }
 
-/** Formats one file in the given mode; returns true when it counts as a failure. */
-function formatOne(io: CliIo, file: string, mode: Mode, header: boolean): boolean {
+/** Formats one file in the given mode; returns true when it counts as a failure, "unreadable" when it could not be read. */
+function formatOne(io: CliIo, file: string, mode: Mode, header: boolean): boolean | "unreadable" {
   const source = readScript(io, file);
+  if (source === null) return "unreadable";
   const result = formatSource(source, file);
   if (!result.ok) {
     io.stderr.write(`${renderDiagnostics(result.diagnostics, source)}`);
@@ -77,10 +78,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
     return EXIT_USAGE;
   }
+  for (const u of found.unreadable) io.stderr.write(`error[MPD_ERR_FILE]: cannot read '${u.file}': ${u.reason}\n`);
   let failed = false;
+  let unreadable = found.unreadable.length > 0;
   for (const file of found.files) {
-    if (formatOne(io, file, mode, found.files.length > 1)) failed = true;
+    const r = formatOne(io, file, mode, found.files.length > 1);
+    if (r === "unreadable") unreadable = true;
+    else if (r) failed = true;
   }
+  if (unreadable) return EXIT_USAGE;
   return failed ? EXIT_FAIL : EXIT_OK;
 }
 

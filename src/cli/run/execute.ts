@@ -72,6 +72,8 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
   const found = findScripts(io, args.paths);
   for (const p of found.missing) io.stderr.write(`error[MPD_ERR_FILE]: no such file or folder: '${p}'\n`);
   if (found.missing.length > 0) return EXIT_USAGE;
+  // A file that cannot be named or listed is one error among the others: the rest still run.
+  for (const u of found.unreadable) io.stderr.write(`error[MPD_ERR_FILE]: cannot read '${u.file}': ${u.reason}\n`);
   const plan = planJobs(io, args, found.files);
   for (const n of plan.notes) io.stderr.write(`${n}\n`);
   for (const p of plan.problems) io.stderr.write(`error[MPD_ERR_USAGE]: ${p}\n`);
@@ -93,7 +95,8 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     return EXIT_USAGE;
   }
   try {
-    return await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
+    const code = await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
+    return found.unreadable.length > 0 && code !== EXIT_INTERRUPTED ? EXIT_USAGE : code;
   } finally {
     opened.sinks.forEach((s) => s.close?.());
   }
