@@ -105,6 +105,8 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
 async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
   const runner = await deps.runnerFor(args, io, jobs);
   const environmentProblem = typeof runner === "string" ? runner : null;
+  // Said once on stderr as well (CI logs), besides every job's `error` verdict carrying it.
+  if (environmentProblem !== null) io.stderr.write(`${environmentProblem}\n`);
   const runJob = typeof runner === "string" ? () => Promise.resolve({ verdict: "error" as const, line: null, message: runner }) : runner.run;
   const known = typeof runner === "string" ? () => null : (job: RunJobSpec) => runner.known(job, args.sut);
   const controller = new AbortController();
