@@ -15,3 +15,6 @@ export interface Command {
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by a signal: 128 + its number, as a shell reports it (SIGINT 2, SIGTERM 15). */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;

@@ -9,7 +9,7 @@ import { MptcpdrillError } from "../errors.ts";
 import { type BaselineResult, kernelToKernel } from "./kernel-baseline.ts";
 import type { ScenarioOutcome } from "./scenario.ts";
 import { SCENARIOS } from "./scenarios.ts";
-import { type LinkKind, type Topology, createTopology, destroyTopology } from "./topology.ts";
+import { type LinkKind, type Topology, createTopology, destroyTopology, reapStaleTopologies } from "./topology.ts";
 import type { WorkerArgs } from "./worker-main.ts";
 
 /** Options of {@link runInterop}. */
@@ -27,6 +27,8 @@ export interface InteropOptions {
   readonly kernelBaselineBytes?: number;
   /** Called as each outcome arrives. */
   readonly onOutcome?: (o: ScenarioOutcome) => void;
+  /** Aborting stops the run: the worker's process group is killed and the namespaces removed. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run produced: outcomes in order, and environment errors (a scenario that could not run). */
@@ -35,6 +37,8 @@ export interface InteropRun {
   readonly errors: string[];
   /** Kernel-to-kernel figures, when asked for. */
   baseline?: BaselineResult;
+  /** True when {@link InteropOptions.signal} stopped the run before every link was done. */
+  interrupted?: boolean;
 }
 
 /** The default scenario names (all but those with a known issue). */
@@ -48,15 +52,18 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropRun>
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length > 0) throw new MptcpdrillError("MPD_ERR_USAGE", `unknown scenario(s): ${unknown.join(", ")}`);
   const run: InteropRun = { outcomes: [], errors: [] };
+  reapStaleTopologies();
   for (const link of opts.links ?? ["veth"]) {
+    if (opts.signal?.aborted) break;
     const topology = createTopology(`${process.pid}`, link);
     try {
       await runWorker(topology, names, opts, run);
-      if (opts.kernelBaselineBytes && link === "veth") run.baseline = await kernelToKernel(topology, opts.kernelBaselineBytes, 5599);
+      if (opts.kernelBaselineBytes && link === "veth" && !opts.signal?.aborted) run.baseline = await kernelToKernel(topology, opts.kernelBaselineBytes, 5599);
     } finally {
       destroyTopology(topology);
     }
   }
+  if (opts.signal?.aborted) run.interrupted = true;
   return run;
 }
 
@@ -65,7 +72,19 @@ async function runWorker(topology: Topology, names: readonly string[], opts: Int
   const args: WorkerArgs = { topology, scenarios: names, seed: opts.seed ?? 1, basePort: 5600, ...(opts.captureDir ? { captureDir: opts.captureDir } : {}) };
   const worker = entryPoint("interop-worker");
   const prof = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
-  const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, ...worker.nodeArgs, worker.file, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+  // Detached: the worker leads a process group holding its kernel peers and tcpdump, killed as
+  // one on abort; its stdin pipe tells it when this process is gone (SIGKILL included).
+  const child = spawn("ip", ["netns", "exec", topology.refNs, process.execPath, ...prof, ...worker.nodeArgs, worker.file, JSON.stringify(args)], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  const killGroup = (): void => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  opts.signal?.addEventListener("abort", killGroup, { once: true });
+  if (opts.signal?.aborted) killGroup();
   let buf = "";
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {
@@ -87,5 +106,14 @@ async function runWorker(topology: Topology, names: readonly string[], opts: Int
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  opts.signal?.removeEventListener("abort", killGroup);
+  // Peers the worker started are in its group: none may outlive it and hold the namespace.
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // the group is empty
+  }
+  child.stdin?.destroy();
+  if (opts.signal?.aborted) return;
   if (code !== 0) run.errors.push(`${topology.link}: interop worker exited ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
 }

@@ -135,6 +135,52 @@ function createVethTopology(tag: string): Topology {
   }
 }
 
+/** `mpd-interop-k1234` → 1234: the pid of the run that owns a namespace (the tag is the pid). */
+export function ownerPid(ns: string): number | null {
+  const m = /^mpd-interop-[ktr](\d+)$/.exec(ns);
+  return m === null ? null : Number(m[1]);
+}
+
+/**
+ * Removes the namespaces of interop runs that are gone: a run killed with SIGKILL could not remove
+ * its own. A namespace is stale when the pid in its name no longer runs; the processes still in it
+ * are killed first, then it is deleted (its veth pair or TUN device goes with it). Never throws.
+ * Returns the names removed.
+ */
+export function reapStaleTopologies(): string[] {
+  const removed: string[] = [];
+  const list = sh(["ip", "-j", "netns", "list"], { allowFail: true });
+  let names: string[] = [];
+  try {
+    names = (JSON.parse(list.trim() === "" ? "[]" : list) as Array<{ name: string }>).map((n) => n.name);
+  } catch {
+    return removed;
+  }
+  for (const ns of names) {
+    const pid = ownerPid(ns);
+    if (pid === null || pid === process.pid || isAlive(pid)) continue;
+    for (const p of sh(["ip", "netns", "pids", ns], { allowFail: true }).split(/\s+/).filter((x) => /^\d+$/.test(x))) {
+      try {
+        process.kill(Number(p), "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    sh(["ip", "netns", "del", ns], { allowFail: true });
+    removed.push(ns);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Deletes the namespaces (the veth pair or TUN device goes with them). Never throws. */
 export function destroyTopology(t: Topology): void {
   sh(["ip", "netns", "del", t.kernelNs], { allowFail: true });

@@ -18,7 +18,28 @@ export interface WorkerArgs {
   readonly captureDir?: string;
 }
 
+/**
+ * The worker leads its own process group (the parent spawns it detached), and its kernel peers
+ * and tcpdump are in that group. When the parent goes away, however it ended (SIGKILL included),
+ * the worker's stdin pipe reaches its end: the whole group is killed at once, so no peer keeps
+ * the namespace (and its veth pair) alive.
+ */
+function dieWithParent(): void {
+  process.stdin.on("end", () => killGroup());
+  process.stdin.on("error", () => killGroup());
+  process.stdin.resume();
+}
+
+function killGroup(): void {
+  try {
+    process.kill(-process.pid, "SIGKILL");
+  } catch {
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
+  dieWithParent();
   const args = JSON.parse(process.argv[2] ?? "{}") as WorkerArgs;
   // Closed libpcap handles live until exit (see openLink in run-scenario.ts).
   const retain: unknown[] = [];

@@ -3,7 +3,7 @@
  * veth pair between two private network namespaces through libpcap, or over a TUN device in the
  * kernel's namespace (src/interop, issue 8).
  */
-import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, type Command } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import { isMptcpdrillError } from "../../errors.ts";
 import { formatReport, reportJson } from "../../interop/report.ts";
@@ -28,7 +28,9 @@ options:
   --capture DIR   write one tcpdump capture per scenario and link (DIR/NAME.LINK.pcap, kernel side)
   --seed N        seed of the reference stack (default 1)
   -h, --help      this help
-exit status: 0 all scenarios pass, 1 a scenario failed, 2 usage or environment error
+exit status: 0 all scenarios pass, 1 a scenario failed, 2 usage or environment error,
+             130 stopped by SIGINT, 143 by SIGTERM (the worker and namespaces are removed first;
+             namespaces left by a run killed with SIGKILL are removed by the next interop run)
 `;
 
 interface Args {
@@ -79,9 +81,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     for (const s of SCENARIOS) io.stdout.write(`${s.name}  ${s.summary}${s.knownIssue ? ` (known issue, not run by default: ${s.knownIssue})` : ""}\n`);
     return EXIT_OK;
   }
+  const controller = new AbortController();
+  let stoppedBy: "SIGINT" | "SIGTERM" | null = null;
+  const unsubscribe = io.onSignal?.((sig) => {
+    if (stoppedBy === null) io.stderr.write(`\n${sig}: stopping: killing the worker, removing the namespaces\n`);
+    stoppedBy ??= sig;
+    controller.abort(sig);
+  });
   try {
     const capture = args.capture === undefined ? {} : { captureDir: args.capture.startsWith("/") ? args.capture : `${io.cwd}/${args.capture}` };
-    const r = await runInterop({ scenarios: args.names.length > 0 ? args.names : scenarioNames(), seed: args.seed, links: args.links, ...capture });
+    const r = await runInterop({ scenarios: args.names.length > 0 ? args.names : scenarioNames(), seed: args.seed, links: args.links, signal: controller.signal, ...capture });
+    if (stoppedBy !== null) return stoppedBy === "SIGINT" ? EXIT_SIGINT : EXIT_SIGTERM;
     io.stdout.write(args.json ? `${reportJson(r.outcomes, r.errors)}\n` : formatReport(r.outcomes, r.errors));
     if (r.errors.length > 0 && r.outcomes.length === 0) return EXIT_USAGE;
     return r.errors.length === 0 && r.outcomes.every((o) => o.passed) ? EXIT_OK : EXIT_FAIL;
@@ -89,6 +99,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (!isMptcpdrillError(e)) throw e;
     io.stderr.write(`error[${e.code}]: ${e.message}\n`);
     return EXIT_USAGE;
+  } finally {
+    unsubscribe?.();
   }
 }
 

@@ -39,7 +39,7 @@ precedence, lowest first: packetdrill defaults < the script's option lines < con
 defines (common, then the variant's) < the command line.
 
 exit status: 0 all passed, 1 a job failed or had an error, 2 usage, config or environment
-problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT/SIGTERM
+problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT, 143 by SIGTERM
 `;
 
 const readUtf8 = (io: CliIo) => (file: string): string => io.fs.readFileSync(file, "utf8");

@@ -6,11 +6,11 @@
  * Exit codes: 0 every job passed (or failed as its known-difference tag expects: `xfail`); 1 a job
  * failed, ended in `error`, or passed against its tag (`xpass`); 2 usage, config, file or
  * environment problem (also when the environment check failed, after reporting every job as
- * `error`); 130 the run was stopped by SIGINT or SIGTERM (verdicts known so far are written, the
- * reporters print their summary).
+ * `error`); 130 the run was stopped by SIGINT, 143 by SIGTERM (verdicts known so far are
+ * written, the reporters print their summary).
  */
 import * as path from "node:path";
-import { EXIT_FAIL, EXIT_OK, EXIT_USAGE } from "../command.ts";
+import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
 import { findScripts } from "../find-scripts.ts";
 import type { CliIo } from "../io.ts";
 import { openFileSink } from "../../report/file-sink.ts";
@@ -24,7 +24,8 @@ import { schedule } from "../../runner/scheduler.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
-export const EXIT_INTERRUPTED = 130;
+/** The exit code of a run stopped by SIGINT (143 for SIGTERM). */
+export const EXIT_INTERRUPTED = EXIT_SIGINT;
 
 /** What `run` needs from the outside besides {@link CliIo}. */
 export interface RunDeps {
@@ -96,7 +97,7 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
   }
   try {
     const code = await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
-    return found.unreadable.length > 0 && code !== EXIT_INTERRUPTED ? EXIT_USAGE : code;
+    return found.unreadable.length > 0 && code !== EXIT_SIGINT && code !== EXIT_SIGTERM ? EXIT_USAGE : code;
   } finally {
     opened.sinks.forEach((s) => s.close?.());
   }
@@ -119,7 +120,7 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
       jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known,
       emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
     });
-    if (result.interrupted) return EXIT_INTERRUPTED;
+    if (result.interrupted) return controller.signal.reason === "SIGTERM" ? EXIT_SIGTERM : EXIT_SIGINT;
     if (environmentProblem !== null) return EXIT_USAGE;
     return result.counts.fail + result.counts.error + result.counts.xpass > 0 ? EXIT_FAIL : EXIT_OK;
   } finally {

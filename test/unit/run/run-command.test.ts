@@ -125,4 +125,16 @@ describe("run command (in-process, fake jobs)", () => {
     const rows = fs.readFileSync(path.join(root, "v.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((x) => x["verdict"] ?? "summary")).to.deep.equal(["pass", "skip", "summary"]);
   });
+
+  it("on SIGTERM exits 143 (128 + 15), not SIGINT's 130", async () => {
+    let fire: ((sig: "SIGINT" | "SIGTERM") => void) | null = null;
+    const io = { ...memoryIo({ cwd: root }), onSignal: (h: (sig: "SIGINT" | "SIGTERM") => void) => ((fire = h), () => (fire = null)) };
+    const runner: RunJob<RunJobSpec> = (_job, _emit, signal) => {
+      setTimeout(() => fire?.("SIGTERM"), 10);
+      return new Promise((resolve) => signal.addEventListener("abort", () => resolve({ verdict: "pass", line: null, message: null })));
+    };
+    const r = await run(["suite", "-j", "1"], runner, io);
+    expect(r.code).to.equal(143);
+    expect(r.err).to.contain("SIGTERM: stopping");
+  });
 });
