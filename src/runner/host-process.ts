@@ -10,6 +10,7 @@ import { readlinkSync } from "node:fs";
 import { entryPoint } from "../entry-points.ts";
 import { MptcpdrillError } from "../errors.ts";
 import type { HostMessage, HostRequest } from "./host-protocol.ts";
+import { makeHostTemp, reapStaleHostTemps, removeHostTemp } from "./host-temp.ts";
 
 /** How to start a host. */
 export interface ScriptHostOptions {
@@ -61,6 +62,14 @@ export interface ScriptHost<Req = HostRequest, Msg = HostMessage> {
 
 const STDERR_KEEP = 64 * 1024;
 
+/** Removes the temporary folder of host `pid`, if it has one left. */
+function dropTemp(pid: number): void {
+  const temp = hostTemps.get(pid);
+  if (temp === undefined) return;
+  hostTemps.delete(pid);
+  removeHostTemp(temp);
+}
+
 function killGroup(pid: number): void {
   try {
     process.kill(-pid, "SIGKILL");
@@ -88,7 +97,10 @@ export class HostSupervisor {
 
   /** Kill every live host's process group now (synchronous, safe in an exit handler). */
   killAll(): void {
-    for (const pid of this.#live) killGroup(pid);
+    for (const pid of this.#live) {
+      killGroup(pid);
+      dropTemp(pid);
+    }
   }
 
   /**
@@ -114,11 +126,20 @@ export class HostSupervisor {
   }
 }
 
+/** Temporary folders of live hosts by pid: removed when the host exits, or by {@link HostSupervisor.killAll}. */
+const hostTemps = new Map<number, string>();
+let reaped = false;
+
 /** Start one host without a supervisor (the caller must `kill()` it or await `exited`). */
 export function spawnScriptHost<Req = HostRequest, Msg = HostMessage>(opts: ScriptHostOptions): ScriptHost<Req, Msg> {
   if (process.getuid?.() !== 0) {
     throw new MptcpdrillError("MPD_ERR_NOT_ROOT", "the kernel SUT needs root: run as root (or with CAP_SYS_ADMIN and CAP_NET_ADMIN)");
   }
+  if (!reaped) {
+    reaped = true;
+    reapStaleHostTemps();
+  }
+  const temp = makeHostTemp();
   let ownNs = "";
   try {
     ownNs = readlinkSync("/proc/self/ns/net");
@@ -128,11 +149,13 @@ export function spawnScriptHost<Req = HostRequest, Msg = HostMessage>(opts: Scri
   const entry = entryPoint("host");
   const child = spawn("unshare", ["-n", "--", process.execPath, ...entry.nodeArgs, opts.entry ?? entry.file], {
     detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced",
-    env: { ...process.env, ...opts.env, UV_THREADPOOL_SIZE: "8", MPD_HOST_NETNS: ownNs, MPD_PARENT_PID: String(process.pid) },
+    env: { ...process.env, ...opts.env, TMPDIR: temp, UV_THREADPOOL_SIZE: "8", MPD_HOST_NETNS: ownNs, MPD_PARENT_PID: String(process.pid) },
   });
   if (child.pid === undefined) {
+    removeHostTemp(temp);
     throw new MptcpdrillError("MPD_ERR_NETNS", "cannot start 'unshare' (util-linux): is it installed and on PATH?");
   }
+  hostTemps.set(child.pid, temp);
   return wrap<Req, Msg>(child, child.pid, opts.timeoutMs);
 }
 
@@ -150,6 +173,7 @@ function wrap<Req, Msg>(child: ChildProcess, pid: number, timeoutMs: number | un
     const done = (code: number | null, signal: string | null): void => {
       clearTimeout(timer);
       killGroup(pid);
+      dropTemp(pid);
       resolve({ code, signal, reason, stderr });
     };
     child.on("error", (e) => {
