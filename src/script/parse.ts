@@ -6,6 +6,7 @@
  */
 import type { Script } from "./ast.ts";
 import { error, type Diagnostic } from "./diagnostic.ts";
+import { checkLimits } from "./limits.ts";
 import type { Position, Span } from "./span.ts";
 import { parse, SyntaxError as PegSyntaxError, type Expectation } from "./generated/parser.js";
 
@@ -34,6 +35,8 @@ const KEYWORD_GROUPS: readonly (readonly [string, readonly string[]])[] = [
 
 /** Parses a whole `.pkt` script. Never throws. */
 export function parseScript(source: string, file: string): ParseResult {
+  const beyond = checkLimits(source, file);
+  if (beyond.length > 0) return { script: null, diagnostics: beyond };
   try {
     return { script: parse(source, { grammarSource: file }), diagnostics: [] };
   } catch (e) {

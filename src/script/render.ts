@@ -49,6 +49,11 @@ function padUnder(text: string, count: number): string {
   return pad;
 }
 
+/** Lines longer than this are shown as a window around the span. */
+const MAX_FRAME_WIDTH = 240;
+/** Characters shown before the span in such a window. */
+const FRAME_CONTEXT = 80;
+
 /**
  * The caret frame for one span: a gutter with the line number, the source line, and `^` under
  * the span. A multi-line span is underlined from its start to the end of its first line; an
@@ -58,9 +63,16 @@ export function renderFrame(source: string, d: Diagnostic): string[] {
   const { start, end } = d.span;
   const line = sourceLines(source)[start.line - 1];
   if (line === undefined || start.column < 1) return [];
-  const text = line.endsWith("\r") ? line.slice(0, -1) : line;
-  const from = Math.min(start.column - 1, text.length);
-  const to = end.line > start.line ? text.length : Math.min(end.column - 1, text.length);
+  const whole = line.endsWith("\r") ? line.slice(0, -1) : line;
+  const wholeFrom = Math.min(start.column - 1, whole.length);
+  const wholeTo = end.line > start.line ? whole.length : Math.min(end.column - 1, whole.length);
+  // A very long line is shown as a window around the span, its cut ends marked with `…`.
+  const cut = whole.length > MAX_FRAME_WIDTH ? Math.max(0, wholeFrom - FRAME_CONTEXT) : 0;
+  const keep = whole.length > MAX_FRAME_WIDTH ? MAX_FRAME_WIDTH - 2 : whole.length;
+  const lead = cut > 0 ? "…" : "";
+  const text = `${lead}${whole.slice(cut, cut + keep)}${cut + keep < whole.length ? "…" : ""}`;
+  const from = wholeFrom - cut + lead.length;
+  const to = Math.min(wholeTo - cut + lead.length, text.length);
   const width = Math.max(1, to - from);
   const num = String(start.line);
   const blank = " ".repeat(num.length);
