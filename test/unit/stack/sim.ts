@@ -19,8 +19,10 @@ export class Sim {
   private readonly hash = createHash("sha256");
   packets = 0;
   bytes = 0;
-  /** Drops packets for which this returns true (loss, option stripping happens in `mangle`). */
+  /** Drops packets for which this returns true. */
   drop: (bytes: Uint8Array, n: number) => boolean = () => false;
+  /** Rewrites packets in flight (the fuzz suite damages them here); identity by default. */
+  mangle: (bytes: Uint8Array, n: number) => Uint8Array = (b) => b;
 
   constructor(readonly a: SocketHost, readonly b: SocketHost, readonly delay = 5_000) {}
 
@@ -36,7 +38,7 @@ export class Sim {
       this.bytes += bytes.length;
       this.hash.update(bytes);
       if (this.drop(bytes, this.packets)) return;
-      this.wire.push({ at: this.now + this.delay, to, bytes });
+      this.wire.push({ at: this.now + this.delay, to, bytes: this.mangle(bytes, this.packets) });
     };
   }
 

@@ -1,0 +1,35 @@
+/**
+ * `npm run fuzz -- [--scripts N] [--captures N] [--packets N] [--seed S] [--hang-seconds T]`:
+ * the fuzz suite at any size (scripts/fuzz). Mutated scripts go through `check` and the reference
+ * SUT, mutated captures through the readers, `decode` and `verify`, damaged packets into two
+ * reference stacks mid-transfer. Prints every finding with its case, so
+ * `--seed S` and the case index reproduce it; exits 1 when anything was found.
+ */
+import { resolve } from "node:path";
+import { runFuzz, seconds } from "./fuzz/driver.ts";
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 0) {
+    process.stderr.write(`--${name} expects a whole number\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const opts = {
+  scripts: option("scripts", 2000),
+  captures: option("captures", 2000),
+  packets: option("packets", 100),
+  seed: option("seed", 1),
+  hangMs: option("hang-seconds", 30) * 1000,
+  scriptFolders: [resolve("../shared/corpus"), resolve("suites")],
+  log: (line: string) => void process.stderr.write(`${line}\n`),
+};
+const r = await runFuzz(opts);
+for (const f of r.findings) process.stdout.write(`${f.kind} ${f.target} case ${f.index} (seed ${opts.seed}):\n  ${f.detail.replace(/\n/g, "\n  ")}\n`);
+const count = (k: string): number => r.findings.filter((f) => f.kind === k).length;
+process.stdout.write(`fuzz: ${r.cases.scripts} scripts (${r.referenceRuns} also on the reference SUT), ${r.cases.captures} captures, ${r.cases.packets} packet runs in ${seconds(r.ms)} s (seed ${opts.seed}): ${count("exception")} uncaught exceptions, ${count("hang")} hangs, ${count("inconsistent")} inconsistent\n`);
+process.exit(r.findings.length === 0 ? 0 : 1);
