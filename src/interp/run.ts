@@ -69,7 +69,7 @@ class ScriptRun {
 
   constructor(private readonly script: ast.Script, private readonly sut: Sut, private readonly o: RunOptions, private readonly emit: EmitScriptEvent) {
     this.env = new ValueEnv(o.defines);
-    this.fds = new SocketTable(o.ephemeralPortStart);
+    this.fds = new SocketTable(o.ephemeralPortStart, o.rng);
     this.pctx = { sut, fds: this.fds, strictSegments: o.strictSegments, tsEcrScaled: o.tcpTsEcrScaled, tsTickUsecs: o.tcpTsTickUsecs, gsoSize: o.mss };
   }
 

@@ -33,7 +33,7 @@ const PASSIVE_OPEN = [
 
 function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null, verbose = false): RunJobSpec {
   const absFile = path.join(dir, name);
-  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null };
+  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null, seed: 1 };
 }
 
 (canRun ? describe : describe.skip)("kernel jobs: interpreter inside warm script hosts", function () {
