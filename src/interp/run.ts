@@ -38,6 +38,9 @@ interface PendingCall {
   readonly prepared: PreparedSyscall;
   readonly sched: Scheduled;
   readonly startedAt: number;
+  /** The SUT's answer arrived (its checks may still be running). */
+  returned: boolean;
+  /** The checks of the answer ran (`result` settled). */
   done: boolean;
   readonly result: Promise<Mismatch | null>;
 }
@@ -309,7 +312,8 @@ class ScriptRun {
     // When the SUT says when the call went into the kernel on its thread, the time it took to get
     // there from the issue counts (a connect's SYN leaves only then).
     this.starting = handle.started?.then(({ issuedUs, enteredUs }) => { this.activity = planned + Math.max(0, enteredUs - issuedUs); }) ?? null;
-    const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
+    const p: PendingCall = { prepared, sched: s, startedAt, returned: false, done: false, result: check() };
+    void handle.result.then(() => (p.returned = true), () => (p.returned = true));
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;
     this.settling = handle.settled.then(() => undefined);
@@ -354,7 +358,13 @@ class ScriptRun {
   private async waitPending(maxUs: number): Promise<Mismatch | null> {
     const p = this.pending;
     if (!p) return null;
-    if (!p.done && maxUs > 0) await Promise.race([p.result, new Promise((r) => setTimeout(r, maxUs / 1000))]);
+    if (!p.done && maxUs > 0) {
+      // On the run's clock: real time for a kernel, virtual time (up to the call's return) for the
+      // reference SUT, which otherwise would wait for nothing to happen.
+      await this.o.clock.sleepUntil(this.o.clock.now() + maxUs, p.result);
+      // A call that returned as the wait ended is done once its checks ran.
+      if (!p.done && p.returned) await p.result;
+    }
     if (!p.done) return null;
     this.pending = null;
     const m = await p.result;

@@ -68,8 +68,8 @@ export class PcapRecordingSut implements Sut {
     return this.#inner.now();
   }
 
-  sleepUntil(t: MonoMicros): Promise<void> {
-    return this.#inner.sleepUntil(t);
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void> {
+    return this.#inner.sleepUntil(t, until);
   }
 
   /** Moves every packet the inner SUT has ready into {@link #ahead}; returns them. */
