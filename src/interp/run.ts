@@ -16,6 +16,7 @@ import {
   type PacketContext, checkOutbound, injectInbound, prepareInbound, sniffOutbound, socketForInbound, socketForOutbound,
 } from "./packet-events.ts";
 import { buildInboundIcmp, checkIcmpNames } from "./icmp-packet.ts";
+import { commandFailure } from "./command-failure.ts";
 import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ScriptTcpPacket, scriptTcpPacket } from "./script-packet.ts";
@@ -92,7 +93,7 @@ class ScriptRun {
     const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
     if (init && init.action.kind === "command") {
       const r = await this.sut.runCommand(init.action.text);
-      if (r.exitCode !== 0) return { line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` };
+      if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: commandFailure(`${this.script.file}: error executing init command`, init.action.text, r) });
     }
     await this.warmUp();
     this.start = this.o.clock.now();
@@ -107,7 +108,7 @@ class ScriptRun {
     if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
       const r = await this.sut.runCommand(cleanup.action.text);
-      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` });
+      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: locate(cleanup.span, commandFailure(`error executing \`${cleanup.action.text}\` command`, null, r)) });
     }
     if (!failure && this.codeParts.length > 0) failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
     if (!failure) failure = await this.endPending();
@@ -376,7 +377,7 @@ class ScriptRun {
   private async command(c: ast.Command, ev: ast.Event): Promise<Mismatch | null> {
     const r = await this.sut.runCommand(c.text);
     if (r.exitCode === 0) return null;
-    return plainMismatch("command", "command", `error executing \`${c.text}\` command: ${describeExit(r)}`, ev.span);
+    return plainMismatch("command", "command", commandFailure(`error executing \`${c.text}\` command`, null, r), ev.span);
   }
 
   private async code(c: ast.Code, ev: ast.Event): Promise<Mismatch | null> {
@@ -386,12 +387,6 @@ class ScriptRun {
     this.codeLines.push(ev.span.start.line);
     return null;
   }
-}
-
-function describeExit(r: { exitCode: number | null; signal: string | null; timedOut: boolean }): string {
-  if (r.timedOut) return "timed out";
-  if (r.signal !== null) return `killed by ${r.signal}`;
-  return `non-zero status ${r.exitCode}`;
 }
 
 function describe(a: ast.Action): string {
