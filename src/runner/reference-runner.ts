@@ -2,9 +2,12 @@
  * The reference SUT's job runner: runs the interpreter in this process against the sans-IO
  * reference stack in virtual time (src/sut/reference). No root, no namespace, no child: a job is
  * a few milliseconds of CPU. The stack's generator is seeded from the run's seed and the job
- * (job-seed.ts), so a run is reproducible byte for byte with the same seed. Script problems found by the checks end the job as `error` before anything runs.
+ * (job-seed.ts), so a run is reproducible byte for byte with the same seed; with a capture path
+ * the job's packets go to a pcap stamped in virtual time (the same seed writes the same file).
+ * Script problems found by the checks end the job as `error` before anything runs.
  */
 import type { FlagValues } from "../interp/run-options.ts";
+import { PcapRecordingSut } from "../sut/pcap/pcap-recording-sut.ts";
 import { referenceNetConfig } from "../sut/reference/net-config.ts";
 import { openReferenceSut } from "../sut/reference/reference-sut.ts";
 import type { Sut } from "../sut/sut.ts";
@@ -15,10 +18,14 @@ import { netFlagsOf } from "./net-flags-of.ts";
 import { ScriptCache } from "./prepared-script.ts";
 import { runScriptRequest } from "./script-runner.ts";
 
-/** Opens the reference SUT for one job's merged flags; `seed` seeds its stack (ISNs, MPTCP keys, nonces, ports). */
-export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Sut {
+/**
+ * Opens the reference SUT for one job's merged flags; `seed` seeds its stack (ISNs, MPTCP keys,
+ * nonces, ports). With the job's `capturePath`, its traffic is recorded there (virtual times).
+ */
+export function openReferenceFor(job: Pick<RunJobSpec, "variant"> & { readonly capturePath?: string | null }, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Sut {
   const net = referenceNetConfig(netFlagsOf(job.variant, flags));
-  return openReferenceSut({ net, seed, commandEnv: { ...defines } });
+  const sut = openReferenceSut({ net, seed, commandEnv: { ...defines } });
+  return job.capturePath === undefined || job.capturePath === null ? sut : new PcapRecordingSut(sut, job.capturePath, 0n);
 }
 
 /** A {@link JobRunner} for the reference SUT; `readFile` reads a script (UTF-8). */
