@@ -14,6 +14,16 @@ function forbid(message, ...groups) {
 const noIo = forbid("this layer does no I/O (house-style rule 3)", IO_MODULES);
 const noCli = forbid("nothing imports cli (house-style rule 1)", ["**/cli/**"]);
 
+/**
+ * node:crypto's randomness (house-style rule 4: random values come from a seeded Rng, src/rng.ts);
+ * its hashes (createHash, createHmac: wire/mptcp-crypto.ts) stay allowed. A namespace import is
+ * refused too, since it would reach the same functions.
+ */
+const CRYPTO_RANDOMNESS = ["randomBytes", "randomFillSync", "randomFill", "randomInt", "randomUUID", "webcrypto", "getRandomValues", "generateKeySync", "generateKey", "default"];
+const noCryptoRandomness = ["crypto", "node:crypto"].map((name) => ({
+  name, importNames: CRYPTO_RANDOMNESS, message: "sans-IO: randomness comes from a seeded Rng (src/rng.ts, house-style rule 4)",
+}));
+
 const restrictedGlobals = (names) => names.map((name) => ({ name, message: `'${name}' is not allowed in this layer (house-style rules 3-4)` }));
 const sansIoProps = [
   { object: "Date", property: "now", message: "sans-IO: time is an argument (house-style rule 4)" },
@@ -22,10 +32,10 @@ const sansIoProps = [
 ];
 
 function layer(files, patterns, { sansIo = false, noProcess = true } = {}) {
-  const rules = { "no-restricted-imports": ["error", { patterns }] };
+  const rules = { "no-restricted-imports": ["error", sansIo ? { paths: noCryptoRandomness, patterns } : { patterns }] };
   const globals = [];
   if (noProcess) globals.push("process");
-  if (sansIo) globals.push("setTimeout", "setInterval", "setImmediate", "performance");
+  if (sansIo) globals.push("setTimeout", "setInterval", "setImmediate", "performance", "crypto");
   if (globals.length) rules["no-restricted-globals"] = ["error", ...restrictedGlobals(globals)];
   if (sansIo) {
     rules["no-restricted-properties"] = ["error", ...sansIoProps];
@@ -40,7 +50,10 @@ export default [
   layer(["src/wire/**/*.ts"], [noIo, noCli, forbid("wire is a leaf (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
   layer(["src/stack/**/*.ts"], [noIo, noCli, forbid("stack imports only wire (house-style rule 1)", ["**/script/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
   layer(["src/script/**/*.ts"], [noIo, noCli, forbid("script stands apart: no wire, stack, interp, sut or report (house-style rule 1)", ["**/wire/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])]),
-  layer(["src/interp/**/*.ts"], [noIo, noCli, forbid("interp imports script, wire, sut/sut.ts and itself (house-style rule 1)", ["**/stack/**", "**/report/**", "**/sut/**", "!**/sut/sut.ts", "!**/sut/sut"])]),
+  // interp is deterministic too (house-style rule 6: time through its Clock; random values from the
+  // run's seeded Rng), so the same script, SUT and seed give the same packets.
+  layer(["src/interp/**/*.ts"], [noIo, noCli, forbid("interp imports script, wire, sut/sut.ts and itself (house-style rule 1)", ["**/stack/**", "**/report/**", "**/sut/**", "!**/sut/sut.ts", "!**/sut/sut"])], { sansIo: true }),
+  layer(["src/rng.ts"], [noIo, noCli], { sansIo: true }),
   layer(["src/sut/**/*.ts"], [noCli, forbid("sut imports wire (and reference/ imports stack) (house-style rule 1)", ["**/script/**", "**/interp/**", "**/report/**"])], { noProcess: false }),
   layer(["src/sut/*.ts", "src/sut/kernel-tun/**/*.ts", "src/sut/pcap/**/*.ts"], [noCli, forbid("only sut/reference may use the stack (house-style rule 1)", ["**/stack/**", "**/script/**", "**/interp/**", "**/report/**"])], { noProcess: false }),
   layer(["src/sut/reference/**/*.ts"], [noIo, noCli, forbid("sut/reference imports wire and stack (house-style rule 1)", ["**/script/**", "**/interp/**", "**/report/**"])]),

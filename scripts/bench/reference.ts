@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SeededRng } from "../../src/rng.ts";
 import { parseOwnScript, runScriptRequest } from "../../src/runner/script-runner.ts";
 import { SutVirtualClock } from "../../src/interp/clock.ts";
 import { mergeFlags, runOptionsFromFlags } from "../../src/interp/run-options.ts";
@@ -38,7 +39,7 @@ async function passFromText(files: readonly { file: string; source: string }[]):
   for (const f of files) {
     let sut: ReferenceSut | null = null;
     const open = (): Promise<ReferenceSut> => Promise.resolve((sut = openReferenceSut({ net: referenceNetConfig({ ipVersion: "ipv4" }), seed: 8684 })));
-    const out = await runScriptRequest({ file: f.file, script: parseOwnScript(f.source, f.file), variant: "ipv4", flags: {}, defines: {} }, open, () => {});
+    const out = await runScriptRequest({ file: f.file, script: parseOwnScript(f.source, f.file), variant: "ipv4", flags: {}, defines: {}, seed: 8684 }, open, () => {});
     if (out.verdict !== "pass") notPassed.push(f.file);
     virtualUs += (sut as ReferenceSut | null)?.now() ?? 0;
   }
@@ -53,7 +54,7 @@ async function passParsed(files: readonly { file: string; script: Script }[]): P
   for (const f of files) {
     const sut = openReferenceSut({ net: referenceNetConfig({ ipVersion: "ipv4" }), seed: 8684 });
     const flags = { ...mergeFlags(f.script, {}), ip_version: "ipv4" };
-    const o = runOptionsFromFlags(flags, { clock: new SutVirtualClock(sut), file: f.file, variant: "ipv4", defines: new Map() });
+    const o = runOptionsFromFlags(flags, { clock: new SutVirtualClock(sut), rng: new SeededRng(8684), file: f.file, variant: "ipv4", defines: new Map() });
     const out = await runScript(f.script, sut, o, () => {});
     await sut.close();
     if (out.verdict !== "pass") notPassed.push(f.file);

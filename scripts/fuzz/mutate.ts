@@ -3,7 +3,7 @@
  * break one thing) and bytes (flips, cuts, splices, extreme length fields). Every choice comes
  * from the seeded generator handed in, so a case is replayed from its seed alone.
  */
-import type { Rng } from "../../src/stack/rng.ts";
+import type { Rng } from "../../src/rng.ts";
 
 /** A whole number in [0, n). */
 export function pick(rng: Rng, n: number): number {

@@ -19,7 +19,7 @@ import type { RunJobSpec } from "../../src/runner/job-spec.ts";
 import { checkScript } from "../../src/script/check-script.ts";
 import { renderDiagnostic } from "../../src/script/render.ts";
 import { SocketHost } from "../../src/stack/host-sockets.ts";
-import type { Rng } from "../../src/stack/rng.ts";
+import type { Rng } from "../../src/rng.ts";
 import { verdictOf, verifyCapture } from "../../src/verify/index.ts";
 import { l4Checksum } from "../../src/wire/checksum.ts";
 import { readCapture } from "../../src/wire/pcap/capture-format.ts";
@@ -94,7 +94,7 @@ export class ScriptTarget {
     const variant = (["ipv4", "ipv6", "ipv4-mapped-ipv6"] as const)[pick(rng, 3)] ?? "ipv4";
     const job: RunJobSpec = {
       file: "fuzz.pkt", variant, absFile: join(this.cwd, "fuzz.pkt"), cwd: this.cwd, flags: {}, defines: {},
-      capturePath: null, verbose: false, configPath: null, source: text,
+      capturePath: null, verbose: false, configPath: null, source: text, seed: rng.nextU32(),
     };
     try {
       const signal = new AbortController().signal;

@@ -3,7 +3,7 @@
  * prints one JSON line before each case (`{"at": [target, index]}`) and one per finding, so the
  * driver knows which case hung or killed the process. Started by driver.ts with tsx.
  */
-import { SeededRng } from "../../src/stack/rng.ts";
+import { SeededRng } from "../../src/rng.ts";
 import { CaptureTarget, type Finding, loadScripts, PacketTarget, ScriptTarget, type Target } from "./targets.ts";
 
 /** What the driver hands the worker (one JSON argument). */

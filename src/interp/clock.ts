@@ -14,14 +14,18 @@ export interface Clock {
   readonly kind: "monotonic" | "virtual";
   /** Now on the SUT clock. */
   now(): MonoMicros;
-  /** Resolve at `t` on the SUT clock (immediately when `t` has passed). */
-  sleepUntil(t: MonoMicros): Promise<void>;
+  /**
+   * Resolve at `t` on the SUT clock (immediately when `t` has passed), or once `until` settles:
+   * how the interpreter waits ≤ 1 s for a blocking call (pkt-language.md §6.5) on the run's clock,
+   * so virtual time moves for that wait as real time does.
+   */
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void>;
 }
 
 /** The subset of a SUT a clock is built from. */
 export interface ClockSource {
   now(): MonoMicros;
-  sleepUntil(t: MonoMicros): Promise<void>;
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void>;
 }
 
 /** A live SUT's clock: reads and sleeps on the SUT (kernel: CLOCK_MONOTONIC, shared by every process). */
@@ -31,8 +35,8 @@ export class MonotonicClock implements Clock {
   now(): MonoMicros {
     return this.source.now();
   }
-  sleepUntil(t: MonoMicros): Promise<void> {
-    return this.source.sleepUntil(t);
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void> {
+    return this.source.sleepUntil(t, until);
   }
 }
 
@@ -70,7 +74,7 @@ export class SutVirtualClock implements Clock {
   now(): MonoMicros {
     return this.source.now();
   }
-  sleepUntil(t: MonoMicros): Promise<void> {
-    return this.source.sleepUntil(t);
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void> {
+    return this.source.sleepUntil(t, until);
   }
 }

@@ -107,6 +107,8 @@ export interface ScriptEndEvent extends JobRef {
   readonly known?: KnownDifferenceTag;
   /** The runner's own cost around the script, when measured (kernel jobs). */
   readonly fixedMs?: FixedCost;
+  /** The run's seed (`mptcpdrill run --seed N` replays the job's random values), when the runner has one. */
+  readonly seed?: number;
 }
 
 /**

@@ -10,7 +10,7 @@ import { getU64 } from "../wire/bytes.ts";
 import { mpJoinAckHmac, mpJoinSynAckHmac, mptcpToken } from "../wire/mptcp-crypto.ts";
 import type { MpJoinAckOption, MpJoinSynAckOption, MpJoinSynOption } from "../wire/mptcp-options.ts";
 import type { ExpectedMptcp } from "./mptcp-keys.ts";
-import { type MptcpEvalContext, type MptcpRunState, randomNonce } from "./mptcp-state.ts";
+import type { MptcpEvalContext, MptcpRunState } from "./mptcp-state.ts";
 import { ScriptFault, type ValueEnv } from "./values.ts";
 
 function keyOf(arg: ast.NumValue | undefined, run: MptcpRunState, span: ast.HashCall["span"]): bigint {
@@ -53,7 +53,7 @@ function withRandoms(ctx: MptcpEvalContext, span: ast.JoinHmac["span"]): { rp: n
 export function inboundJoinSyn(o: ast.MpJoinSyn, wire: MpJoinSynOption, ctx: MptcpEvalContext): MpJoinSynOption {
   const token = scriptToken(o.token, ctx.run, ctx.env) ?? ctx.conn.kernelToken();
   if (token === null) throw new ScriptFault("MP_JOIN token=auto before the kernel's MPTCP key is known", o.span);
-  const rand = o.rand === null || o.rand.kind === "wildcard" ? randomNonce() : wire.sendersRandom;
+  const rand = o.rand === null || o.rand.kind === "wildcard" ? ctx.run.randomNonce() : wire.sendersRandom;
   const id = o.addressId === null || o.addressId.kind !== "int" && o.addressId.kind !== "ident"
     ? ctx.run.peerAddressId(ctx.mapping.liveRemote?.ip ?? "") : wire.addressId;
   const sf = ctx.conn.subflow(ctx.mapping);
@@ -72,7 +72,7 @@ function literalHmac(v: ast.JoinHmac["value"], ctx: MptcpEvalContext): bigint | 
 /** Inbound MP_JOIN SYN/ACK: nonce, id, HMAC(Kp ‖ Kk, Rp ‖ Rk) leftmost 64 bits (or as written). */
 export function inboundJoinSynAck(o: ast.MpJoinSynAck, wire: MpJoinSynAckOption, ctx: MptcpEvalContext): MpJoinSynAckOption {
   const sf = ctx.conn.subflow(ctx.mapping);
-  sf.peerRandom = o.rand === null || o.rand.kind === "wildcard" ? randomNonce() : wire.sendersRandom;
+  sf.peerRandom = o.rand === null || o.rand.kind === "wildcard" ? ctx.run.randomNonce() : wire.sendersRandom;
   const id = o.addressId === null || o.addressId.kind !== "int" && o.addressId.kind !== "ident"
     ? ctx.run.peerAddressId(ctx.mapping.liveRemote?.ip ?? "") : wire.addressId;
   sf.peerAddressId = id;

@@ -11,7 +11,7 @@ import type { MpCapableOption, MpFastcloseOption, MptcpOption } from "../wire/mp
 import { mptcpIdsn } from "../wire/mptcp-crypto.ts";
 import { MPC_FLAG } from "../wire/mptcp-options.ts";
 import { mpcDataChecksum } from "./mptcp-dss.ts";
-import { type MptcpEvalContext, hostOrderKey, randomKey } from "./mptcp-state.ts";
+import { type MptcpEvalContext, hostOrderKey } from "./mptcp-state.ts";
 import { ScriptFault } from "./values.ts";
 
 /** An expected outbound MPTCP option and the fields the matcher skips. */
@@ -37,7 +37,7 @@ export function resolveKey(v: ast.MptcpVar, ctx: MptcpEvalContext): bigint | und
 function inboundKey(v: ast.MptcpVar, ctx: MptcpEvalContext): bigint {
   const k = resolveKey(v, ctx);
   if (k !== undefined) return k;
-  const r = randomKey();
+  const r = ctx.run.randomKey();
   ctx.run.bindKey(v.name, r);
   return r;
 }

@@ -110,13 +110,14 @@ function dssOption(o: ast.Dss, env: ValueEnv, wild: Set<string>): MptcpOption {
   };
   if (dack) out = { ...out, dataAck: field(dack.value, `dack${dack.width}`, env, wild) };
   if (dsn) {
-    // §8.6: `cksum=0` ≡ `nocs`; an omitted checksum is computed (inbound) or copied (outbound).
+    // §8.6: an omitted checksum is computed (inbound) or a wildcard (outbound); `nocs` is no
+    // checksum. `cksum=0` is the value 0, sent and compared (the fork reads it as `nocs`, which
+    // made a zero checksum impossible to inject or to expect; docs/compat.md).
     let cs: bigint | null;
     if (o.checksum === null) {
       wild.add("cksum");
       cs = 0n;
     } else cs = o.checksum.kind === "noChecksum" ? null : field(o.checksum, "cksum", env, wild);
-    if (cs === 0n && o.checksum !== null) cs = null;
     const m = {
       dsn: field(dsn.value, `dsn${dsn.width}`, env, wild),
       subflowSeq: Number(BigInt.asUintN(32, field(o.subflowSeq, "ssn", env, wild))),

@@ -8,7 +8,7 @@
  * `src/wire/mptcp-crypto.ts` hashes). A script-assigned `key[ckey=2]` is a host-order (x86:
  * little-endian) u64 copied raw, so its wire value is the byte swap of 2 (§8.1).
  */
-import { randomBytes } from "node:crypto";
+import type { Rng } from "../rng.ts";
 import { type MptcpVersion, mptcpIdsn, mptcpToken } from "../wire/mptcp-crypto.ts";
 import type { ConnectionMapping, LiveEndpoint } from "./mapping.ts";
 import type { ValueEnv } from "./values.ts";
@@ -74,6 +74,11 @@ export interface PeerAddress {
 
 /** The MPTCP state of one run. */
 export class MptcpRunState {
+  /**
+   * @param rng The run's seeded generator: the values a script leaves to the runner (its key,
+   *   MP_JOIN randoms) come from it, so a seed replays them (house-style rule 4).
+   */
+  constructor(private readonly rng: Rng) {}
   private readonly keys = new Map<string, bigint>();
   private readonly addrs = new Map<string, LiveEndpoint>();
   private readonly conns: MptcpConnState[] = [];
@@ -112,6 +117,16 @@ export class MptcpRunState {
     this.addrs.set(name, ep);
   }
 
+  /** A random 64-bit key from the run's generator (Kp when the script leaves it unassigned). */
+  randomKey(): bigint {
+    return this.rng.nextU64();
+  }
+
+  /** A random 32-bit MP_JOIN nonce (R-A / R-B, RFC 8684 §3.2) from the run's generator. */
+  randomNonce(): number {
+    return this.rng.nextU32();
+  }
+
   /** The id of a packetdrill-side address, registering it (max id + 1, or 0 first) when new. */
   peerAddressId(ip: string): number {
     const known = this.peerAddresses.find((a) => a.ip === ip);
@@ -122,15 +137,6 @@ export class MptcpRunState {
   }
 }
 
-/** A random 64-bit key (Kp when the script leaves it unassigned). */
-export function randomKey(): bigint {
-  return randomBytes(8).readBigUInt64BE(0);
-}
-
-/** A random 32-bit MP_JOIN nonce. */
-export function randomNonce(): number {
-  return randomBytes(4).readUInt32BE(0);
-}
 
 /** §8.1: a script-assigned key (`ckey=2`) is a host-order u64 copied raw: its wire value is the byte swap. */
 export function hostOrderKey(value: bigint): bigint {

@@ -3,6 +3,7 @@
  * flags the caller passes (script first, then the command line / config overrides), and the
  * typed options `runScript` takes.
  */
+import type { Rng } from "../rng.ts";
 import type { Script } from "../script/ast.ts";
 import type { Variant } from "./events.ts";
 import type { Clock } from "./clock.ts";
@@ -14,6 +15,11 @@ export type FlagValues = Readonly<Record<string, string | true>>;
 /** Everything `runScript` needs besides the script and the SUT. */
 export interface RunOptions {
   readonly clock: Clock;
+  /**
+   * The job's seeded generator: every random value the interpreter draws (the script side's
+   * MPTCP key when the script leaves it unbound, MP_JOIN randoms) comes from it (house-style rule 4).
+   */
+  readonly rng: Rng;
   readonly timing: TimingConfig;
   /** `--strict_segments`: no outbound aggregation. */
   readonly strictSegments: boolean;
@@ -58,11 +64,11 @@ function num(flags: FlagValues, name: string, dflt: number): number {
 /** Typed run options from merged flags; `clock`, job and defines come from the caller. */
 export function runOptionsFromFlags(
   flags: FlagValues,
-  base: Pick<RunOptions, "clock" | "file" | "variant" | "defines"> & Partial<Pick<RunOptions, "verbose" | "ephemeralPortStart">>,
+  base: Pick<RunOptions, "clock" | "rng" | "file" | "variant" | "defines"> & Partial<Pick<RunOptions, "verbose" | "ephemeralPortStart">>,
 ): RunOptions {
   const nonFatal = typeof flags["non_fatal"] === "string" ? flags["non_fatal"].split(",") : [];
   return {
-    clock: base.clock, file: base.file, variant: base.variant, defines: base.defines,
+    clock: base.clock, rng: base.rng, file: base.file, variant: base.variant, defines: base.defines,
     timing: {
       toleranceUsecs: num(flags, "tolerance_usecs", DEFAULT_TIMING.toleranceUsecs),
       tolerancePercent: num(flags, "tolerance_percent", DEFAULT_TIMING.tolerancePercent),

@@ -16,6 +16,7 @@ import {
   type PacketContext, checkOutbound, injectInbound, prepareInbound, sniffOutbound, socketForInbound, socketForOutbound,
 } from "./packet-events.ts";
 import { buildInboundIcmp, checkIcmpNames } from "./icmp-packet.ts";
+import { commandFailure } from "./command-failure.ts";
 import { closeEverything, runCode, snapshotForCode } from "./run-end.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ScriptTcpPacket, scriptTcpPacket } from "./script-packet.ts";
@@ -38,6 +39,9 @@ interface PendingCall {
   readonly prepared: PreparedSyscall;
   readonly sched: Scheduled;
   readonly startedAt: number;
+  /** The SUT's answer arrived (its checks may still be running). */
+  returned: boolean;
+  /** The checks of the answer ran (`result` settled). */
   done: boolean;
   readonly result: Promise<Mismatch | null>;
 }
@@ -69,7 +73,7 @@ class ScriptRun {
 
   constructor(private readonly script: ast.Script, private readonly sut: Sut, private readonly o: RunOptions, private readonly emit: EmitScriptEvent) {
     this.env = new ValueEnv(o.defines);
-    this.fds = new SocketTable(o.ephemeralPortStart);
+    this.fds = new SocketTable(o.ephemeralPortStart, o.rng);
     this.pctx = { sut, fds: this.fds, strictSegments: o.strictSegments, tsEcrScaled: o.tcpTsEcrScaled, tsTickUsecs: o.tcpTsTickUsecs, gsoSize: o.mss };
   }
 
@@ -89,7 +93,7 @@ class ScriptRun {
     const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
     if (init && init.action.kind === "command") {
       const r = await this.sut.runCommand(init.action.text);
-      if (r.exitCode !== 0) return { line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` };
+      if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: commandFailure(`${this.script.file}: error executing init command`, init.action.text, r) });
     }
     await this.warmUp();
     this.start = this.o.clock.now();
@@ -104,7 +108,7 @@ class ScriptRun {
     if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
       const r = await this.sut.runCommand(cleanup.action.text);
-      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: `${locate(cleanup.span, `error executing \`${cleanup.action.text}\` command: ${describeExit(r)}`)}` });
+      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: locate(cleanup.span, commandFailure(`error executing \`${cleanup.action.text}\` command`, null, r)) });
     }
     if (!failure && this.codeParts.length > 0) failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
     if (!failure) failure = await this.endPending();
@@ -309,7 +313,8 @@ class ScriptRun {
     // When the SUT says when the call went into the kernel on its thread, the time it took to get
     // there from the issue counts (a connect's SYN leaves only then).
     this.starting = handle.started?.then(({ issuedUs, enteredUs }) => { this.activity = planned + Math.max(0, enteredUs - issuedUs); }) ?? null;
-    const p: PendingCall = { prepared, sched: s, startedAt, done: false, result: check() };
+    const p: PendingCall = { prepared, sched: s, startedAt, returned: false, done: false, result: check() };
+    void handle.result.then(() => (p.returned = true), () => (p.returned = true));
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;
     this.settling = handle.settled.then(() => undefined);
@@ -354,7 +359,13 @@ class ScriptRun {
   private async waitPending(maxUs: number): Promise<Mismatch | null> {
     const p = this.pending;
     if (!p) return null;
-    if (!p.done && maxUs > 0) await Promise.race([p.result, new Promise((r) => setTimeout(r, maxUs / 1000))]);
+    if (!p.done && maxUs > 0) {
+      // On the run's clock: real time for a kernel, virtual time (up to the call's return) for the
+      // reference SUT, which otherwise would wait for nothing to happen.
+      await this.o.clock.sleepUntil(this.o.clock.now() + maxUs, p.result);
+      // A call that returned as the wait ended is done once its checks ran.
+      if (!p.done && p.returned) await p.result;
+    }
     if (!p.done) return null;
     this.pending = null;
     const m = await p.result;
@@ -366,7 +377,7 @@ class ScriptRun {
   private async command(c: ast.Command, ev: ast.Event): Promise<Mismatch | null> {
     const r = await this.sut.runCommand(c.text);
     if (r.exitCode === 0) return null;
-    return plainMismatch("command", "command", `error executing \`${c.text}\` command: ${describeExit(r)}`, ev.span);
+    return plainMismatch("command", "command", commandFailure(`error executing \`${c.text}\` command`, null, r), ev.span);
   }
 
   private async code(c: ast.Code, ev: ast.Event): Promise<Mismatch | null> {
@@ -376,12 +387,6 @@ class ScriptRun {
     this.codeLines.push(ev.span.start.line);
     return null;
   }
-}
-
-function describeExit(r: { exitCode: number | null; signal: string | null; timedOut: boolean }): string {
-  if (r.timedOut) return "timed out";
-  if (r.signal !== null) return `killed by ${r.signal}`;
-  return `non-zero status ${r.exitCode}`;
 }
 
 function describe(a: ast.Action): string {

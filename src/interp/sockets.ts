@@ -2,6 +2,7 @@
  * Sockets and file descriptors of one run (pkt-language.md §5.1, §5.5, §6.3): script fd ↔ live
  * fd aliases, the "current" socket, listen children and the choice of socket for a packet line.
  */
+import type { Rng } from "../rng.ts";
 import { formatIpAddress, parseIpAddress } from "../wire/address.ts";
 import { ConnectionMapping, type LiveEndpoint } from "./mapping.ts";
 import { MptcpRunState } from "./mptcp-state.ts";
@@ -49,9 +50,12 @@ export class SocketTable {
   /** The socket packet lines map to (§5.5): the newest socket() or passive child. */
   current: SocketEntry | null = null;
   /** The run's MPTCP variables and connections (§8.1). */
-  readonly mptcp = new MptcpRunState();
+  readonly mptcp: MptcpRunState;
 
-  constructor(private nextEphemeralPort: number) {}
+  /** `rng`: the run's seeded generator (MPTCP values the script leaves to the runner). */
+  constructor(private nextEphemeralPort: number, rng: Rng) {
+    this.mptcp = new MptcpRunState(rng);
+  }
 
   /** Registers a socket() result and makes it current. */
   addSocket(scriptFd: number, liveFd: number, type: number, protocol: number): SocketEntry {

@@ -2,7 +2,8 @@
  * JSON Lines reporter: one object per finished script and variant,
  * `{"file","variant","verdict","line","message","ms","known"}` (`known`: the known-difference tag
  * `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null; then `fixedMs` `{start,end}`, the runner's
- * own cost around a kernel script, where measured), written and flushed as each job ends so a
+ * own cost around a kernel script, where measured; then `seed`, the run's seed that `--seed` replays,
+ * when the runner has one), written and flushed as each job ends so a
  * killed run keeps every verdict already known. The last line is a summary object
  * `{"summary":{pass,fail,error,skip},"ms","interrupted"}` when the run ends normally or on a signal.
  */
@@ -20,6 +21,8 @@ export interface JsonlVerdictLine {
   readonly known: KnownDifferenceTag | null;
   /** The runner's fixed cost around the script (kernel jobs), when measured. */
   readonly fixedMs?: FixedCost;
+  /** The run's seed (`mptcpdrill run --seed N` replays the job's random values), when known. */
+  readonly seed?: number;
 }
 
 class JsonlReporter implements Reporter {
@@ -30,6 +33,7 @@ class JsonlReporter implements Reporter {
       const row: JsonlVerdictLine = {
         file: event.file, variant: event.variant, verdict: event.verdict, line: event.line, message: event.message, ms: Math.round(event.ms),
         known: event.known ?? null, ...(event.fixedMs === undefined ? {} : { fixedMs: event.fixedMs }),
+        ...(event.seed === undefined ? {} : { seed: event.seed }),
       };
       this.emit(row);
     } else if (event.kind === "runEnd") {

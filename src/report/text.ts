@@ -80,6 +80,7 @@ class TextReporter implements Reporter {
     }
     if (e.verdict === "skip") lines[0] += ` ${e.message ?? ""}`.trimEnd();
     if (e.known !== undefined) details.unshift(describeKnown(e.known));
+    if ((e.verdict === "fail" || e.verdict === "error") && e.seed !== undefined) details.push(`seed ${e.seed} (replay with --seed ${e.seed})`);
     for (const d of details) lines.push(indent(d, "      "));
     if (e.verdict === "fail" || e.verdict === "error" || e.verdict === "xpass") this.failures.push(e);
     this.print(`${lines.join("\n")}\n`);

@@ -78,7 +78,7 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   };
   raiseToRealtime(ctx.libc);
   try {
-    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose }, openSut, forward);
+    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose, seed: spec.seed }, openSut, forward);
   } finally {
     killStrayCommands();
     lowerToNormal(ctx.libc);

@@ -18,6 +18,11 @@ export interface RunJobSpec extends JobRef {
   readonly verbose: boolean;
   /** The config file used, or null. */
   readonly configPath: string | null;
+  /**
+   * The run's seed (`--seed`): the job's generators derive from it and the job's identity
+   * (job-seed.ts), so the same seed replays the same random values.
+   */
+  readonly seed: number;
   /** The script's text when it does not come from `absFile` (tests, generated scripts). */
   readonly source?: string;
 }

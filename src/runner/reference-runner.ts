@@ -1,37 +1,43 @@
 /**
  * The reference SUT's job runner: runs the interpreter in this process against the sans-IO
  * reference stack in virtual time (src/sut/reference). No root, no namespace, no child: a job is
- * a few milliseconds of CPU. Every job uses the same seed, so a run is reproducible byte for
- * byte. Script problems found by the checks end the job as `error` before anything runs.
+ * a few milliseconds of CPU. The stack's generator is seeded from the run's seed and the job
+ * (job-seed.ts), so a run is reproducible byte for byte with the same seed; with a capture path
+ * the job's packets go to a pcap stamped in virtual time (the same seed writes the same file).
+ * Script problems found by the checks end the job as `error` before anything runs.
  */
 import type { FlagValues } from "../interp/run-options.ts";
+import { PcapRecordingSut } from "../sut/pcap/pcap-recording-sut.ts";
 import { referenceNetConfig } from "../sut/reference/net-config.ts";
 import { openReferenceSut } from "../sut/reference/reference-sut.ts";
 import type { Sut } from "../sut/sut.ts";
 import type { JobRunner } from "./job-runner.ts";
+import { jobSeed } from "./job-seed.ts";
 import type { RunJobSpec } from "./job-spec.ts";
 import { netFlagsOf } from "./net-flags-of.ts";
 import { ScriptCache } from "./prepared-script.ts";
 import { runScriptRequest } from "./script-runner.ts";
 
-/** The seed of every reference job (ISNs, MPTCP keys, nonces, ports). */
-export const REFERENCE_SEED = 8684;
-
-/** Opens the reference SUT for one job's merged flags. */
-export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed = REFERENCE_SEED): Sut {
+/**
+ * Opens the reference SUT for one job's merged flags; `seed` seeds its stack (ISNs, MPTCP keys,
+ * nonces, ports). With the job's `capturePath`, its traffic is recorded there (virtual times).
+ */
+export function openReferenceFor(job: Pick<RunJobSpec, "variant"> & { readonly capturePath?: string | null }, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Sut {
   const net = referenceNetConfig(netFlagsOf(job.variant, flags));
-  return openReferenceSut({ net, seed, commandEnv: { ...defines } });
+  const sut = openReferenceSut({ net, seed, commandEnv: { ...defines } });
+  return job.capturePath === undefined || job.capturePath === null ? sut : new PcapRecordingSut(sut, job.capturePath, 0n);
 }
 
 /** A {@link JobRunner} for the reference SUT; `readFile` reads a script (UTF-8). */
-export function referenceRunner(readFile: (absFile: string) => string, seed = REFERENCE_SEED): JobRunner {
+export function referenceRunner(readFile: (absFile: string) => string): JobRunner {
   const scripts = new ScriptCache(readFile);
   return {
     run: async (job, emit) => {
       const prepared = scripts.prepare(job);
       if (!prepared.ok) return { verdict: "error", ...prepared.problem };
-      const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose };
-      const outcome = await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor(job, flags, defines, seed)), emit);
+      const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose, seed: job.seed };
+      const sutSeed = jobSeed(job.seed, job, "reference-sut");
+      const outcome = await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor(job, flags, defines, sutSeed)), emit);
       return { verdict: outcome.verdict, line: outcome.failure?.line ?? null, message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null };
     },
     known: (job, sut) => scripts.knownDifference(job, sut),

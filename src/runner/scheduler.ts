@@ -24,6 +24,9 @@ export interface JobOutcome {
   readonly fixedMs?: FixedCost;
 }
 
+/** A job as the scheduler sees it: which script and variant, and the run's seed when it has one. */
+export type SeededJobRef = JobRef & { readonly seed?: number };
+
 /**
  * Runs one job, streaming its events to `emit`. Must settle soon after `signal` aborts (killing
  * whatever it started). A thrown error becomes an `error` verdict.
@@ -31,7 +34,7 @@ export interface JobOutcome {
 export type RunJob<J extends JobRef> = (job: J, emit: EmitScriptEvent, signal: AbortSignal) => Promise<JobOutcome>;
 
 /** Scheduler inputs. */
-export interface ScheduleOptions<J extends JobRef> {
+export interface ScheduleOptions<J extends SeededJobRef> {
   readonly jobs: readonly J[];
   /** At most this many jobs at once (≥ 1). */
   readonly parallel: number;
@@ -77,7 +80,7 @@ function delay(ms: number, done: Promise<unknown>): Promise<void> {
   });
 }
 
-async function runOne<J extends JobRef>(job: J, o: ScheduleOptions<J>, now: () => number): Promise<Verdict> {
+async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now: () => number): Promise<Verdict> {
   const started = now();
   o.emit({ kind: "scriptStart", file: job.file, variant: job.variant });
   const controller = new AbortController();
@@ -106,12 +109,13 @@ async function runOne<J extends JobRef>(job: J, o: ScheduleOptions<J>, now: () =
   o.signal?.removeEventListener("abort", onCancel);
   open = false;
   const final = applyKnownDifference(outcome, o.known?.(job) ?? null);
-  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started });
+  const seed = job.seed === undefined ? {} : { seed: job.seed };
+  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started, ...seed });
   return final.verdict;
 }
 
 /** Runs every job and emits the whole event stream; resolves when all jobs ended or the run was cancelled. */
-export async function schedule<J extends JobRef>(o: ScheduleOptions<J>): Promise<ScheduleResult> {
+export async function schedule<J extends SeededJobRef>(o: ScheduleOptions<J>): Promise<ScheduleResult> {
   const now = o.now ?? Date.now;
   const started = now();
   const counts = emptyCounts();

@@ -10,7 +10,9 @@ import { type FlagValues, mergeFlags, runOptionsFromFlags } from "../interp/run-
 import { type ScriptOutcome, runScript } from "../interp/run.ts";
 import type { Script } from "../script/ast.ts";
 import { parseScript } from "../script/parse.ts";
+import { SeededRng } from "../rng.ts";
 import type { Sut } from "../sut/sut.ts";
+import { jobSeed } from "./job-seed.ts";
 
 /** One parsed script run as one variant. */
 export interface ScriptRunRequest {
@@ -22,6 +24,8 @@ export interface ScriptRunRequest {
   readonly flags: FlagValues;
   readonly defines: Readonly<Record<string, string>>;
   readonly verbose?: boolean;
+  /** The run's seed; the interpreter's generator derives from it and the job (job-seed.ts). */
+  readonly seed: number;
 }
 
 /** Opens a SUT for the merged flags (script options + request flags, `ip_version` = variant). */
@@ -34,7 +38,7 @@ export async function runScriptRequest(req: ScriptRunRequest, openSut: OpenSut, 
   try {
     const clock: Clock = sut.kind === "reference" ? new SutVirtualClock(sut) : new MonotonicClock(sut);
     const options = runOptionsFromFlags(flags, {
-      clock, file: req.file, variant: req.variant, defines: new Map(Object.entries(req.defines)), verbose: req.verbose ?? false,
+      clock, rng: new SeededRng(jobSeed(req.seed, req, "interp")), file: req.file, variant: req.variant, defines: new Map(Object.entries(req.defines)), verbose: req.verbose ?? false,
     });
     return await runScript(req.script, sut, options, emit);
   } finally {

@@ -11,6 +11,7 @@
  * A host runs many jobs, so this is paid once per host, not per script.
  */
 import type { ScriptEvent, Variant } from "../interp/events.ts";
+import { REFERENCE_SEED } from "./job-seed.ts";
 import { openReferenceFor } from "./reference-runner.ts";
 import { parseOwnScript, runScriptRequest, type OpenSut } from "./script-runner.ts";
 
@@ -119,7 +120,7 @@ export interface WarmUpOutcome {
 export async function warmUpKernel(variant: Variant, openSut: OpenSut, rounds = KERNEL_WARM_UP_ROUNDS): Promise<WarmUpOutcome> {
   const file = "<warm-up kernel>";
   try {
-    const request = { file, script: parseOwnScript(kernelWarmUpScript(rounds), file), variant, flags: {}, defines: {} };
+    const request = { file, script: parseOwnScript(kernelWarmUpScript(rounds), file), variant, flags: {}, defines: {}, seed: REFERENCE_SEED };
     const outcome = await runScriptRequest(request, openSut, () => undefined);
     return { verdict: outcome.verdict, message: outcome.failure?.message ?? null };
   } catch (e) {
@@ -132,8 +133,8 @@ export async function warmUpInterpreter(): Promise<void> {
   const discard = (_e: ScriptEvent): void => undefined;
   for (const [file, source] of [["<warm-up tcp>", TCP_WARM_UP], ["<warm-up mptcp>", MPTCP_WARM_UP]] as const) {
     try {
-      const request = { file, script: parseOwnScript(source, file), variant: "ipv4" as const, flags: {}, defines: {} };
-      await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor({ variant: "ipv4" }, flags, defines)), discard);
+      const request = { file, script: parseOwnScript(source, file), variant: "ipv4" as const, flags: {}, defines: {}, seed: REFERENCE_SEED };
+      await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor({ variant: "ipv4" }, flags, defines, REFERENCE_SEED)), discard);
     } catch {
       // The warm-up only exists for speed; the real run reports any real problem.
     }

@@ -15,7 +15,7 @@ import { DEFAULT_MPTCP_CONFIG, MptcpConnection, type MptcpConfig, type MptcpHost
 import { Subflow } from "./mptcp/subflow.ts";
 import { hookDisabled } from "./mptcp/test-hooks.ts";
 import { TokenTable } from "./mptcp/token.ts";
-import { type Rng, SeededRng } from "./rng.ts";
+import { type Rng, SeededRng } from "../rng.ts";
 import { type Segment, decodeSegment, encodeSegment } from "./segment.ts";
 import type { Socket } from "./socket.ts";
 import { type Stream, TcpStream } from "./stream.ts";

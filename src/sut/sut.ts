@@ -241,8 +241,12 @@ export interface Sut {
   readonly net: SutNetConfig;
   /** Current time on the SUT clock. */
   now(): MonoMicros;
-  /** Resolve at `t` (timer, then a short spin for the last ~300 µs). */
-  sleepUntil(t: MonoMicros): Promise<void>;
+  /**
+   * Resolve at `t` (timer, then a short spin for the last ~300 µs), or as soon as `until` settles
+   * (the interpreter waiting ≤ 1 s for a blocking call, pkt-language.md §6.5: a SUT in virtual time
+   * stops at the instant its parked blocking call returns).
+   */
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void>;
   /** Inject one IP packet (checksums already set). `gsoSize` flags it as a GSO packet (`--mss`). */
   inject(packet: Uint8Array, opts?: { readonly gsoSize?: number }): Promise<InjectOutcome>;
   /** The oldest unread outbound packet; waits until `deadlineUs`, then null. */

@@ -31,9 +31,9 @@ const PASSIVE_OPEN = [
   "+0 accept(3, ..., ...) = 4",
 ];
 
-function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null, verbose = false): RunJobSpec {
+function spec(dir: string, name: string, variant: Variant, capturePath: string | null = null, verbose = false, seed = 1): RunJobSpec {
   const absFile = path.join(dir, name);
-  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null };
+  return { file: name, variant, absFile, cwd: dir, flags: { tolerance_usecs: "50000" }, defines: {}, capturePath, verbose, configPath: null, seed };
 }
 
 (canRun ? describe : describe.skip)("kernel jobs: interpreter inside warm script hosts", function () {
@@ -47,6 +47,14 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     writeFileSync(path.join(dir, "pass.pkt"), [...PASSIVE_OPEN, "+0 close(4) = 0", "+0 > F. 1:1(0) ack 1 <...>", ""].join("\n"));
     writeFileSync(path.join(dir, "fail.pkt"), [...PASSIVE_OPEN, "+0 write(4, ..., 100) = 100", "+0 > P. 1:101(100) ack 1 win 9999", ""].join("\n"));
     writeFileSync(path.join(dir, "die.pkt"), "0 `kill -9 $PPID`\n");
+    // The script side's key is left to the runner (ckey unbound): drawn from the job's seeded generator.
+    writeFileSync(path.join(dir, "mpc-key.pkt"), [
+      "0 socket(..., SOCK_STREAM, IPPROTO_MPTCP) = 3", ...PASSIVE_OPEN.slice(1, 4),
+      "+0 < S 0:0(0) win 65535 <mss 1460, nop, wscale 7, mpcapable v1 flags[flag_h] nokey>",
+      "+0 > S. 0:0(0) ack 1 <mss *, nop, wscale *, mpcapable v1 flags[flag_h] key[skey]>",
+      "+0 < . 1:1(0) ack 1 win 256 <mpcapable v1 flags[flag_h] key[ckey, skey]>",
+      "+0 accept(3, ..., ...) = 4", "",
+    ].join("\n"));
     writeFileSync(path.join(dir, "slow.pkt"), [...PASSIVE_OPEN, "+30 close(4) = 0", ""].join("\n"));
     // Ends while its blocking accept can never return: no SYN comes, and neither closing the
     // listener nor the final RST wakes an accept (a blocked read would be woken by that RST, and
@@ -98,6 +106,24 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     const gap = Number(rows[2]!.ns - rows[0]!.ns) / 1e6;
     expect(gap, "the +.1 s gap between SYN and ACK").to.be.within(95, 130);
     expect(Number(rows[0]!.ns / 1_000_000n), "dated on the wall clock").to.be.within(t0 - 1000, Date.now() + 1000);
+  });
+
+  it("the run's seed crosses to the host: the script side's unbound MPTCP key replays with the same seed, changes with another", async () => {
+    const scriptKey = async (seed: number, name: string): Promise<bigint> => {
+      const pcap = path.join(dir, name);
+      const out = await run(spec(dir, "mpc-key.pkt", "ipv4", pcap, false, seed), () => undefined, new AbortController().signal);
+      expect(out.verdict, String(out.message)).to.equal("pass");
+      for (const item of readPcap(new Uint8Array(readFileSync(pcap)))) {
+        if (item.kind !== "packet") continue;
+        const r = parsePacket(item.packet.data);
+        if (!r.ok || r.value.l4.kind !== "tcp" || r.value.l4.dstPort !== 8080) continue;
+        for (const o of r.value.l4.options) if (o.kind === "mptcp" && o.subtype === "mpCapable" && o.receiversKey !== undefined && o.sendersKey !== undefined) return o.sendersKey;
+      }
+      throw new Error("no inbound MP_CAPABLE ACK with two keys");
+    };
+    const a = await scriptKey(41, "key-a.pcap");
+    expect(await scriptKey(41, "key-b.pcap")).to.equal(a);
+    expect(await scriptKey(42, "key-c.pcap")).to.not.equal(a);
   });
 
   it("a host that dies without a verdict is an error naming how it ended, and the next job gets a new host", async () => {

@@ -58,7 +58,7 @@ export class KernelScripts {
     const preset = CORPUS_PRESETS[corpus][variant];
     const job: RunJobSpec = {
       file, variant, absFile: path.resolve(dir, path.basename(file)), cwd: dir, flags: { ...presetFlags(preset.flags), ...flags },
-      defines: preset.defines, capturePath: null, verbose: true, configPath: null, source,
+      defines: preset.defines, capturePath: null, verbose: true, configPath: null, source, seed: 8684,
     };
     const events: ScriptEvent[] = [];
     const out = await this.#open().run(job, (e) => events.push(e), new AbortController().signal);

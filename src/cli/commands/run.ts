@@ -24,6 +24,10 @@ options:
                             named *v4.pkt runs as ipv4 and ipv4-mapped-ipv6 only, *v6.pkt as ipv6
                             only (as run_all.py); this option narrows that set
   --capture DIR             write a pcap per script and variant: DIR/<path with / as __>.<variant>.pcap
+  --seed N                  the run's seed (0-4294967295): each job's random values (the script
+                            side's unbound keys, MP_JOIN randoms; the reference stack's ISNs, keys
+                            and nonces) derive from it and the job; default 8684 with --sut
+                            reference, a fresh one per kernel run; failures print it
   --timeout SECONDS         per-job limit, then the job fails (default 180, as run_all.py)
   --config FILE             per-variant packetdrill flags and defines (JSON, see configs/README.md);
                             without it, the nearest mptcpdrill.json at or above each script's folder

@@ -7,6 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { Variant } from "../../interp/events.ts";
 import { REPORTERS } from "../../report/registry.ts";
+import { MAX_SEED } from "../../rng.ts";
 import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
 import { checkFlag } from "./config.ts";
 import { parseVariantSelection } from "./variants.ts";
@@ -31,6 +32,8 @@ export interface RunArgs {
   /** packetdrill flags from the command line (highest precedence). */
   readonly flags: Readonly<Record<string, string | true>>;
   readonly defines: Readonly<Record<string, string>>;
+  /** `--seed N`: the run's seed (u32), or null to let the run pick one. */
+  readonly seed: number | null;
 }
 
 /** Parsed arguments or a usage message. */
@@ -51,6 +54,7 @@ interface Draft {
   reporters: ReporterSpec[];
   flags: Record<string, string | true>;
   defines: Record<string, string>;
+  seed: number | null;
 }
 
 /** Our options that take a value, each with a setter returning a problem or null. */
@@ -77,6 +81,11 @@ const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> =
   "--config": (d, v) => ((d.configFile = v), null),
   "--reporter": (d, v) => addReporter(d, v),
   "--define": (d, v) => addDefine(d, v),
+  "--seed": (d, v) => {
+    if (!/^\d+$/.test(v) || Number(v) > MAX_SEED) return `--seed expects an integer from 0 to ${MAX_SEED}, got '${v}'`;
+    d.seed = Number(v);
+    return null;
+  },
 };
 
 const ALIASES: Readonly<Record<string, string>> = { "-j": "--jobs", "-D": "--define" };
@@ -150,7 +159,7 @@ export function defaultJobs(): number {
 export function parseRunArgs(argv: readonly string[]): RunArgsResult {
   const d: Draft = {
     paths: [], sut: "kernel", jobs: defaultJobs(), variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
-    verbose: false, configFile: null, reporters: [], flags: {}, defines: {},
+    verbose: false, configFile: null, reporters: [], flags: {}, defines: {}, seed: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";

@@ -9,6 +9,7 @@
  * `error`); 130 the run was stopped by SIGINT, 143 by SIGTERM (verdicts known so far are
  * written, the reporters print their summary).
  */
+import { randomInt } from "node:crypto";
 import * as path from "node:path";
 import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
 import { findScripts } from "../find-scripts.ts";
@@ -20,7 +21,9 @@ import { makeFolder } from "../make-folder.ts";
 import { parseRunArgs, type RunArgs } from "./args.ts";
 import type { JobRunner } from "../../runner/job-runner.ts";
 import type { RunJobSpec } from "../../runner/job-spec.ts";
+import { REFERENCE_SEED } from "../../runner/job-seed.ts";
 import { schedule } from "../../runner/scheduler.ts";
+import { MAX_SEED } from "../../rng.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
@@ -65,6 +68,15 @@ function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks
   return { reporters, sinks };
 }
 
+/**
+ * The run's seed: `--seed N`, else a fixed one for the reference SUT (its runs reproduce byte for
+ * byte by default) and a fresh one per kernel run (the kernel's own keys differ every run anyway,
+ * and varied script-side keys and nonces test more); failures print it for `--seed` to replay.
+ */
+function runSeedOf(args: RunArgs): number {
+  return args.seed ?? (args.sut === "reference" ? REFERENCE_SEED : randomInt(0, MAX_SEED + 1));
+}
+
 /** Runs `mptcpdrill run` with `argv` and returns the exit code. */
 export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDeps, usageText: string): Promise<number> {
   const parsed = parseRunArgs(argv);
@@ -75,7 +87,7 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
   if (found.missing.length > 0) return EXIT_USAGE;
   // A file that cannot be named or listed is one error among the others: the rest still run.
   for (const u of found.unreadable) io.stderr.write(`error[MPD_ERR_FILE]: cannot read '${u.file}': ${u.reason}\n`);
-  const plan = planJobs(io, args, found.files);
+  const plan = planJobs(io, args, found.files, runSeedOf(args));
   for (const n of plan.notes) io.stderr.write(`${n}\n`);
   for (const p of plan.problems) io.stderr.write(`error[MPD_ERR_USAGE]: ${p}\n`);
   if (plan.problems.length > 0) return EXIT_USAGE;

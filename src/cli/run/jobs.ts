@@ -41,8 +41,8 @@ function configLoader(io: CliIo, args: RunArgs, problems: string[]): (file: stri
   };
 }
 
-/** Plans the jobs for `scripts` (as found by findScripts, sorted). */
-export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[]): JobPlan {
+/** Plans the jobs for `scripts` (as found by findScripts, sorted); every job carries the run's `seed`. */
+export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[], seed: number): JobPlan {
   const problems: string[] = [];
   const notes: string[] = [];
   const configFor = configLoader(io, args, problems);
@@ -60,7 +60,7 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[]): 
     for (const variant of variants) {
       const { flags, defines } = resolveFlags(config, variant, commandLine);
       jobs.push({
-        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose,
+        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose, seed,
         capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
       });
     }

@@ -5,7 +5,7 @@
  */
 import { type Errno, ERRNO, type SysResult, sysErr, sysOk } from "../errno.ts";
 import { type Duration, type Instant, MILLIS, SECONDS, minInstant } from "../instant.ts";
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Stream } from "../stream.ts";
 import { ByteQueue } from "../tcp/buffers.ts";
 import type { Endpoint, TcpConfig, TcpConnection } from "../tcp/connection.ts";

@@ -3,7 +3,7 @@
  * seeded Rng, unique per host by token (MPC-09), and the tokens and IDSNs of both sides.
  */
 import { mptcpIdsn, mptcpToken } from "../../wire/mptcp-crypto.ts";
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { TokenTable } from "./token.ts";
 
 /** One side's key with its token and IDSN. */

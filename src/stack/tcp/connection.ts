@@ -12,7 +12,7 @@ import type { TcpOption } from "../../wire/tcp-options.ts";
 import type { TcpRepr } from "../../wire/tcp.ts";
 import { type Errno, ERRNO, type SysResult, sysErr, sysOk } from "../errno.ts";
 import { type Duration, type Instant, MILLIS, SECONDS } from "../instant.ts";
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Segment } from "../segment.ts";
 import { Assembler, ByteQueue } from "./buffers.ts";
 import { Congestion } from "./congestion.ts";

@@ -23,12 +23,27 @@ const SPIN_US = 500;
  * Resolve at `t`: a timer until 0.5–1.5 ms before `t`, then `setImmediate` turns. `yieldCpu`
  * (sched_yield) runs on each turn: at real-time priority a spinning thread otherwise keeps its CPU
  * from the other threads of its priority (the blocking-call thread, the packet reader, the job
- * beside it) until its time slice ends, and on 2 CPUs that delayed them by milliseconds.
+ * beside it) until its time slice ends, and on 2 CPUs that delayed them by milliseconds. When
+ * `until` settles first, the sleep ends then, its timer cleared (nothing of it runs later).
  */
-export async function sleepUntilUs(t: MonoMicros, yieldCpu?: () => void): Promise<void> {
+export async function sleepUntilUs(t: MonoMicros, yieldCpu?: () => void, until?: Promise<unknown>): Promise<void> {
+  let over = false;
+  const end = (): void => {
+    over = true;
+  };
+  void until?.then(end, end);
   const early = t - monoNowUs() - SPIN_US;
-  if (early >= 2000) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(early / 1000) - 1));
-  while (monoNowUs() < t) {
+  if (early >= 2000) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.floor(early / 1000) - 1);
+      const stop = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      void until?.then(stop, stop);
+    });
+  }
+  while (!over && monoNowUs() < t) {
     yieldCpu?.();
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

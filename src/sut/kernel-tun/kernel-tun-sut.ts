@@ -86,8 +86,8 @@ export class KernelTunSut implements Sut {
     return monoNowUs();
   }
 
-  sleepUntil(t: MonoMicros): Promise<void> {
-    return sleepUntilUs(t, () => this.#libc.sched_yield());
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void> {
+    return sleepUntilUs(t, () => this.#libc.sched_yield(), until);
   }
 
   inject(packet: Uint8Array, opts?: { readonly gsoSize?: number }): Promise<InjectOutcome> {

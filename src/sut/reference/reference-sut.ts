@@ -75,8 +75,13 @@ export class ReferenceSut implements Sut {
     return this.driver.now;
   }
 
-  sleepUntil(t: MonoMicros): Promise<void> {
-    this.driver.advanceTo(t);
+  /** Runs timers up to `t`; with `until`, stops at the instant a parked blocking call returns. */
+  sleepUntil(t: MonoMicros, until?: Promise<unknown>): Promise<void> {
+    if (until === undefined) this.driver.advanceTo(t);
+    else {
+      const before = this.driver.returned;
+      if (!this.driver.advanceWhile(() => this.driver.returned === before, t) && this.driver.now < t) this.driver.advanceTo(t);
+    }
     return Promise.resolve();
   }
 

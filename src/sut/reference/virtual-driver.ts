@@ -26,6 +26,8 @@ export class VirtualDriver {
   private t: Instant;
   private readonly queue: OutboundPacket[] = [];
   private readonly waiters: Waiter[] = [];
+  /** Parked calls that returned so far (a count: a sleep can stop at the next one). */
+  private returnCount = 0;
 
   /** `beforePoll` runs ahead of every host poll (path-manager endpoints). */
   constructor(readonly host: SocketHost, start: Instant, private readonly beforePoll: () => void = () => {}) {
@@ -112,6 +114,11 @@ export class VirtualDriver {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
+  /** How many parked calls have returned (or expired) since the driver started. */
+  get returned(): number {
+    return this.returnCount;
+  }
+
   /** Blocked calls still parked. */
   get parked(): number {
     return this.waiters.length;
@@ -123,6 +130,7 @@ export class VirtualDriver {
       const done = w.wait.poll();
       if (done) {
         this.waiters.splice(i--, 1);
+        this.returnCount++;
         w.resolve(done, this.t);
       }
     }
@@ -133,6 +141,7 @@ export class VirtualDriver {
       const w = this.waiters[i] as Waiter;
       if (w.wait.deadlineUs !== undefined && w.wait.deadlineUs <= this.t && w.wait.expire) {
         this.waiters.splice(i--, 1);
+        this.returnCount++;
         w.resolve(w.wait.expire(), this.t);
       }
     }

@@ -88,6 +88,45 @@ describe("interp/mptcp DSS data-level mapping", () => {
     expect(matchOutbound(sp, mk(right ^ 0x10), matchCtx(c))?.field).to.equal("mptcp dss checksum");
   });
 
+  describe("DSS checksum forms (§8.6): omitted, nocs, cksum=0, cksum=N", () => {
+    /** A live DSS with a 10-byte mapping: checksum `cs` (undefined: none, then 2 NOPs pad the option). */
+    const live = (cs: number | undefined): ReturnType<typeof liveOut> => {
+      const mapping = { dsn: u64(IK + 1n), subflowSeq: 1, dataLevelLength: 10, ...(cs === undefined ? {} : { checksum: cs }) };
+      return liveDss({ dataFin: false, dataAck64: true, dsn64: true, dataAck: u64(IP + 1n), mapping }, 10, cs === undefined ? 2 : 0);
+    };
+    const outbound = (form: string, cs: number | undefined): string | null => {
+      const { c } = established();
+      const pad = form === " nocs" ? ", nop, nop" : "";
+      return matchOutbound(pkt(`+0 > P. 1:11(10) ack 1 <dss dack8=1 dsn8=1 ssn=1 dll=10${form}${pad}>`), live(cs), matchCtx(c))?.detail ?? null;
+    };
+
+    it("outbound: an omitted checksum is a wildcard (any value passes)", () => {
+      expect(outbound("", 0)).to.equal(null);
+      expect(outbound("", 0x1234)).to.equal(null);
+      expect(outbound("", 0xffff)).to.equal(null);
+    });
+
+    it("outbound: cksum=0 is the value 0, compared (not nocs)", () => {
+      expect(outbound(" cksum=0", 0)).to.equal(null);
+      expect(outbound(" cksum=0", 0x1234)).to.equal("live packet field mptcp dss cksum: expected: 0 (0x0) vs actual: 4660 (0x1234)");
+    });
+
+    it("outbound: cksum=N is compared; nocs expects no checksum", () => {
+      expect(outbound(" cksum=0x1234", 0x1234)).to.equal(null);
+      expect(outbound(" cksum=0x1234", 0x1235)).to.equal("live packet field mptcp dss cksum: expected: 4660 (0x1234) vs actual: 4661 (0x1235)");
+      expect(outbound(" nocs", undefined)).to.equal(null);
+      expect(outbound(" nocs", 0)).to.not.equal(null);
+    });
+
+    it("inbound: cksum=0 sends a zero checksum, cksum=N sends N, nocs none, omitted the computed one", () => {
+      const line = (form: string): string => `+0 < P. 1:11(10) ack 1 win 450 <dss dack8=1 dsn8=1 ssn=1 dll=10${form}>`;
+      expect(inbound(line(" cksum=0")).mapping?.checksum).to.equal(0);
+      expect(inbound(line(" cksum=0x1234")).mapping?.checksum).to.equal(0x1234);
+      expect(inbound(line(" nocs")).mapping).to.not.have.property("checksum");
+      expect(inbound(line("")).mapping?.checksum).to.equal(dssChecksum(u64(IP + 1n), 1, 10, new Uint8Array(10)));
+    });
+  });
+
   it("aggregation stops at a mapping that ends in the first segment and refuses mixed mappings", () => {
     const seg = (dsn: bigint, dll: number): TcpRepr => ({
       kind: "tcp", srcPort: 1, dstPort: 2, seq: seqNum(0), ack: seqNum(0), flags: TCP_FLAG.ACK, window: 1, urgent: 0,

@@ -5,6 +5,7 @@ import type { MatchContext } from "../../../src/interp/matcher.ts";
 import { mptcpContext } from "../../../src/interp/mptcp-complete.ts";
 import { MptcpRunState, type MptcpEvalContext } from "../../../src/interp/mptcp-state.ts";
 import type { ScriptTcpPacket } from "../../../src/interp/script-packet.ts";
+import { SeededRng } from "../../../src/rng.ts";
 import { parseIpAddress } from "../../../src/wire/address.ts";
 import { type PacketRepr, emitPacket, packet, parsePacket } from "../../../src/wire/packet.ts";
 import { type SeqNum, seqNum } from "../../../src/wire/seq.ts";
@@ -32,7 +33,7 @@ export function naiveToken(key: bigint): number {
 
 /** An established passive subflow with both keys known, and its run state. */
 export function established(withKeys = true): { c: ConnectionMapping; run: MptcpRunState } {
-  const run = new MptcpRunState();
+  const run = new MptcpRunState(new SeededRng(1));
   const c = new ConnectionMapping();
   c.liveLocal = { ip: NET4.localIp, port: 8080 };
   c.liveRemote = { ip: NET4.remoteIp, port: 40000 };

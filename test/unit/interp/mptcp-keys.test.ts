@@ -4,6 +4,7 @@ import { matchOutbound } from "../../../src/interp/matcher.ts";
 import { completeInboundMptcp } from "../../../src/interp/mptcp-complete.ts";
 import { MptcpRunState, hostOrderKey } from "../../../src/interp/mptcp-state.ts";
 import type { ScriptOption } from "../../../src/interp/script-packet.ts";
+import { SeededRng } from "../../../src/rng.ts";
 import { seqNum } from "../../../src/wire/seq.ts";
 import { TCP_FLAG } from "../../../src/wire/tcp.ts";
 import { pkt } from "./helpers.ts";
@@ -85,7 +86,7 @@ describe("interp/mptcp keys, tokens and IDSNs", () => {
   });
 
   it("run state: peer address ids start at 0 and grow by one; byKernelToken finds the connection", () => {
-    const run = new MptcpRunState();
+    const run = new MptcpRunState(new SeededRng(1));
     expect(run.peerAddressId("192.0.2.1")).to.equal(0);
     expect(run.peerAddressId("192.0.2.2")).to.equal(1);
     expect(run.peerAddressId("192.0.2.1")).to.equal(0);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type * as ast from "../../../src/script/ast.ts";
 import { evalSyscallArgs } from "../../../src/interp/sys-values.ts";
 import { SocketTable } from "../../../src/interp/sockets.ts";
+import { SeededRng } from "../../../src/rng.ts";
 import { ValueEnv } from "../../../src/interp/values.ts";
 import type { SysValue } from "../../../src/sut/sut.ts";
 import { NET4, parse } from "./helpers.ts";
@@ -9,7 +10,7 @@ import { NET4, parse } from "./helpers.ts";
 function args(line: string): SysValue[] {
   const a = (parse(`${line}\n`).events[0] as ast.Event).action;
   if (a.kind !== "syscall") throw new Error("not a syscall");
-  const fds = new SocketTable(40000);
+  const fds = new SocketTable(40000, new SeededRng(1));
   fds.addSocket(4, 14, 1, 6);
   return evalSyscallArgs(a.name as "setsockopt", a, new ValueEnv(new Map()), fds, NET4);
 }

@@ -32,6 +32,25 @@ describe("lint: dependency arrows", () => {
     ["src/interop/x.ts", `import type { A } from "../cli/cli.ts";\nexport type B = A;\n`, /nothing imports cli/],
     ["src/runner/x.ts", `import type { A } from "../cli/cli.ts";\nexport type B = A;\n`, /nothing imports cli/],
     ["src/runner/x.ts", `import type { A } from "../report/text.ts";\nexport type B = A;\n`, /runner imports script, interp, sut and wire/],
+    // Determinism (house-style rules 4 and 6): no randomness but a seeded Rng, no timers or clocks
+    // in interp, wire and stack.
+    ...["src/interp/x.ts", "src/wire/x.ts", "src/stack/x.ts", "src/rng.ts"].flatMap((path): Array<[string, string, RegExp]> => [
+      [path, `import { randomBytes } from "node:crypto";\nexport const r = randomBytes(8);\n`, /randomness comes from a seeded Rng/],
+      [path, `import { randomInt } from "crypto";\nexport const r = randomInt(9);\n`, /randomness comes from a seeded Rng/],
+      [path, `import { randomUUID } from "node:crypto";\nexport const r = randomUUID();\n`, /randomness comes from a seeded Rng/],
+      [path, `import { webcrypto } from "node:crypto";\nexport const r = webcrypto;\n`, /randomness comes from a seeded Rng/],
+      [path, `import { getRandomValues } from "node:crypto";\nexport const r = getRandomValues;\n`, /randomness comes from a seeded Rng/],
+      [path, `import * as c from "node:crypto";\nexport const r = c.randomBytes(8);\n`, /randomness comes from a seeded Rng/],
+      [path, `import c from "node:crypto";\nexport const r = c.randomBytes(8);\n`, /randomness comes from a seeded Rng/],
+      [path, `export const r = crypto.getRandomValues(new Uint8Array(4));\n`, /no-restricted-globals/],
+      [path, `export const r = Math.random();\n`, /sans-IO: randomness/],
+      [path, `setTimeout(() => 0, 1);\n`, /no-restricted-globals.*setTimeout/],
+      [path, `setInterval(() => 0, 1);\n`, /no-restricted-globals.*setInterval/],
+      [path, `setImmediate(() => 0);\n`, /no-restricted-globals.*setImmediate/],
+      [path, `export const t = Date.now();\n`, /sans-IO: time is an argument/],
+      [path, `export const t = performance.now();\n`, /no-restricted-globals.*performance|sans-IO: time/],
+      [path, `export const t = new Date();\n`, /sans-IO: no wall clock/],
+    ]),
   ];
   for (const [path, code, expected] of cases) {
     it(`rejects in ${path}: ${code.split("\n")[0]}`, async () => {
@@ -44,6 +63,8 @@ describe("lint: dependency arrows", () => {
     ["src/stack/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],
     ["src/interp/x.ts", `import type { A } from "../sut/sut.ts";\nimport type { C } from "../script/ast.ts";\nexport type B = [A, C];\n`],
     ["src/interp/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],
+    ["src/interp/x.ts", `import { SeededRng } from "../rng.ts";\nexport const r = new SeededRng(1).nextU32();\n`],
+    ["src/wire/x.ts", `import { createHash, createHmac } from "node:crypto";\nexport const h = [createHash, createHmac];\n`],
     ["src/sut/reference/x.ts", `import type { A } from "../../stack/host.ts";\nexport type B = A;\n`],
     ["src/report/x.ts", `import type { A } from "../interp/events.ts";\nexport type B = A;\n`],
     ["src/verify/x.ts", `import type { A } from "../wire/tcp.ts";\nexport type B = A;\n`],

@@ -53,6 +53,24 @@ describe("reporters (known differences)", () => {
   });
 });
 
+describe("reporters (seed)", () => {
+  const run = (verdict: "pass" | "fail" | "error"): RunEvent[] => [
+    { kind: "runStart", total: 1, jobs: 1, sut: "reference" },
+    { kind: "scriptStart", file: "a.pkt", variant: "ipv4" },
+    { kind: "scriptEnd", file: "a.pkt", variant: "ipv4", verdict, line: verdict === "pass" ? null : 3, message: verdict === "pass" ? null : "boom", ms: 1, seed: 4242 },
+    { kind: "runEnd", counts: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, [verdict]: 1 }, ms: 1, interrupted: false },
+  ];
+  it("human prints the run seed under a failing or erroring job, not under a passing one", () => {
+    expect(render("human", run("fail"))).to.contain("seed 4242 (replay with --seed 4242)");
+    expect(render("human", run("error"))).to.contain("seed 4242 (replay with --seed 4242)");
+    expect(render("human", run("pass"))).to.not.contain("seed");
+  });
+  it("jsonl carries the seed", () => {
+    const rows = render("jsonl", run("fail")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.find((r) => r["seed"] !== undefined)).to.include({ seed: 4242 });
+  });
+});
+
 describe("reporters (streaming)", () => {
   it("jsonl writes and flushes each verdict when its job ends, before the run ends", () => {
     const sink = memorySink();

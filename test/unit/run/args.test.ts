@@ -33,6 +33,15 @@ describe("run argument parsing", () => {
     expect(a.flags).to.deep.equal({ tolerance_usecs: "10000", strict_segments: true, mtu: "1400" });
     expect(a.defines).to.deep.equal({ A: "3", B: "2", C: "x=y" });
   });
+  it("reads --seed N as the run's seed (u32) and refuses anything else", () => {
+    expect(ok(["x"]).seed).to.equal(null);
+    expect(ok(["--seed", "42", "x"]).seed).to.equal(42);
+    expect(ok(["--seed=4294967295", "x"]).seed).to.equal(4294967295);
+    expect(problem(["--seed", "abc", "x"])).to.equal("--seed expects an integer from 0 to 4294967295, got 'abc'");
+    expect(problem(["--seed=-5", "x"])).to.equal("--seed expects an integer from 0 to 4294967295, got '-5'");
+    expect(problem(["--seed=4294967296", "x"])).to.match(/^--seed expects/);
+    expect(problem(["--seed"])).to.equal("option '--seed' requires a value");
+  });
   it("treats --ip_version=V as a variant selection", () => {
     expect(ok(["--ip_version=ipv4-mapped-ipv6", "x"]).variants).to.deep.equal(["ipv4-mapped-ipv6"]);
     expect(ok(["--ip_version=ipv4-mapped-ipv6", "x"]).flags).to.deep.equal({});

@@ -54,6 +54,15 @@ describe("scheduler", () => {
     expect(events[3]).to.include({ verdict: "fail", line: 7, message: "boom" });
   });
 
+  it("puts the job's run seed in its scriptEnd, and none when the job has no seed", async () => {
+    const events: RunEvent[] = [];
+    const runJob: RunJob<JobRef> = () => Promise.resolve({ verdict: "fail", line: 1, message: "boom" });
+    await schedule({ jobs: [{ file: "a.pkt", variant: "ipv4", seed: 77 }, { file: "b.pkt", variant: "ipv4" }], parallel: 1, timeoutMs: 5000, runJob, emit: (e) => events.push(e), sut: "fake" });
+    const ends = events.filter((e) => e.kind === "scriptEnd");
+    expect(ends[0]).to.include({ file: "a.pkt", seed: 77 });
+    expect(ends[1]).to.not.have.property("seed");
+  });
+
   it("turns a thrown environment error into an error verdict with its code", async () => {
     const runJob: RunJob<JobRef> = () => Promise.reject(new MptcpdrillError("MPD_ERR_TUN_OPEN", "cannot open /dev/net/tun: EACCES"));
     const { events, result } = await collect({ n: 2, parallel: 2, runJob });

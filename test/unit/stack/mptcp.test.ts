@@ -10,7 +10,7 @@ import type { MptcpOption } from "../../../src/wire/mptcp-options.ts";
 import type { TcpOption } from "../../../src/wire/tcp-options.ts";
 import { ERRNO } from "../../../src/stack/errno.ts";
 import { SocketHost } from "../../../src/stack/host-sockets.ts";
-import { ScriptedRng } from "../../../src/stack/rng.ts";
+import { ScriptedRng } from "../../../src/rng.ts";
 import { F, LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT, pattern, pollSegments, recv, recvNothing, send, type SegTemplate } from "./harness.ts";
 
 const LOCAL_ISS = 1000;

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ERRNO } from "../../../src/stack/errno.ts";
 import { SocketHost } from "../../../src/stack/host-sockets.ts";
-import { ScriptedRng } from "../../../src/stack/rng.ts";
+import { ScriptedRng } from "../../../src/rng.ts";
 import { POLL } from "../../../src/stack/socket.ts";
 import type { TcpConfig } from "../../../src/stack/tcp/connection.ts";
 import { F, LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT, pattern, plus, recv, recvNothing, send, type SegTemplate } from "./harness.ts";

@@ -30,7 +30,7 @@ const COVERAGE: Readonly<Record<MptcpBehaviour, readonly string[]>> = {
 
 async function verdict(script: string, disabled: readonly MptcpBehaviour[]): Promise<string> {
   const source = fs.readFileSync(path.join(SUITE, script), "utf8");
-  const req = { file: script, script: parseOwnScript(source, script), variant: "ipv4" as const, flags: {}, defines: {} };
+  const req = { file: script, script: parseOwnScript(source, script), variant: "ipv4" as const, flags: {}, defines: {}, seed: 8684 };
   const open = () => Promise.resolve(openReferenceSut({ net: referenceNetConfig({ ipVersion: "ipv4" }), seed: 8684, mptcp: { disabled } }));
   const outcome = await runScriptRequest(req, open, () => {});
   return outcome.verdict;

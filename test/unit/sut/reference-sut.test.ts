@@ -178,7 +178,7 @@ describe("reference SUT", () => {
         };
         return Promise.resolve(s);
       };
-      const out = await runScriptRequest({ file: script, script: parseOwnScript(source, script), variant: "ipv4", flags: {}, defines: {} }, open, () => {});
+      const out = await runScriptRequest({ file: script, script: parseOwnScript(source, script), variant: "ipv4", flags: {}, defines: {}, seed }, open, () => {});
       expect(out.verdict).to.equal("pass");
       return seen;
     }

@@ -1,10 +1,13 @@
 /**
  * The injected, seeded random generator for ISNs, MPTCP keys, nonces and ports (house-style rule 4;
- * RFC 9293 §3.4.1 ISN selection, RFC 8684 §3.1 keys, §3.2 random numbers).
+ * RFC 9293 §3.4.1 ISN selection, RFC 8684 §3.1 keys, §3.2 random numbers). A leaf every layer may
+ * import: the reference stack draws its ISNs, keys and nonces from one, and the interpreter the
+ * values a script leaves to the runner (its own MPTCP key, MP_JOIN randoms).
  *
  * sfc32 ("small fast counting"), seeded through splitmix32: deterministic across runs and
  * platforms, so the same seed produces the same bytes on the wire. Not cryptographic, which is
- * fine for a test reference stack.
+ * fine for a test tool. {@link deriveSeed} turns a run's seed and a job's identity into the seed of
+ * one of that job's generators, so a job draws the same values whatever ran before it (`-j`).
  */
 
 /** A deterministic random source. */
@@ -81,4 +84,21 @@ export class ScriptedRng implements Rng {
   nextRange(lo: number, hi: number): number {
     return this.fallback.nextRange(lo, hi);
   }
+}
+
+/** The largest seed `--seed` takes (seeds are u32). */
+export const MAX_SEED = 0xffff_ffff;
+
+/**
+ * The seed of one generator of one job: `runSeed` mixed with the FNV-1a hash of `labels` (e.g.
+ * the script's file name, its variant and which generator), through splitmix32. Pure: equal
+ * inputs give equal seeds on every platform; changing any input changes the seed.
+ */
+export function deriveSeed(runSeed: number, ...labels: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (const label of labels) {
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193); // a separator, so ("ab", "c") and ("a", "bc") differ
+  }
+  return splitmix32({ s: (runSeed ^ h) | 0 });
 }
