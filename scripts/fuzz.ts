@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- [--scripts N] [--captures N] [--packets N] [--seed S] [--hang-seconds T]`:
+ * `npm run fuzz -- [--scripts N] [--captures N] [--packets N] [--seed S] [--hang-seconds T]`, or
+ * `npm run fuzz -- --faults [--sigints N] [--sigkills N] [--timeouts N]` for the fault suite:
  * the fuzz suite at any size (scripts/fuzz). Mutated scripts go through `check` and the reference
  * SUT, mutated captures through the readers, `decode` and `verify`, damaged packets into two
  * reference stacks mid-transfer. Prints every finding with its case, so
@@ -28,6 +29,27 @@ const opts = {
   scriptFolders: [resolve("../shared/corpus"), resolve("suites")],
   log: (line: string) => void process.stderr.write(`${line}\n`),
 };
+if (process.argv.includes("--faults")) {
+  // The fault suite instead: `--faults [--sigints N] [--sigkills N] [--timeouts N]`.
+  const { faultName, faultPlan, makeFaultDir, removeFaultDir, runFault } = await import("./fuzz/faults.ts");
+  const { SeededRng } = await import("../src/rng.ts");
+  const plan = faultPlan({ sigints: option("sigints", 20), sigkills: option("sigkills", 5), timeouts: option("timeouts", 10), interop: true });
+  const dir = makeFaultDir();
+  const rng = new SeededRng(opts.seed);
+  let dirty = 0;
+  const started = Date.now();
+  try {
+    for (const fault of plan) {
+      const r = await runFault(fault, rng, dir);
+      if (r.leftovers.length > 0) dirty++;
+      process.stdout.write(`${faultName(fault)}: exit ${r.exit}, ${r.leftovers.length === 0 ? "nothing left" : `LEFT: ${r.leftovers.join("; ")}`}\n`);
+    }
+  } finally {
+    removeFaultDir(dir);
+  }
+  process.stdout.write(`faults: ${plan.length} in ${seconds(Date.now() - started)} s: ${dirty} with leftovers\n`);
+  process.exit(dirty === 0 ? 0 : 1);
+}
 const r = await runFuzz(opts);
 for (const f of r.findings) process.stdout.write(`${f.kind} ${f.target} case ${f.index} (seed ${opts.seed}):\n  ${f.detail.replace(/\n/g, "\n  ")}\n`);
 const count = (k: string): number => r.findings.filter((f) => f.kind === k).length;
