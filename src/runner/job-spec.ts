@@ -25,4 +25,15 @@ export interface RunJobSpec extends JobRef {
   readonly seed: number;
   /** The script's text when it does not come from `absFile` (tests, generated scripts). */
   readonly source?: string;
+  /**
+   * `--no-shell`: a script with a line that would run a program (backtick command, code block,
+   * program-naming option) is refused before anything runs (src/script/shell-use.ts).
+   */
+  readonly noShell?: boolean;
+  /**
+   * `--allow-script-programs`: a script's own option line may name a program to run
+   * (`--code_command`, `--init_scripts`). Without it such a line refuses the script, unless the
+   * command line sets the same option itself (it then overrides the script's).
+   */
+  readonly allowScriptPrograms?: boolean;
 }

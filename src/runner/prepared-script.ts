@@ -10,6 +10,7 @@ import { runChecks } from "../script/check-script.ts";
 import type { Diagnostic } from "../script/diagnostic.ts";
 import { knownDifferenceFor } from "../script/known-difference.ts";
 import { parseScript } from "../script/parse.ts";
+import { noShellDiagnostics, PROGRAM_OPTIONS } from "../script/shell-use.ts";
 import type { RunJobSpec } from "./job-spec.ts";
 
 /** A script's first error, as a job outcome reports it. */
@@ -67,12 +68,31 @@ export class ScriptCache {
     return entry;
   }
 
-  /** The job's parsed script, or its first error (read, parse or check) with its line. */
-  prepare(job: Pick<RunJobSpec, "absFile" | "file" | "source" | "defines">): PreparedJob {
+  /** The job's parsed script, or its first error (read, parse, `--no-shell` or check) with its line. */
+  prepare(job: Pick<RunJobSpec, "absFile" | "file" | "source" | "defines" | "noShell" | "allowScriptPrograms" | "flags">): PreparedJob {
     const e = this.#entry(job);
     if (e.readError !== null) return { ok: false, problem: { line: null, message: e.readError } };
     if (e.script === null || e.source === null) {
       return { ok: false, problem: firstError(e.parseDiagnostics) ?? { line: null, message: `${job.file}: parse error` } };
+    }
+    if (job.noShell === true) {
+      const refused = noShellDiagnostics(e.script);
+      if (refused.length > 0) {
+        const lines = refused.map((d) => `line ${d.span.start.line}: ${d.message.replace(/^refused by --no-shell: /, "")}`);
+        return { ok: false, problem: { line: refused[0]?.span.start.line ?? null, message: `refused by --no-shell (nothing was run): ${lines.join("; ")}` } };
+      }
+    }
+    if (job.allowScriptPrograms !== true) {
+      const own = e.script.options.find((o) => PROGRAM_OPTIONS.has(o.name) && job.flags[o.name] === undefined);
+      if (own !== undefined) {
+        return {
+          ok: false,
+          problem: {
+            line: own.span.start.line,
+            message: `the script names a program to run (--${own.name}); nothing was run: pass --allow-script-programs to let scripts choose programs, or set --${own.name} on the command line`,
+          },
+        };
+      }
     }
     const key = JSON.stringify(job.defines);
     if (!e.checked.has(key)) {

@@ -5,6 +5,8 @@
  * 2 on usage errors.
  */
 import { checkScript } from "../../script/check-script.ts";
+import { parseScript } from "../../script/parse.ts";
+import { noShellDiagnostics } from "../../script/shell-use.ts";
 import { hasErrors, type Diagnostic } from "../../script/diagnostic.ts";
 import { countDiagnostics, diagnosticToJson, renderDiagnostics, renderSummary, sortDiagnostics, type JsonFileReport } from "../../script/render.ts";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
@@ -24,6 +26,9 @@ options:
                        script are kept in $XDG_CACHE_HOME/mptcpdrill/check-cache.json, keyed by a
                        hash of the script's text, the defines and this build: a script whose text
                        changed is always checked again)
+  --no-shell           also report, as errors, every line that would run a program (backtick
+                       commands, %{ }% blocks, --code_command/--init_scripts option lines):
+                       what 'run --no-shell' refuses (docs/security.md)
   -D, --define N=V     define a symbol, as packetdrill's -D
   -h, --help           this help
 A file that cannot be read (or whose name is not valid UTF-8) is reported on stderr and the other
@@ -36,6 +41,12 @@ interface Checked {
   readonly file: string;
   readonly source: string;
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** `--no-shell`: one error per line that would run a program (none when the script does not parse). */
+function refusedLines(source: string, file: string): Diagnostic[] {
+  const parsed = parseScript(source, file);
+  return parsed.script === null ? [] : noShellDiagnostics(parsed.script);
 }
 
 /** The script's text, or why it cannot be read (one file error among the others, never the end of the run). */
@@ -61,7 +72,7 @@ function printJson(io: CliIo, results: readonly Checked[]): void {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseScriptArgs(argv, ["--json", "--no-cache"]);
+  const args = parseScriptArgs(argv, ["--json", "--no-cache", "--no-shell"]);
   if (!args.ok) {
     io.stderr.write(`error[MPD_ERR_USAGE]: ${args.message}\n\n${USAGE}`);
     return EXIT_USAGE;
@@ -79,6 +90,7 @@ function checkPaths(io: CliIo, args: ScriptArgs): number {
     io.stderr.write(`error[MPD_ERR_FILE]: nothing to check: no .pkt script under ${args.paths.map((p) => `'${p}'`).join(", ")}\n`);
     return EXIT_USAGE;
   }
+  const noShell = args.switches.has("--no-shell");
   const fileErrors = found.unreadable.map((u) => `cannot read '${u.file}': ${u.reason}`);
   const cache = args.switches.has("--no-cache") ? null : CheckCache.load(io);
   const results = found.files.flatMap((file): Checked[] => {
@@ -88,12 +100,13 @@ function checkPaths(io: CliIo, args: ScriptArgs): number {
       return [];
     }
     const { source } = read;
+    const refused = noShell ? refusedLines(source, file) : [];
     const key = CheckCache.key(file, args.defines, source);
     const cached = cache?.get(key);
-    if (cached !== undefined) return [{ file, source, diagnostics: cached }];
+    if (cached !== undefined) return [{ file, source, diagnostics: [...cached, ...refused] }];
     const diagnostics = checkScript(source, file, { defines: args.defines });
     cache?.set(key, diagnostics);
-    return [{ file, source, diagnostics }];
+    return [{ file, source, diagnostics: [...diagnostics, ...refused] }];
   });
   cache?.save();
   for (const e of fileErrors) io.stderr.write(`error[MPD_ERR_FILE]: ${e}\n`);

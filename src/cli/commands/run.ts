@@ -34,6 +34,13 @@ options:
   --reporter NAME[:FILE]    human (default), tap, junit, jsonl; repeatable; without FILE it writes
                             to stdout (at most one); human stays on stdout unless another takes it
   -v, --verbose             show passing events and packet dumps
+  --no-shell                refuse every script that would run a program (backtick commands,
+                            %{ }% blocks, --code_command/--init_scripts option lines): the script
+                            is an error naming each refused line and nothing of it runs
+                            (docs/security.md)
+  --allow-script-programs   obey a script's own --code_command/--init_scripts option line; without
+                            it such a script is an error and runs nothing (a program given on the
+                            command line is always used)
   -h, --help                this help
 
 packetdrill flags (pkt-language.md §1.6) are passed down to every job:

@@ -27,6 +27,10 @@ export interface RunArgs {
   readonly captureDir: string | null;
   readonly timeoutSeconds: number;
   readonly verbose: boolean;
+  /** `--no-shell`: refuse scripts with lines that run programs (docs/security.md). */
+  readonly noShell: boolean;
+  /** `--allow-script-programs`: scripts' own `--code_command`/`--init_scripts` lines are obeyed. */
+  readonly allowScriptPrograms: boolean;
   readonly configFile: string | null;
   readonly reporters: readonly ReporterSpec[];
   /** packetdrill flags from the command line (highest precedence). */
@@ -50,6 +54,8 @@ interface Draft {
   captureDir: string | null;
   timeoutSeconds: number;
   verbose: boolean;
+  noShell: boolean;
+  allowScriptPrograms: boolean;
   configFile: string | null;
   reporters: ReporterSpec[];
   flags: Record<string, string | true>;
@@ -159,7 +165,7 @@ export function defaultJobs(): number {
 export function parseRunArgs(argv: readonly string[]): RunArgsResult {
   const d: Draft = {
     paths: [], sut: "kernel", jobs: defaultJobs(), variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
-    verbose: false, configFile: null, reporters: [], flags: {}, defines: {}, seed: null,
+    verbose: false, noShell: false, allowScriptPrograms: false, configFile: null, reporters: [], flags: {}, defines: {}, seed: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
@@ -171,6 +177,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
       d.paths.push(...argv.slice(i + 1));
       break;
     } else if (a === "-v" || a === "--verbose") d.verbose = true;
+    else if (a === "--no-shell") d.noShell = true;
+    else if (a === "--allow-script-programs") d.allowScriptPrograms = true;
     else if (setter !== undefined) {
       const value = inline ?? argv[++i];
       problem = value === undefined ? `option '${rawName}' requires a value` : setter(d, value);
