@@ -91,4 +91,18 @@ describe("cli: --no-shell", function () {
       expect(ok.status, `${extra.join(" ")}: ${ok.stdout}`).to.equal(0);
     }
   });
+
+  it("a script's commands see a scrubbed environment: no CI secrets or loader hooks, PATH and the script's OPT_* kept", function () {
+    if (process.getuid?.() !== 0 || !existsSync("/dev/net/tun")) this.skip();
+    writeFileSync(join(dir, "env-v4.pkt"), [
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+      "+0 `test -z \"$MPD_SECRET_TOKEN\" && test -z \"$LD_PRELOAD\" && test -n \"$PATH\" && test -n \"$OPT_LOCAL_IP\"`",
+      "+0 close(3) = 0",
+      "",
+    ].join("\n"));
+    const r = spawnSync(process.execPath, [BIN, "run", "--ip-version", "ipv4", "env-v4.pkt"], {
+      cwd: dir, encoding: "utf8", timeout: 60_000, env: { ...process.env, MPD_SECRET_TOKEN: "s3cret", LD_PRELOAD: "" },
+    });
+    expect(r.status, r.stdout).to.equal(0);
+  });
 });

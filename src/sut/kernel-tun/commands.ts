@@ -2,8 +2,8 @@
  * Backtick commands and code programs (pkt-language.md §7): `/bin/sh -c` (packetdrill's `system()`;
  * dash on Debian, so `cmd &> f` backgrounds `cmd` like it does there) in the script's folder with
  * packetdrill's environment (`OPT_*`, defines, `PACKETDRILL_PID`), and `python3 <file>` for the
- * assembled `%{ }%` program. Children stay in the host's process group so killing the group
- * (timeout, SIGINT) takes them too.
+ * assembled `%{ }%` program, with a scrubbed environment ({@link scrubbedEnv}). Children stay
+ * in the host's process group so killing the group (timeout, SIGINT) takes them too.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +24,23 @@ export interface CommandOptions {
   readonly codeCommand: readonly string[];
 }
 
+/**
+ * The part of this process's environment a script's commands see (docs/security.md): what
+ * programs need to run and to print (PATH, HOME, locale, terminal, TMPDIR — the host's own
+ * folder), nothing else. CI secrets (tokens, cloud credentials), loader hooks (LD_PRELOAD,
+ * NODE_OPTIONS) and mptcpdrill's own variables stay out; the script's OPT_* and defines are
+ * added by the caller.
+ */
+export function scrubbedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && (KEPT_ENV.has(k) || k.startsWith("LC_"))) out[k] = v;
+  }
+  return out;
+}
+
+const KEPT_ENV: ReadonlySet<string> = new Set(["PATH", "HOME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "USER", "LOGNAME", "SHELL"]);
+
 /** Output kept per stream. */
 const MAX_OUTPUT = 1 << 20;
 
@@ -33,7 +50,7 @@ export function runProcess(argv: readonly string[], opts: CommandOptions): Promi
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...opts.env, PACKETDRILL_PID: String(process.pid) },
+      env: { ...scrubbedEnv(process.env), ...opts.env, PACKETDRILL_PID: String(process.pid) },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
