@@ -103,6 +103,7 @@ export class ScriptTarget {
       const batch = await this.#shared.run(job, () => {}, signal);
       const show = (o: { verdict: string; line: number | null; message: string | null }): string => `${o.verdict} ${o.line} ${o.message}`;
       if (show(alone) !== show(batch)) return found("inconsistent", `reference SUT [${variant}] alone: ${show(alone)}\nafter other scripts: ${show(batch)}`);
+      if (alone.message?.includes("MPD_ERR_INTERNAL") === true) return found("exception", `reference SUT [${variant}]: ${alone.message}`);
     } catch (e) {
       return found("exception", `reference SUT [${variant}]: ${describe(e)}`);
     }

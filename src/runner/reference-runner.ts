@@ -37,8 +37,13 @@ export function referenceRunner(readFile: (absFile: string) => string): JobRunne
       if (!prepared.ok) return { verdict: "error", ...prepared.problem };
       const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose, seed: job.seed };
       const sutSeed = jobSeed(job.seed, job, "reference-sut");
-      const outcome = await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor(job, flags, defines, sutSeed)), emit);
-      return { verdict: outcome.verdict, line: outcome.failure?.line ?? null, message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null };
+      try {
+        const outcome = await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor(job, flags, defines, sutSeed)), emit);
+        return { verdict: outcome.verdict, line: outcome.failure?.line ?? null, message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null };
+      } catch (e) {
+        // A bug of ours, not the script's: an error verdict with a stable code, never a crash of the run.
+        return { verdict: "error", line: null, message: `error[MPD_ERR_INTERNAL]: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
+      }
     },
     known: (job, sut) => scripts.knownDifference(job, sut),
     close: () => Promise.resolve(),
