@@ -4,6 +4,7 @@
  * typed options `runScript` takes.
  */
 import type { Script } from "../script/ast.ts";
+import { CODE_SOCKOPTS, type CodeSockopt } from "../script/flag-table.ts";
 import type { Variant } from "./events.ts";
 import type { Clock } from "./clock.ts";
 import { DEFAULT_TIMING, type TimingConfig } from "./timeline.ts";
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly verbose: boolean;
   /** First ephemeral port for the script side of passive connections. */
   readonly ephemeralPortStart: number;
+  /** `--code_sockopt`: the one getsockopt code blocks see (absent: all of them). */
+  readonly codeSockopt?: CodeSockopt;
 }
 
 /** Script option lines as flags (`--tolerance_usecs=100000` → `{tolerance_usecs: "100000"}`). */
@@ -60,7 +63,8 @@ export function runOptionsFromFlags(
   flags: FlagValues,
   base: Pick<RunOptions, "clock" | "file" | "variant" | "defines"> & Partial<Pick<RunOptions, "verbose" | "ephemeralPortStart">>,
 ): RunOptions {
-  const nonFatal = typeof flags["non_fatal"] === "string" ? flags["non_fatal"].split(",") : [];
+  const nonFatal = typeof flags["non_fatal"] === "string" ? flags["non_fatal"].split(/[, ]+/) : [];
+  const sockopt = CODE_SOCKOPTS.find((s) => s === flags["code_sockopt"]);
   return {
     clock: base.clock, file: base.file, variant: base.variant, defines: base.defines,
     timing: {
@@ -75,5 +79,6 @@ export function runOptionsFromFlags(
     mss: num(flags, "mss", 0),
     verbose: base.verbose ?? false,
     ephemeralPortStart: base.ephemeralPortStart ?? 40000,
+    ...(sockopt === undefined ? {} : { codeSockopt: sockopt }),
   };
 }

@@ -8,9 +8,12 @@ import type { FlagValues } from "../interp/run-options.ts";
 import { referenceNetConfig } from "../sut/reference/net-config.ts";
 import { openReferenceSut } from "../sut/reference/reference-sut.ts";
 import type { Sut } from "../sut/sut.ts";
+import { initScriptCommands, initScriptFailure } from "../sut/init-scripts.ts";
+import { MptcpdrillError } from "../errors.ts";
+import { dryRunOutcome, isDryRun } from "./dry-run.ts";
 import type { JobRunner } from "./job-runner.ts";
 import type { RunJobSpec } from "./job-spec.ts";
-import { netFlagsOf } from "./net-flags-of.ts";
+import { netFlagsOf, stringFlag } from "./net-flags-of.ts";
 import { ScriptCache } from "./prepared-script.ts";
 import { runScriptRequest } from "./script-runner.ts";
 
@@ -23,6 +26,23 @@ export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagVa
   return openReferenceSut({ net, seed, commandEnv: { ...defines } });
 }
 
+/**
+ * Opens the reference SUT and runs `--init_scripts` through its command emulation (the reference
+ * SUT has no device to come before). Throws MPD_ERR_CHILD when one fails.
+ */
+async function openWithInitScripts(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Promise<Sut> {
+  const sut = openReferenceFor(job, flags, defines, seed);
+  const init = stringFlag(flags, "init_scripts");
+  for (const command of init === undefined ? [] : initScriptCommands(init)) {
+    const r = await sut.runCommand(command);
+    if (r.exitCode !== 0) {
+      await sut.close();
+      throw new MptcpdrillError("MPD_ERR_CHILD", initScriptFailure(command, r));
+    }
+  }
+  return sut;
+}
+
 /** A {@link JobRunner} for the reference SUT; `readFile` reads a script (UTF-8). */
 export function referenceRunner(readFile: (absFile: string) => string, seed = REFERENCE_SEED): JobRunner {
   const scripts = new ScriptCache(readFile);
@@ -30,11 +50,15 @@ export function referenceRunner(readFile: (absFile: string) => string, seed = RE
     run: async (job, emit) => {
       const prepared = scripts.prepare(job);
       if (!prepared.ok) return { verdict: "error", ...prepared.problem };
+      if (isDryRun(job.flags, prepared.script)) return dryRunOutcome();
       const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose };
-      const outcome = await runScriptRequest(request, (flags, defines) => Promise.resolve(openReferenceFor(job, flags, defines, seed)), emit);
+      const outcome = await runScriptRequest(request, (flags, defines) => openWithInitScripts(job, flags, defines, seed), emit);
       return { verdict: outcome.verdict, line: outcome.failure?.line ?? null, message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null };
     },
-    known: (job, sut) => scripts.knownDifference(job, sut),
+    known: (job, sut) => {
+      const prepared = scripts.prepare(job);
+      return isDryRun(job.flags, prepared.ok ? prepared.script : null) ? null : scripts.knownDifference(job, sut);
+    },
     close: () => Promise.resolve(),
   };
 }

@@ -38,6 +38,8 @@ export interface SutNetConfig {
   readonly netmaskIp: string;
   readonly localPrefixLen: number;
   readonly mtu: number;
+  /** `--speed`: the device's link speed in Mbps (absent: the driver's own). */
+  readonly speedMbps?: number;
   /** The test device name, `tun0`. */
   readonly device: string;
   readonly bindPort: number;

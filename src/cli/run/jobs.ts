@@ -60,7 +60,7 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[]): 
     for (const variant of variants) {
       const { flags, defines } = resolveFlags(config, variant, commandLine);
       jobs.push({
-        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose,
+        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose || args.logOnError || args.logOnSuccess,
         capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
       });
     }

@@ -56,7 +56,7 @@ describe("run argument parsing", () => {
     [["--reporter", "tap", "--reporter", "jsonl", "x"], "at most one reporter may write to stdout; give the others a FILE (NAME:FILE)"],
     [["--reporter", "tap:", "x"], "--reporter 'tap:': empty FILE after ':'"],
     [["--tolerance_usec=5", "x"], "unknown option '--tolerance_usec=5'"],
-    [["--strict_segments=1", "x"], "flag 'strict_segments' takes no value: write '--strict_segments'"],
+    [["--strict_segments=1", "x"], "option '--strict_segments' forbids an argument"],
     [["--mtu"], "option '--mtu' requires a value"],
     [["-D", "1X=2", "x"], "bad define '1X=2': expected NAME=VALUE"],
     [["-q", "x"], "unknown option '-q'"],
