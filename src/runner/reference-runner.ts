@@ -31,6 +31,9 @@ export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagVa
  * SUT has no device to come before). Throws MPD_ERR_CHILD when one fails.
  */
 async function openWithInitScripts(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Promise<Sut> {
+  if (flags["is_anyip"] !== undefined) {
+    throw new MptcpdrillError("MPD_ERR_USAGE", "--is_anyip: not supported on the reference SUT: it has no routing table; its stack always owns --local_ip");
+  }
   const sut = openReferenceFor(job, flags, defines, seed);
   const init = stringFlag(flags, "init_scripts");
   for (const command of init === undefined ? [] : initScriptCommands(init)) {

@@ -132,7 +132,7 @@ export const PACKETDRILL_FLAGS: readonly FlagSpec[] = [
   { name: "so_filename", takes: "required", support: SO },
   { name: "so_flags", takes: "required", support: SO },
   { name: "dry_run", takes: "none", support: IMPLEMENTED },
-  { name: "is_anyip", takes: "none", support: refused("not implemented: the kernel SUT always puts --local_ip on its TUN device and routes through --gateway_ip") },
+  { name: "is_anyip", takes: "none", support: IMPLEMENTED },
   { name: "send_omit_free", takes: "none", support: IMPLEMENTED },
   { name: "psp_udp_port", takes: "required", support: refused("PSP needs packetdrill's wire client/server mode, which mptcpdrill does not have") },
   { name: "debug", takes: "none", support: refused("mptcpdrill has no internal debug log; -v prints every event and packet") },
@@ -156,4 +156,22 @@ export function flagProblem(name: string, value: string | true): string | null {
   if (value === true) return `option '--${name}' requires an argument`;
   const why = spec.check?.(value) ?? null;
   return why === null ? null : `bad --${name}: ${value} (${why})`;
+}
+
+/** The address flags whose family must be the wire's. */
+const ADDRESS_FLAGS = ["local_ip", "remote_ip", "gateway_ip"] as const;
+
+/**
+ * packetdrill's check of the address flags once the IP version is known (G `ip_address.c`:
+ * `bad IPv4 address: …` / `bad IPv6 address: …`): for an IPv6 wire every address is IPv6, for
+ * IPv4 and IPv4-mapped-IPv6 every one is IPv4. Null when they agree.
+ */
+export function addressFamilyProblem(flags: Readonly<Record<string, string | true>>, wireFamily: 4 | 6): string | null {
+  for (const name of ADDRESS_FLAGS) {
+    const v = flags[name];
+    if (typeof v !== "string") continue;
+    const ip = v.split("/")[0] ?? "";
+    if (wireFamily === 6 ? !isIpv6(ip) : !isIpv4(ip)) return `bad IPv${wireFamily} address: ${v} (--${name})`;
+  }
+  return null;
 }

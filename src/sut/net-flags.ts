@@ -16,6 +16,8 @@ export interface NetFlags {
   readonly mtu?: number;
   /** `--speed`, Mbps. */
   readonly speed?: number;
+  /** `--is_anyip`. */
+  readonly anyIp?: boolean;
   readonly bindPort?: number;
   readonly connectPort?: number;
   readonly device?: string;
@@ -65,5 +67,6 @@ export function resolveNetConfig(flags: NetFlags): SutNetConfig {
     mtu: flags.mtu ?? 1500, device: flags.device ?? "tun0",
     bindPort: flags.bindPort ?? 8080, connectPort: flags.connectPort ?? 8080,
     ...(flags.speed === undefined ? {} : { speedMbps: flags.speed }),
+    ...(flags.anyIp === true ? { anyIp: true } : {}),
   };
 }

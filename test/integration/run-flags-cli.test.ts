@@ -78,6 +78,13 @@ describe("cli: run flags (packetdrill and run_all.py)", function () {
     }
   });
 
+  it("checks the address flags against each variant's family, as packetdrill does", () => {
+    const r = cli(dir, "run", "--list", "--local_ip=192.168.0.9", "s");
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.contain("error[MPD_ERR_USAGE]: bad IPv6 address: 192.168.0.9 (--local_ip), for the ipv6 jobs\n");
+    expect(cli(dir, "run", "--list", "--local_ip=192.168.0.9", "-4", "--ipv4mappedv6", "s").status).to.equal(0);
+  });
+
   it("refuses a flag or bad value in a config file with exit 2, naming the key", () => {
     const refused = cli(dir, "run", "--config", "refused.json", "s");
     expect(refused.status).to.equal(2);
@@ -110,6 +117,13 @@ describe("cli: run flags (packetdrill and run_all.py)", function () {
     const clean = cliUnprivileged(dir, "run", "--dry_run", "fails-live.pkt");
     expect(clean.status, clean.stderr).to.equal(0);
     expect(clean.stdout).to.contain("3 passed, 0 failed");
+  });
+
+  it("refuses --is_anyip on the reference SUT, which has no routing table", () => {
+    const r = cli(dir, "run", "--sut", "reference", "--is_anyip", "--ip-version", "ipv4", "--reporter", "jsonl", "s/a.pkt");
+    expect(r.status).to.equal(1);
+    expect(JSON.parse(r.stdout.split("\n")[0] ?? "{}")).to.deep.include({ verdict: "error" });
+    expect(r.stdout).to.contain("--is_anyip: not supported on the reference SUT");
   });
 
   it("--dry_run on a script's option line skips that script's run (reference SUT)", () => {

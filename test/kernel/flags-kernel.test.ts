@@ -1,7 +1,7 @@
 /**
  * packetdrill flags that act on the kernel SUT's set-up, through the compiled CLI: `--speed`
- * (ethtool on the TUN device) and `--init_scripts` (commands in the job's namespace before the
- * device exists). Each is checked with and without the flag, so ignoring it fails. Needs root and
+ * (ethtool on the TUN device), `--init_scripts` (commands in the job's namespace before the
+ * device exists) and `--is_anyip` (no local address on the device, no gateway). Each is checked with and without the flag, so ignoring it fails. Needs root and
  * /dev/net/tun.
  */
 import { expect } from "chai";
@@ -60,5 +60,33 @@ function run(cwd: string, ...args: string[]): { status: number | null; out: stri
     expect(String(row["message"])).to.contain("error executing init script 'exit 3': exit status 3");
     expect(existsSync(join(dir, "ran"))).to.equal(false);
     expect(existsSync(join(dir, "never"))).to.equal(false);
+  });
+
+  it("--is_anyip leaves the local address off the device and routes without the gateway", () => {
+    writeFileSync(join(dir, "anyip.pkt"), [
+      "0 `! ip -4 addr show dev tun0 | grep -q inet && ip -4 route show 192.0.2.0/24 | grep -qv via`",
+      "+0 `ip route add local 192.168.0.0/24 dev lo`",
+      "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+      "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+      "+0 bind(3, ..., ...) = 0",
+      "+0 listen(3, 1) = 0",
+      "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>",
+      "+0 > S. 0:0(0) ack 1 <...>",
+      "+.1 < . 1:1(0) ack 1 win 257",
+      "+0 accept(3, ..., ...) = 4",
+      "",
+    ].join("\n"));
+    const r = run(dir, "--is_anyip", "anyip.pkt");
+    expect(r.status, r.out).to.equal(0);
+    const without = run(dir, "anyip.pkt");
+    expect(without.status).to.equal(1);
+    expect(without.out).to.contain("anyip.pkt:1: error executing");
+  });
+
+  it("--is_anyip refuses a local address the namespace has", () => {
+    writeFileSync(join(dir, "s.pkt"), "0 `true`\n");
+    const r = run(dir, "--is_anyip", "--local_ip=127.0.0.1", "s.pkt");
+    expect(r.status).to.equal(1);
+    expect(r.out).to.contain("--is_anyip: --local_ip 127.0.0.1 is an address of the namespace");
   });
 });

@@ -71,6 +71,16 @@ function setLinkSpeed(device: string, mbps: number): void {
   if (r.status !== 0) throw new MptcpdrillError("MPD_ERR_NETNS", `'ethtool ${argv.join(" ")}' failed: ${r.stderr.trim()}`);
 }
 
+/**
+ * `--is_anyip` needs a local address that is not an address of the namespace (G netdev.c refuses
+ * it too: the point is to receive for an address no device has). Throws MPD_ERR_NETNS.
+ */
+function checkAnyIpRemote(net: SutNetConfig): void {
+  const r = spawnSync("ip", ["-o", "addr", "show", "to", net.localIp], { encoding: "utf8" });
+  if (r.error) throw new MptcpdrillError("MPD_ERR_TOOL_MISSING", `cannot run 'ip' (iproute2): ${r.error.message}`, { cause: r.error });
+  if (r.stdout.trim() !== "") throw new MptcpdrillError("MPD_ERR_NETNS", `--is_anyip: --local_ip ${net.localIp} is an address of the namespace; anyip needs one no device has`);
+}
+
 function runStep(step: SetupStep): string | null {
   const r = ip(step.argv);
   if (r.ok) return null;
@@ -184,7 +194,8 @@ export function setUpNamespace(libc: Libc, net: SutNetConfig, opts: { offloads: 
   try {
     if (net.speedMbps !== undefined) setLinkSpeed(net.device, net.speedMbps);
     runSteps([{ argv: ["link", "set", "dev", "lo", "up"], fatal: true }, ...deviceSetupSteps(net, opts.qdisc)], notes);
-    if (net.wireFamily === 6) waitForIpv6Address(net, notes);
+    if (net.anyIp === true) checkAnyIpRemote(net);
+    else if (net.wireFamily === 6) waitForIpv6Address(net, notes);
   } catch (e) {
     tun.close();
     throw e;

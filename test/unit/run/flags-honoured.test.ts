@@ -13,6 +13,7 @@ import { netFlagsOf } from "../../../src/runner/net-flags-of.ts";
 import type { Code, Event } from "../../../src/script/ast.ts";
 import type { Libc } from "../../../src/sut/kernel-tun/libc.ts";
 import { SyscallRunner } from "../../../src/sut/kernel-tun/syscall-runner.ts";
+import { deviceSetupSteps } from "../../../src/sut/kernel-tun/net-config.ts";
 import { resolveNetConfig } from "../../../src/sut/net-flags.ts";
 import type { Sut, TcpInfoSnapshot } from "../../../src/sut/sut.ts";
 
@@ -52,6 +53,13 @@ describe("implemented flags reach their consumers", () => {
       mtu: 1400, bindPort: 9001, connectPort: 9002, speedMbps: 100,
     });
     expect(resolveNetConfig(netFlagsOf("ipv4", {})).speedMbps).to.equal(undefined);
+  });
+  it("--is_anyip drops the device address and the gateway from the set-up", () => {
+    const steps = (flags: FlagValues) => deviceSetupSteps(resolveNetConfig(netFlagsOf("ipv4", flags)), "default").map((x) => x.argv.join(" "));
+    expect(steps({})).to.deep.equal([
+      "link set dev tun0 mtu 1500 up", "-4 addr add 192.168.0.2/16 dev tun0", "-4 route add 192.0.2.0/24 via 192.168.0.1 dev tun0",
+    ]);
+    expect(steps({ is_anyip: true })).to.deep.equal(["link set dev tun0 mtu 1500 up", "-4 route add 192.0.2.0/24 dev tun0"]);
   });
   it("--code_command and --send_omit_free reach the kernel SUT's config", () => {
     const job = { variant: "ipv4" as const, cwd: "/tmp", defines: {} };

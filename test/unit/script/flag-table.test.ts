@@ -57,6 +57,7 @@ const EVIDENCE: Readonly<Record<string, readonly [string, string]>> = {
   strict_segments: ["test/unit/run/flags-honoured.test.ts", "--strict_segments, --tcp_ts_ecr_scaled, --tcp_ts_tick_usecs, --mss"],
   non_fatal: ["test/unit/run/flags-honoured.test.ts", "--non_fatal=packet makes packet mismatches warnings"],
   dry_run: ["test/integration/run-flags-cli.test.ts", "--dry_run parses and checks without root, namespace or host"],
+  is_anyip: ["test/kernel/flags-kernel.test.ts", "--is_anyip leaves the local address off the device and routes without the gateway"],
   send_omit_free: ["test/unit/run/flags-honoured.test.ts", "--send_omit_free keeps every send buffer until the SUT closes"],
   define: ["test/unit/run/args.test.ts", "passes packetdrill flags and defines down"],
   verbose: ["test/unit/run/run-all-args.test.ts", "-v, repeated or not, is -v"],
