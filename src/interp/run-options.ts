@@ -46,6 +46,20 @@ export function scriptFlags(script: Script): FlagValues {
   return out;
 }
 
+/**
+ * The script's `--define=NAME=VALUE` lines (§1.4) under `overrides` (`-D` from config and command
+ * line, which win as every command-line flag does).
+ */
+export function mergeDefines(script: Script, overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of script.options) {
+    const v = o.value?.value;
+    if (o.name !== "define" || v === undefined || v.indexOf("=") <= 0) continue;
+    out[v.slice(0, v.indexOf("="))] = v.slice(v.indexOf("=") + 1);
+  }
+  return { ...out, ...overrides };
+}
+
 /** §1.5: script option lines first, then `overrides` (config and command line). */
 export function mergeFlags(script: Script, overrides: FlagValues): FlagValues {
   return { ...scriptFlags(script), ...overrides };

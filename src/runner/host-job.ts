@@ -76,8 +76,8 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   let scriptStartUs: number | null = null;
   let scriptEndUs: number | null = null;
   await enterNewNamespace(ctx);
-  const openSut = async (flags: FlagValues): Promise<Sut> => {
-    const config = kernelConfig(spec, flags);
+  const openSut = async (flags: FlagValues, defines: Readonly<Record<string, string>>): Promise<Sut> => {
+    const config = kernelConfig({ ...spec, defines }, flags);
     await runJobInitScripts(config, flags);
     const sut = openKernelTunSut(config);
     return spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath);

@@ -21,7 +21,12 @@ export interface FlagSpec {
   readonly support: FlagSupport;
   /** For a valued flag: null when `value` is good, else what a good value is. */
   readonly check?: (value: string) => string | null;
+  /** Set when the flag works on the command line only: why not in a config or script. */
+  readonly commandLineOnly?: string;
 }
+
+/** Where a flag was written. */
+export type FlagSource = "command line" | "config" | "script";
 
 const IMPLEMENTED: FlagSupport = { kind: "implemented" };
 
@@ -137,21 +142,23 @@ export const PACKETDRILL_FLAGS: readonly FlagSpec[] = [
   { name: "psp_udp_port", takes: "required", support: refused("PSP needs packetdrill's wire client/server mode, which mptcpdrill does not have") },
   { name: "debug", takes: "none", support: refused("mptcpdrill has no internal debug log; -v prints every event and packet") },
   { name: "define", takes: "required", support: IMPLEMENTED, check: (v) => (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v) ? null : "expected NAME=VALUE") },
-  { name: "verbose", takes: "none", support: IMPLEMENTED },
+  { name: "verbose", takes: "none", support: IMPLEMENTED, commandLineOnly: "what a run prints is its reporters' choice, made once for the run: give -v on the command line" },
 ];
 
 /** The table by name. */
 export const FLAG_SPECS: ReadonlyMap<string, FlagSpec> = new Map(PACKETDRILL_FLAGS.map((f) => [f.name, f]));
 
 /**
- * What is wrong with `--name[=value]` as a packetdrill flag, or null when it is usable: unknown,
- * refused (with the reason), a value where none is taken or missing, or a bad value. The message
+ * What is wrong with `--name[=value]` as a packetdrill flag written in `source`, or null when it is
+ * usable: unknown, refused (with the reason), command-line only, a value where none is taken or
+ * missing, or a bad value. The message
  * names the flag; bad values read `bad --NAME: VALUE (expected …)`.
  */
-export function flagProblem(name: string, value: string | true): string | null {
+export function flagProblem(name: string, value: string | true, source: FlagSource = "command line"): string | null {
   const spec = FLAG_SPECS.get(name);
   if (spec === undefined) return `unknown packetdrill flag '--${name}'`;
   if (spec.support.kind === "refused") return `--${name}: not supported: ${spec.support.reason}`;
+  if (source !== "command line" && spec.commandLineOnly !== undefined) return `--${name}: not supported in a ${source}: ${spec.commandLineOnly}`;
   if (spec.takes === "none") return value === true ? null : `option '--${name}' forbids an argument`;
   if (value === true) return `option '--${name}' requires an argument`;
   const why = spec.check?.(value) ?? null;

@@ -126,6 +126,14 @@ describe("cli: run flags (packetdrill and run_all.py)", function () {
     expect(r.stdout).to.contain("--is_anyip: not supported on the reference SUT");
   });
 
+  it("a script's --define lines are defines, and -D overrides them (reference SUT)", () => {
+    writeFileSync(join(dir, "define-line.pkt"), "--define=KIND=SOCK_STREAM\n0 socket(..., KIND, IPPROTO_TCP) = 3\n");
+    expect(cli(dir, "run", "--sut", "reference", "-4", "define-line.pkt").status).to.equal(0);
+    const overridden = cli(dir, "run", "--sut", "reference", "-4", "-D", "KIND=SOCK_DGRAM", "define-line.pkt");
+    expect(overridden.status).to.equal(1);
+    expect(overridden.stdout).to.contain("Socket type not supported");
+  });
+
   it("--dry_run on a script's option line skips that script's run (reference SUT)", () => {
     const r = cli(dir, "run", "--sut", "reference", "--ip-version", "ipv4", "--reporter", "jsonl", "dry-line.pkt", "fails-live.pkt");
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);

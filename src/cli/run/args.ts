@@ -128,7 +128,7 @@ function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { pro
   if (name === "ip_version") return { problem: setVariants(d, String(value), "--ip_version"), consumed };
   if (name === "define") return { problem: addDefine(d, String(value)), consumed };
   if (name === "verbose") return { problem: ((d.verbose = true), null), consumed };
-  const r = checkFlag(name, value);
+  const r = checkFlag(name, value, "command line");
   if ("problem" in r) return { problem: r.problem, consumed };
   d.flags[name] = r.value;
   return { problem: null, consumed };

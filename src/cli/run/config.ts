@@ -18,7 +18,7 @@
 import * as path from "node:path";
 import { VARIANTS, type Variant } from "../../interp/events.ts";
 import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
-import { flagProblem } from "../../script/flag-table.ts";
+import { flagProblem, type FlagSource } from "../../script/flag-table.ts";
 import type { CliIo } from "../io.ts";
 
 /** Flag values after parsing: `true` for a switch, else the text as packetdrill would see it. */
@@ -51,7 +51,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
  * Checks one flag against packetdrill's table (flag-table.ts): unknown, refused and bad values are
  * problems (`bad --tolerance_usecs: abc (…)`); returns the value as packetdrill would see it.
  */
-export function checkFlag(name: string, value: unknown): { value: string | true } | { problem: string } {
+export function checkFlag(name: string, value: unknown, source: FlagSource = "config"): { value: string | true } | { problem: string } {
   if (name === "ip_version") return { problem: "'ip_version' is chosen per variant (the 'variants' key or --ip-version), not set as a flag" };
   if (name === "define") return { problem: "defines go in 'defines', not in 'flags'" };
   const takes = KNOWN_OPTIONS.get(name);
@@ -62,7 +62,7 @@ export function checkFlag(name: string, value: unknown): { value: string | true 
     text = true;
   } else if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value))) text = String(value);
   else return { problem: `flag '${name}' requires a string or number value` };
-  const problem = flagProblem(name, text);
+  const problem = flagProblem(name, text, source);
   return problem === null ? { value: text } : { problem };
 }
 

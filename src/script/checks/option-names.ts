@@ -50,9 +50,10 @@ export const optionNames: CheckPass = {
       } else if (takes === "none" && option.value !== null) {
         report(error("option-value", `Option '--${option.name}' takes no value`, option.value.span, [`write it as '--${option.name}'`]));
       } else {
-        const support = FLAG_SPECS.get(option.name)?.support;
-        const problem = flagProblem(option.name, option.value === null ? true : option.value.value);
-        if (support?.kind === "refused") report(error("unsupported-option", `Option '--${option.name}' is not supported`, option.span, [support.reason]));
+        const spec = FLAG_SPECS.get(option.name);
+        const problem = flagProblem(option.name, option.value === null ? true : option.value.value, "script");
+        if (spec?.support.kind === "refused") report(error("unsupported-option", `Option '--${option.name}' is not supported`, option.span, [spec.support.reason]));
+        else if (spec?.commandLineOnly !== undefined) report(error("unsupported-option", `Option '--${option.name}' is not supported in a script`, option.span, [spec.commandLineOnly]));
         else if (problem !== null && option.value !== null) report(error("option-value", problem, option.value.span));
       }
     }

@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { MonotonicClock } from "../../../src/interp/clock.ts";
-import { runOptionsFromFlags, type FlagValues } from "../../../src/interp/run-options.ts";
+import { mergeDefines, runOptionsFromFlags, type FlagValues } from "../../../src/interp/run-options.ts";
+import { parseScript } from "../../../src/script/parse.ts";
 import { snapshotForCode } from "../../../src/interp/run-end.ts";
 import { SocketTable } from "../../../src/interp/sockets.ts";
 import { kernelConfig } from "../../../src/runner/host-job.ts";
@@ -53,6 +54,12 @@ describe("implemented flags reach their consumers", () => {
       mtu: 1400, bindPort: 9001, connectPort: 9002, speedMbps: 100,
     });
     expect(resolveNetConfig(netFlagsOf("ipv4", {})).speedMbps).to.equal(undefined);
+  });
+  it("--define lines of a script are defines, under -D (command line and config win)", () => {
+    const parsed = parseScript("--define=KIND=SOCK_STREAM\n--define=X=\"a b\"\n0 socket(..., KIND, IPPROTO_TCP) = 3\n", "d.pkt");
+    if (parsed.script === null) throw new Error("parse");
+    expect(mergeDefines(parsed.script, {})).to.deep.equal({ KIND: "SOCK_STREAM", X: "\"a b\"" });
+    expect(mergeDefines(parsed.script, { KIND: "SOCK_DGRAM" })).to.deep.equal({ KIND: "SOCK_DGRAM", X: "\"a b\"" });
   });
   it("--is_anyip drops the device address and the gateway from the set-up", () => {
     const steps = (flags: FlagValues) => deviceSetupSteps(resolveNetConfig(netFlagsOf("ipv4", flags)), "default").map((x) => x.argv.join(" "));

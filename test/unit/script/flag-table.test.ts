@@ -59,7 +59,7 @@ const EVIDENCE: Readonly<Record<string, readonly [string, string]>> = {
   dry_run: ["test/integration/run-flags-cli.test.ts", "--dry_run parses and checks without root, namespace or host"],
   is_anyip: ["test/kernel/flags-kernel.test.ts", "--is_anyip leaves the local address off the device and routes without the gateway"],
   send_omit_free: ["test/unit/run/flags-honoured.test.ts", "--send_omit_free keeps every send buffer until the SUT closes"],
-  define: ["test/unit/run/args.test.ts", "passes packetdrill flags and defines down"],
+  define: ["test/unit/run/flags-honoured.test.ts", "--define lines of a script are defines, under -D"],
   verbose: ["test/unit/run/run-all-args.test.ts", "-v, repeated or not, is -v"],
 };
 
@@ -196,6 +196,14 @@ describe("packetdrill flag table", () => {
     const d = diags.find((x) => x.code === "option-value");
     expect(d?.message).to.equal("bad --tolerance_usecs: abc (expected an integer greater than 0)");
     expect(d?.span.start).to.deep.include({ line: 1, column: 19 });
+  });
+  it("--verbose works on the command line only: a script or config line says so", () => {
+    expect(flagProblem("verbose", true)).to.equal(null);
+    expect(checkFlag("verbose", true)).to.deep.equal({ problem: "--verbose: not supported in a config: what a run prints is its reporters' choice, made once for the run: give -v on the command line" });
+    const source = "--verbose\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n";
+    const parsed = parseScript(source, "s.pkt");
+    const diags = parsed.script === null ? [] : runChecks(parsed.script, { defines: {}, source });
+    expect(diags.find((x) => x.code === "unsupported-option")?.message).to.equal("Option '--verbose' is not supported in a script");
   });
   it("knows every flag the table lists", () => {
     for (const f of PACKETDRILL_FLAGS) expect(FLAG_SPECS.get(f.name)).to.equal(f);
