@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import type { Variant } from "../../interp/events.ts";
 import { REPORTERS } from "../../report/registry.ts";
-import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
+import { KNOWN_OPTIONS, closestOption } from "../../script/checks/option-names.ts";
 import { checkFlag } from "./config.ts";
 import { RUN_ALL_SWITCHES, RUN_ALL_VALUED, type RunAllDraft } from "./run-all-options.ts";
 import { parseVariantSelection } from "./variants.ts";
@@ -117,7 +117,10 @@ function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { pro
   const eq = arg.indexOf("=");
   const name = (eq < 0 ? arg : arg.slice(0, eq)).slice(2);
   const takes = KNOWN_OPTIONS.get(name);
-  if (takes === undefined) return { problem: `unknown option '${arg}'`, consumed: false };
+  if (takes === undefined) {
+    const guess = closestOption(name);
+    return { problem: `unknown option '${arg}'${guess === null ? "" : ` (did you mean '--${guess}'?)`}`, consumed: false };
+  }
   if (takes === "none" && eq >= 0) return { problem: `option '--${name}' forbids an argument`, consumed: false };
   let value: string | true = eq < 0 ? true : arg.slice(eq + 1);
   let consumed = false;
@@ -125,7 +128,10 @@ function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { pro
     if (next === undefined) return { problem: `option '--${name}' requires a value`, consumed: false };
     [value, consumed] = [next, true];
   }
-  if (name === "ip_version") return { problem: setVariants(d, String(value), "--ip_version"), consumed };
+  if (name === "ip_version") {
+    const problem = setVariants(d, String(value), "--ip_version");
+    return { problem: problem === null ? null : `bad --ip_version: ${String(value)} (expected ipv4, ipv4-mapped-ipv6, ipv6, all or a comma list)`, consumed };
+  }
   if (name === "define") return { problem: addDefine(d, String(value)), consumed };
   if (name === "verbose") return { problem: ((d.verbose = true), null), consumed };
   const r = checkFlag(name, value, "command line");
