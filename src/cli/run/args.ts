@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { Variant } from "../../interp/events.ts";
 import { REPORTERS } from "../../report/registry.ts";
 import { KNOWN_OPTIONS, closestOption } from "../../script/checks/option-names.ts";
+import { flagProblem } from "../../script/flag-table.ts";
 import { checkFlag } from "./config.ts";
 import { RUN_ALL_SWITCHES, RUN_ALL_VALUED, type RunAllDraft } from "./run-all-options.ts";
 import { parseVariantSelection } from "./variants.ts";
@@ -104,11 +105,12 @@ function addReporter(d: Draft, spec: string): string | null {
   return null;
 }
 
+/** `-D NAME=VALUE`: packetdrill requires the `=` (G config.c: `bad definition`). */
 function addDefine(d: Draft, text: string): string | null {
+  const problem = flagProblem("define", text);
+  if (problem !== null) return problem;
   const eq = text.indexOf("=");
-  const name = eq < 0 ? text : text.slice(0, eq);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `bad define '${text}': expected NAME=VALUE`;
-  d.defines[name] = eq < 0 ? "" : text.slice(eq + 1);
+  d.defines[text.slice(0, eq)] = text.slice(eq + 1);
   return null;
 }
 

@@ -59,7 +59,8 @@ describe("run argument parsing", () => {
     [["--ip_version=ipv5", "x"], "bad --ip_version: ipv5 (expected ipv4, ipv4-mapped-ipv6, ipv6, all or a comma list)"],
     [["--strict_segments=1", "x"], "option '--strict_segments' forbids an argument"],
     [["--mtu"], "option '--mtu' requires a value"],
-    [["-D", "1X=2", "x"], "bad define '1X=2': expected NAME=VALUE"],
+    [["-D", "1X=2", "x"], "bad --define: 1X=2 (expected NAME=VALUE)"],
+    [["-D", "X", "x"], "bad --define: X (expected NAME=VALUE)"],
     [["-q", "x"], "unknown option '-q'"],
   ];
   for (const [argv, message] of errors) {
