@@ -91,7 +91,8 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   };
   raiseToRealtime(ctx.libc);
   try {
-    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose }, openSut, forward);
+    const verbose = spec.verbose || spec.packetLog === true;
+    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose }, openSut, forward);
   } finally {
     killStrayCommands();
     lowerToNormal(ctx.libc);

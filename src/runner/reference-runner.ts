@@ -54,7 +54,7 @@ export function referenceRunner(readFile: (absFile: string) => string, seed = RE
       const prepared = scripts.prepare(job);
       if (!prepared.ok) return { verdict: "error", ...prepared.problem };
       if (isDryRun(job.flags, prepared.script)) return dryRunOutcome();
-      const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose };
+      const request = { file: job.file, script: prepared.script, variant: job.variant, flags: job.flags, defines: job.defines, verbose: job.verbose || job.packetLog === true };
       const outcome = await runScriptRequest(request, (flags, defines) => openWithInitScripts(job, flags, defines, seed), emit);
       return { verdict: outcome.verdict, line: outcome.failure?.line ?? null, message: outcome.failure ? (outcome.failure.message.split("\n")[0] ?? null) : null };
     },

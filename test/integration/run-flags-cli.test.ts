@@ -141,6 +141,18 @@ describe("cli: run flags (packetdrill and run_all.py)", function () {
     expect(rows.find((x) => x["file"] === "fails-live.pkt")).to.deep.include({ verdict: "fail" });
   });
 
+  it("-l prints a failing job's packet log under its result (reference SUT), -L a passing one's", () => {
+    writeFileSync(join(dir, "handshake.pkt"), `${SOCKET}+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 32792 <mss 1000>\n+0 > S. 0:0(0) ack 1 <mss 1460>\n`);
+    writeFileSync(join(dir, "mss-differs.pkt"), `${SOCKET}+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 32792 <mss 1000>\n+0 > S. 0:0(0) ack 1 <mss 1000>\n`);
+    const plain = cli(dir, "run", "--sut", "reference", "-4", "mss-differs.pkt", "handshake.pkt");
+    expect(plain.stdout).to.not.contain("      log:");
+    const l = cli(dir, "run", "--sut", "reference", "-4", "-l", "mss-differs.pkt", "handshake.pkt");
+    expect(l.stdout).to.match(/FAIL  mss-differs\.pkt \[ipv4\][^\n]*\n(.*\n)*      log:\n        inbound injected packet: [^\n]*\n        outbound sniffed packet: [^\n]*<mss 1460>\n/);
+    expect(l.stdout).to.not.match(/PASS  handshake\.pkt[^\n]*\n      log:/);
+    const big = cli(dir, "run", "--sut", "reference", "-4", "-L", "mss-differs.pkt", "handshake.pkt");
+    expect(big.stdout).to.match(/PASS  handshake\.pkt \[ipv4\][^\n]*\n      log:\n        inbound injected packet: [^\n]* S 0:0\(0\) win 32792 <mss 1000>\n        outbound sniffed packet: [^\n]* S\. \d+:\d+\(0\) ack 1 /);
+  });
+
   it("--list prints every job with its variant and flags, runs nothing, exits 0", () => {
     const r = cliUnprivileged(dir, "run", "--list", "--tolerance_usecs=7000", "-D", "X=1", "s");
     expect(r.status, r.stderr).to.equal(0);

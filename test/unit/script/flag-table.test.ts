@@ -67,7 +67,7 @@ const EVIDENCE: Readonly<Record<string, readonly [string, string]>> = {
 const RUN_ALL_EVIDENCE: Readonly<Record<string, readonly [string, string]>> = {
   "-4": ["test/unit/run/run-all-args.test.ts", "-4, -6, --ipv4mappedv6 (and --ipv4, --ipv6) select variants"],
   "-c": ["test/unit/run/run-all-args.test.ts", "-c DIR is --capture DIR"],
-  "-l": ["test/unit/report/log-on-verdict.test.ts", "-l prints a failing job's log under its result line"],
+  "-l": ["test/integration/run-flags-cli.test.ts", "-l prints a failing job's packet log under its result (reference SUT), -L a passing one's"],
   "-L": ["test/unit/report/log-on-verdict.test.ts", "-L prints a passing job's log"],
   "-P": ["test/unit/run/run-all-args.test.ts", "-P N / --max_in_parallel N set the number of jobs at once"],
   "-S": ["test/unit/run/run-all-args.test.ts", "-S / --serialized run one job at a time"],
