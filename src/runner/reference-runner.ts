@@ -26,13 +26,19 @@ export function openReferenceFor(job: Pick<RunJobSpec, "variant">, flags: FlagVa
   return openReferenceSut({ net, seed, commandEnv: { ...defines } });
 }
 
+/** Flags of the kernel's device set-up that the reference SUT has nothing to apply to. */
+const KERNEL_ONLY_FLAGS: Readonly<Record<string, string>> = {
+  is_anyip: "it has no routing table; its stack always owns --local_ip",
+  speed: "its stack has no link speed",
+};
+
 /**
- * Opens the reference SUT and runs `--init_scripts` through its command emulation (the reference
+ * Opens the reference SUT (refusing {@link KERNEL_ONLY_FLAGS}) and runs `--init_scripts` through its command emulation (the reference
  * SUT has no device to come before). Throws MPD_ERR_CHILD when one fails.
  */
 async function openWithInitScripts(job: Pick<RunJobSpec, "variant">, flags: FlagValues, defines: Readonly<Record<string, string>>, seed: number): Promise<Sut> {
-  if (flags["is_anyip"] !== undefined) {
-    throw new MptcpdrillError("MPD_ERR_USAGE", "--is_anyip: not supported on the reference SUT: it has no routing table; its stack always owns --local_ip");
+  for (const [name, why] of Object.entries(KERNEL_ONLY_FLAGS)) {
+    if (flags[name] !== undefined) throw new MptcpdrillError("MPD_ERR_USAGE", `--${name}: not supported on the reference SUT: ${why}`);
   }
   const sut = openReferenceFor(job, flags, defines, seed);
   const init = stringFlag(flags, "init_scripts");

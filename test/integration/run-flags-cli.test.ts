@@ -119,11 +119,13 @@ describe("cli: run flags (packetdrill and run_all.py)", function () {
     expect(clean.stdout).to.contain("3 passed, 0 failed");
   });
 
-  it("refuses --is_anyip on the reference SUT, which has no routing table", () => {
-    const r = cli(dir, "run", "--sut", "reference", "--is_anyip", "--ip-version", "ipv4", "--reporter", "jsonl", "s/a.pkt");
-    expect(r.status).to.equal(1);
-    expect(JSON.parse(r.stdout.split("\n")[0] ?? "{}")).to.deep.include({ verdict: "error" });
-    expect(r.stdout).to.contain("--is_anyip: not supported on the reference SUT");
+  it("refuses --is_anyip and --speed on the reference SUT, which has no routing table or link", () => {
+    for (const flag of ["--is_anyip", "--speed=100"]) {
+      const r = cli(dir, "run", "--sut", "reference", flag, "--ip-version", "ipv4", "--reporter", "jsonl", "s/a.pkt");
+      expect(r.status).to.equal(1);
+      expect(JSON.parse(r.stdout.split("\n")[0] ?? "{}")).to.deep.include({ verdict: "error" });
+      expect(r.stdout).to.contain(`${flag.replace(/=.*/, "")}: not supported on the reference SUT`);
+    }
   });
 
   it("a script's --define lines are defines, and -D overrides them (reference SUT)", () => {
