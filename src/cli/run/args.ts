@@ -142,6 +142,11 @@ function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { pro
   return { problem: null, consumed };
 }
 
+/** `table[key]` for the table's own keys only (a PATH named `constructor` is not an option). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Splits `--opt=value`, `-jN`, `-DNAME=V` into option and inline value. */
 function splitInline(a: string): [string, string | undefined] {
   if (a.startsWith("--")) {
@@ -172,14 +177,15 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
     const a = argv[i] ?? "";
     let problem: string | null = null;
     const [rawName, inline] = splitInline(a);
-    const name = ALIASES[rawName] ?? rawName;
-    const setter = VALUED[name];
+    const name = own(ALIASES, rawName) ?? rawName;
+    const setter = own(VALUED, name);
+    const runAllSwitch = own(RUN_ALL_SWITCHES, a);
     if (a === "--") {
       d.paths.push(...argv.slice(i + 1));
       break;
     } else if (/^-v+$/.test(a) || a === "--verbose") d.verbose = true;
     else if (a === "--list") d.list = true;
-    else if (RUN_ALL_SWITCHES[a] !== undefined) problem = RUN_ALL_SWITCHES[a](d);
+    else if (runAllSwitch !== undefined) problem = runAllSwitch(d);
     else if (setter !== undefined) {
       const value = inline ?? argv[++i];
       problem = value === undefined ? `option '${rawName}' requires a value` : setter(d, value);

@@ -49,6 +49,9 @@ describe("run_all.py options", () => {
     expect(ok(["-v", "x"]).verbose).to.equal(true);
     expect(ok(["-vv", "x"]).verbose).to.equal(true);
   });
+  it("takes a PATH named like an Object property as a PATH", () => {
+    expect(ok(["constructor", "toString"]).paths).to.deep.equal(["constructor", "toString"]);
+  });
   it("--list asks for the job list", () => {
     expect(ok(["x"]).list).to.equal(false);
     expect(ok(["--list", "x"]).list).to.equal(true);
