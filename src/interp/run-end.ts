@@ -4,6 +4,7 @@
  * blocks and run the collected Python program after a fully passing script.
  */
 import type * as ast from "../script/ast.ts";
+import type { CodeSockopt } from "../script/flag-table.ts";
 import { type Sut, TCP_INFO_CONSTANTS } from "../sut/sut.ts";
 import { parseIpAddress } from "../wire/address.ts";
 import { emitPacket, packet } from "../wire/packet.ts";
@@ -58,9 +59,12 @@ function pyValue(v: number | bigint): string {
 
 /**
  * §7: at the block's time, snapshot TCP_INFO (and friends) of the current socket's live fd and
- * return the Python fragment (assignments, then the snippet), or a mismatch.
+ * return the Python fragment (assignments, then the snippet), or a mismatch. `sockopt`
+ * (`--code_sockopt`) keeps one getsockopt's names: `TCP_INFO` the `tcpi_*` ones (with our
+ * `mptcpi_*` extension), `TCP_CC_INFO` the congestion control's, `SO_MEMINFO` the `SK_MEMINFO_*`
+ * ones; without it every one is there, as packetdrill's default (G code.c appends all three).
  */
-export async function snapshotForCode(sut: Sut, fds: SocketTable, c: ast.Code, ev: ast.Event): Promise<string | Mismatch> {
+export async function snapshotForCode(sut: Sut, fds: SocketTable, c: ast.Code, ev: ast.Event, sockopt?: CodeSockopt): Promise<string | Mismatch> {
   const cur = fds.current;
   const alias = cur ? fds.openFds().find((a) => a.socket === cur) : undefined;
   if (!alias) return plainMismatch("runtime", "code", "no socket to use for code", ev.span);
@@ -68,7 +72,10 @@ export async function snapshotForCode(sut: Sut, fds: SocketTable, c: ast.Code, e
   if ("errno" in snap) return plainMismatch("runtime", "code", "can't find getsockopt to get TCP info", ev.span);
   const lines = [`_file = ${JSON.stringify(ev.span.file)}`, `_line = ${ev.span.start.line}`];
   for (const [k, v] of Object.entries(TCP_INFO_CONSTANTS)) lines.push(`${k} = ${v}`);
-  for (const rec of [snap.tcpInfo, snap.mptcpInfo, snap.ccInfo, snap.memInfo]) {
+  const records = {
+    TCP_INFO: [snap.tcpInfo, snap.mptcpInfo], TCP_CC_INFO: [snap.ccInfo], SO_MEMINFO: [snap.memInfo],
+  } as const;
+  for (const rec of sockopt === undefined ? Object.values(records).flat() : records[sockopt]) {
     for (const [k, v] of Object.entries(rec)) lines.push(`${k} = ${pyValue(v)}`);
   }
   // mptcpdrill extension: the SUT's MIB counters as `mib_<nstat name>` (e.g. mib_MPTcpExtMPFailTx).

@@ -5,6 +5,7 @@
  */
 import type { Rng } from "../rng.ts";
 import type { Script } from "../script/ast.ts";
+import { CODE_SOCKOPTS, type CodeSockopt } from "../script/flag-table.ts";
 import type { Variant } from "./events.ts";
 import type { Clock } from "./clock.ts";
 import { DEFAULT_TIMING, type TimingConfig } from "./timeline.ts";
@@ -40,6 +41,8 @@ export interface RunOptions {
   readonly verbose: boolean;
   /** First ephemeral port for the script side of passive connections. */
   readonly ephemeralPortStart: number;
+  /** `--code_sockopt`: the one getsockopt code blocks see (absent: all of them). */
+  readonly codeSockopt?: CodeSockopt;
 }
 
 /** Script option lines as flags (`--tolerance_usecs=100000` → `{tolerance_usecs: "100000"}`). */
@@ -47,6 +50,20 @@ export function scriptFlags(script: Script): FlagValues {
   const out: Record<string, string | true> = {};
   for (const o of script.options) out[o.name] = o.value === null ? true : o.value.value;
   return out;
+}
+
+/**
+ * The script's `--define=NAME=VALUE` lines (§1.4) under `overrides` (`-D` from config and command
+ * line, which win as every command-line flag does).
+ */
+export function mergeDefines(script: Script, overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of script.options) {
+    const v = o.value?.value;
+    if (o.name !== "define" || v === undefined || v.indexOf("=") <= 0) continue;
+    out[v.slice(0, v.indexOf("="))] = v.slice(v.indexOf("=") + 1);
+  }
+  return { ...out, ...overrides };
 }
 
 /** §1.5: script option lines first, then `overrides` (config and command line). */
@@ -66,7 +83,8 @@ export function runOptionsFromFlags(
   flags: FlagValues,
   base: Pick<RunOptions, "clock" | "rng" | "file" | "variant" | "defines"> & Partial<Pick<RunOptions, "verbose" | "ephemeralPortStart">>,
 ): RunOptions {
-  const nonFatal = typeof flags["non_fatal"] === "string" ? flags["non_fatal"].split(",") : [];
+  const nonFatal = typeof flags["non_fatal"] === "string" ? flags["non_fatal"].split(/[, ]+/) : [];
+  const sockopt = CODE_SOCKOPTS.find((s) => s === flags["code_sockopt"]);
   return {
     clock: base.clock, rng: base.rng, file: base.file, variant: base.variant, defines: base.defines,
     timing: {
@@ -81,5 +99,6 @@ export function runOptionsFromFlags(
     mss: num(flags, "mss", 0),
     verbose: base.verbose ?? false,
     ephemeralPortStart: base.ephemeralPortStart ?? 40000,
+    ...(sockopt === undefined ? {} : { codeSockopt: sockopt }),
   };
 }

@@ -381,7 +381,7 @@ class ScriptRun {
   }
 
   private async code(c: ast.Code, ev: ast.Event): Promise<Mismatch | null> {
-    const snap = await snapshotForCode(this.sut, this.fds, c, ev);
+    const snap = await snapshotForCode(this.sut, this.fds, c, ev, this.o.codeSockopt);
     if (typeof snap !== "string") return snap;
     this.codeParts.push(snap);
     this.codeLines.push(ev.span.start.line);

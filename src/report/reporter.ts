@@ -20,6 +20,12 @@ export interface ReportSink {
 export interface ReporterOptions {
   /** `-v`: show passing events and `log` events. */
   readonly verbose: boolean;
+  /**
+   * run_all.py `-l` / `-L`: a job's `log` events (its packet dumps) are kept and printed under its
+   * result line when it failed (or ended in error) / passed, instead of live for every job.
+   */
+  readonly logOnError?: boolean;
+  readonly logOnSuccess?: boolean;
   /** Clock for the progress line, milliseconds; injected so golden output stays stable. */
   readonly now?: () => number;
 }

@@ -3,7 +3,8 @@
  * (packetdrill-shaped, with its dumps) under each failing one, and a summary with the list of
  * failures at the end. On a terminal a progress line (`[done/total] running, counts`) stays at the
  * bottom and is redrawn after every event. With `-v` passing events and `log` output appear live,
- * each prefixed with its job so parallel runs stay readable. An `xfail` (a failure the script's
+ * each prefixed with its job so parallel runs stay readable; with run_all.py's `-l`/`-L` a failing /
+ * passing job's `log` output is printed under its result line instead. An `xfail` (a failure the script's
  * known-difference tag expects) prints `XFAIL` with the tag's reason above the mismatch; an
  * `xpass` (a stale tag) prints `XPASS` and is listed with the failures.
  */
@@ -34,6 +35,8 @@ class TextReporter implements Reporter {
   /** Full failure text and warnings per job, printed under its result line. */
   private readonly details = new Map<string, string[]>();
   private readonly failures: ScriptEndEvent[] = [];
+  /** `log` text per job, kept for `-l`/`-L` until the job's result line. */
+  private readonly logs = new Map<string, string[]>();
   private progressShown = false;
   private lastProgress = "";
 
@@ -53,6 +56,9 @@ class TextReporter implements Reporter {
         break;
       case "log":
         if (this.options.verbose) this.print(`${indent(event.text, `  ${jobName(event)} | `)}\n`);
+        else if (this.options.logOnError === true || this.options.logOnSuccess === true) {
+          this.logs.set(jobName(event), [...(this.logs.get(jobName(event)) ?? []), event.text]);
+        }
         break;
       case "eventFail": {
         const text = `${event.fatal ? "" : "warning: "}${withLocation(event.file, event.line, event.message)}`;
@@ -82,6 +88,12 @@ class TextReporter implements Reporter {
     if (e.known !== undefined) details.unshift(describeKnown(e.known));
     if ((e.verdict === "fail" || e.verdict === "error") && e.seed !== undefined) details.push(`seed ${e.seed} (replay with --seed ${e.seed})`);
     for (const d of details) lines.push(indent(d, "      "));
+    const log = this.logs.get(jobName(e)) ?? [];
+    this.logs.delete(jobName(e));
+    const failed = e.verdict === "fail" || e.verdict === "error" || e.verdict === "xfail" || e.verdict === "xpass";
+    if (log.length > 0 && ((failed && this.options.logOnError === true) || (e.verdict === "pass" && this.options.logOnSuccess === true))) {
+      lines.push("      log:", ...log.map((l) => indent(l, "        ")));
+    }
     if (e.verdict === "fail" || e.verdict === "error" || e.verdict === "xpass") this.failures.push(e);
     this.print(`${lines.join("\n")}\n`);
   }

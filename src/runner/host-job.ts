@@ -11,6 +11,7 @@ import type { ScriptEvent } from "../interp/events.ts";
 import type { FlagValues } from "../interp/run-options.ts";
 import type { BlockingThread } from "../sut/kernel-tun/blocking-thread.ts";
 import { killStrayCommands } from "../sut/kernel-tun/commands.ts";
+import { runInitScripts } from "../sut/kernel-tun/init-scripts.ts";
 import { enterFreshNetns } from "../sut/kernel-tun/fresh-netns.ts";
 import { openKernelTunSut, type KernelTunConfig } from "../sut/kernel-tun/kernel-tun-sut.ts";
 import type { Libc } from "../sut/kernel-tun/libc.ts";
@@ -29,7 +30,17 @@ import { runScriptRequest } from "./script-runner.ts";
 export function kernelConfig(job: Pick<RunJobSpec, "variant" | "cwd" | "defines">, flags: FlagValues): KernelTunConfig {
   const net = resolveNetConfig(netFlagsOf(job.variant, flags));
   const code = stringFlag(flags, "code_command");
-  return { net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread: true, ...(code === undefined ? {} : { codeCommand: code.split(" ") }) };
+  return {
+    net, scriptDir: job.cwd, commandEnv: packetdrillEnv(net, flags, job.defines), blockingThread: true,
+    sendOmitFree: flags["send_omit_free"] !== undefined, ...(code === undefined ? {} : { codeCommand: code.split(" ") }),
+  };
+}
+
+/** `--init_scripts`: run in the job's fresh namespace before the device exists (init-scripts.ts). */
+async function runJobInitScripts(config: KernelTunConfig, flags: FlagValues): Promise<void> {
+  const init = stringFlag(flags, "init_scripts");
+  if (init === undefined) return;
+  await runInitScripts(init, { cwd: config.scriptDir, env: config.commandEnv ?? {}, timeoutMs: 60_000, codeCommand: [] });
 }
 
 /** What the host needs to run jobs. */
@@ -65,9 +76,11 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   let scriptStartUs: number | null = null;
   let scriptEndUs: number | null = null;
   await enterNewNamespace(ctx);
-  const openSut = (flags: FlagValues): Promise<Sut> => {
-    const sut = openKernelTunSut(kernelConfig(spec, flags));
-    return Promise.resolve(spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath));
+  const openSut = async (flags: FlagValues, defines: Readonly<Record<string, string>>): Promise<Sut> => {
+    const config = kernelConfig({ ...spec, defines }, flags);
+    await runJobInitScripts(config, flags);
+    const sut = openKernelTunSut(config);
+    return spec.capturePath === null ? sut : recordToPcap(sut, spec.capturePath);
   };
   // Each event crosses to the parent over IPC, ~0.1 ms of this thread's time while the script's
   // clock runs; per-event passes are shown only with -v, so without it they stay here.
@@ -78,7 +91,8 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   };
   raiseToRealtime(ctx.libc);
   try {
-    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose: spec.verbose, seed: spec.seed }, openSut, forward);
+    const verbose = spec.verbose || spec.packetLog === true;
+    await runScriptRequest({ file: spec.file, script, variant: spec.variant, flags: spec.flags, defines: spec.defines, verbose, seed: spec.seed }, openSut, forward);
   } finally {
     killStrayCommands();
     lowerToNormal(ctx.libc);

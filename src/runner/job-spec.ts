@@ -16,6 +16,11 @@ export interface RunJobSpec extends JobRef {
   /** Where the SUT writes the pcap of this job, or null. */
   readonly capturePath: string | null;
   readonly verbose: boolean;
+  /**
+   * The interpreter's packet log (`log` events) without `-v`'s per-event passes: run_all.py's
+   * `-l`/`-L`, whose reporter prints it under the job's result. Absent = as `verbose`.
+   */
+  readonly packetLog?: boolean;
   /** The config file used, or null. */
   readonly configPath: string | null;
   /**

@@ -24,7 +24,8 @@ export function netFlagsOf(ipVersion: IpVersion, flags: FlagValues): NetFlags {
   const fields = {
     localIp: stringFlag(flags, "local_ip"), remoteIp: stringFlag(flags, "remote_ip"), gatewayIp: stringFlag(flags, "gateway_ip"),
     netmaskIp: stringFlag(flags, "netmask_ip"), mtu: optNumber(flags, "mtu"), bindPort: optNumber(flags, "bind_port"),
-    connectPort: optNumber(flags, "connect_port"), device: stringFlag(flags, "device"),
+    connectPort: optNumber(flags, "connect_port"), device: stringFlag(flags, "device"), speed: optNumber(flags, "speed"),
+    anyIp: flags["is_anyip"] === true ? true : undefined,
   };
   const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<NetFlags>;
   return { ipVersion, ...defined };

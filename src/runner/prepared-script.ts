@@ -6,6 +6,7 @@
  */
 import type { KnownDifferenceTag } from "../interp/events.ts";
 import type { Script } from "../script/ast.ts";
+import { mergeDefines } from "../interp/run-options.ts";
 import { runChecks } from "../script/check-script.ts";
 import type { Diagnostic } from "../script/diagnostic.ts";
 import { knownDifferenceFor } from "../script/known-difference.ts";
@@ -96,7 +97,8 @@ export class ScriptCache {
     }
     const key = JSON.stringify(job.defines);
     if (!e.checked.has(key)) {
-      e.checked.set(key, firstError(e.parseDiagnostics) ?? firstError(runChecks(e.script, { defines: job.defines, source: e.source })));
+      const defines = mergeDefines(e.script, job.defines);
+      e.checked.set(key, firstError(e.parseDiagnostics) ?? firstError(runChecks(e.script, { defines, source: e.source })));
     }
     const problem = e.checked.get(key) ?? null;
     return problem === null ? { ok: true, script: e.script } : { ok: false, problem };

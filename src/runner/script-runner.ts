@@ -1,12 +1,12 @@
 /**
  * Glue between a job and the interpreter: merge the script's option lines under the job's flags
- * (pkt-language.md §1.5), open the SUT for the resulting network flags, run `runScript` on the
+ * and its `--define` lines under the job's defines (pkt-language.md §1.4, §1.5), open the SUT for the resulting network flags, run `runScript` on the
  * already parsed script and close the SUT. Callers (the reference runner, the script host, the
  * warm-ups) pass how to open a SUT and where events go.
  */
 import { MonotonicClock, SutVirtualClock, type Clock } from "../interp/clock.ts";
 import type { EmitScriptEvent, Variant } from "../interp/events.ts";
-import { type FlagValues, mergeFlags, runOptionsFromFlags } from "../interp/run-options.ts";
+import { type FlagValues, mergeDefines, mergeFlags, runOptionsFromFlags } from "../interp/run-options.ts";
 import { type ScriptOutcome, runScript } from "../interp/run.ts";
 import type { Script } from "../script/ast.ts";
 import { parseScript } from "../script/parse.ts";
@@ -34,11 +34,12 @@ export type OpenSut = (flags: FlagValues, defines: Readonly<Record<string, strin
 /** Runs one request; the SUT is always closed. Emits scriptStart … scriptEnd. */
 export async function runScriptRequest(req: ScriptRunRequest, openSut: OpenSut, emit: EmitScriptEvent): Promise<ScriptOutcome> {
   const flags = { ...mergeFlags(req.script, req.flags), ip_version: req.variant };
-  const sut = await openSut(flags, req.defines);
+  const defines = mergeDefines(req.script, req.defines);
+  const sut = await openSut(flags, defines);
   try {
     const clock: Clock = sut.kind === "reference" ? new SutVirtualClock(sut) : new MonotonicClock(sut);
     const options = runOptionsFromFlags(flags, {
-      clock, rng: new SeededRng(jobSeed(req.seed, req, "interp")), file: req.file, variant: req.variant, defines: new Map(Object.entries(req.defines)), verbose: req.verbose ?? false,
+      clock, rng: new SeededRng(jobSeed(req.seed, req, "interp")), file: req.file, variant: req.variant, defines: new Map(Object.entries(defines)), verbose: req.verbose ?? false,
     });
     return await runScript(req.script, sut, options, emit);
   } finally {

@@ -14,6 +14,10 @@ export interface NetFlags {
   readonly gatewayIp?: string;
   readonly netmaskIp?: string;
   readonly mtu?: number;
+  /** `--speed`, Mbps. */
+  readonly speed?: number;
+  /** `--is_anyip`. */
+  readonly anyIp?: boolean;
   readonly bindPort?: number;
   readonly connectPort?: number;
   readonly device?: string;
@@ -62,5 +66,7 @@ export function resolveNetConfig(flags: NetFlags): SutNetConfig {
     remotePrefixLen: remote.len, gatewayIp: flags.gatewayIp ?? d.gatewayIp, netmaskIp, localPrefixLen,
     mtu: flags.mtu ?? 1500, device: flags.device ?? "tun0",
     bindPort: flags.bindPort ?? 8080, connectPort: flags.connectPort ?? 8080,
+    ...(flags.speed === undefined ? {} : { speedMbps: flags.speed }),
+    ...(flags.anyIp === true ? { anyIp: true } : {}),
   };
 }

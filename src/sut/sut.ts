@@ -38,6 +38,13 @@ export interface SutNetConfig {
   readonly netmaskIp: string;
   readonly localPrefixLen: number;
   readonly mtu: number;
+  /**
+   * `--is_anyip`: the local address is not put on the device and the remote prefix is routed
+   * without the gateway; the script makes the address local itself (an `ip route add local …`).
+   */
+  readonly anyIp?: boolean;
+  /** `--speed`: the device's link speed in Mbps (absent: the driver's own). */
+  readonly speedMbps?: number;
   /** The test device name, `tun0`. */
   readonly device: string;
   readonly bindPort: number;

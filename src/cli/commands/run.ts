@@ -34,6 +34,8 @@ options:
   --reporter NAME[:FILE]    human (default), tap, junit, jsonl; repeatable; without FILE it writes
                             to stdout (at most one); human stays on stdout unless another takes it
   -v, --verbose             show passing events and packet dumps
+  --list                    print the jobs the run would start (script [variant] and the flags and
+                            defines each passes down), run nothing, exit 0
   --no-shell                refuse every script that would run a program (backtick commands,
                             %{ }% blocks, --code_command/--init_scripts option lines): the script
                             is an error naming each refused line and nothing of it runs
@@ -46,8 +48,19 @@ options:
 packetdrill flags (pkt-language.md §1.6) are passed down to every job:
   -D NAME=VALUE, --define=NAME=VALUE, --tolerance_usecs=N, --non_fatal=packet, --mtu=N, ...
   --ip_version=V selects variants like --ip-version.
-precedence, lowest first: packetdrill defaults < the script's option lines < config flags and
+  --dry_run parses and checks every script and runs none (no root, no namespace needed).
+  Each value is checked as packetdrill checks it ("bad --tolerance_usecs: abc"); flags mptcpdrill
+  cannot honour (--wire_*, --so_filename, --so_flags, --psp_udp_port, --debug) are refused, also
+  in configs and script option lines; the full table is in docs/compat.md.
+precedence, lowest first: packetdrill defaults < the script's own option lines < config flags and
 defines (common, then the variant's) < the command line.
+
+run_all.py options, as they map here:
+  -4, -6, --ipv4mappedv6    select variants (together: their union)
+  -P N                      = -j N          -S    = -j 1        -c DIR   = --capture DIR
+  -t DIR                    TAP report in DIR/packetdrill_<PATH's name>.tap (one PATH)
+  -l, -L                    the packet log of failing (-l) / passing (-L) jobs under their result
+  (run_all.py's --dry_run is --list here; -p and -s are refused)
 
 exit status: 0 all passed, 1 a job failed or had an error, 2 usage, config or environment
 problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT, 143 by SIGTERM

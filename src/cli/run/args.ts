@@ -1,15 +1,20 @@
 /**
  * `mptcpdrill run` argument parsing. Our own options use dashes (`--ip-version`, `--jobs`);
  * packetdrill's flags keep their underscores (`--tolerance_usecs=…`, pkt-language.md §1.6) and
- * are passed down to every job, overriding config and script option lines. `--ip_version=V` on
- * the command line selects variant V, like `--ip-version V`. Errors are values.
+ * are passed down to every job, overriding config and script option lines; each is checked
+ * against flag-table.ts (refused flags and bad values are usage errors). `--ip_version=V` on the
+ * command line selects variant V, like `--ip-version V`. run_all.py's own options are read where
+ * they map (run-all-options.ts). Errors are values.
  */
 import { availableParallelism } from "node:os";
+import * as path from "node:path";
 import type { Variant } from "../../interp/events.ts";
 import { REPORTERS } from "../../report/registry.ts";
 import { MAX_SEED } from "../../rng.ts";
-import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
+import { KNOWN_OPTIONS, closestOption } from "../../script/checks/option-names.ts";
+import { flagProblem } from "../../script/flag-table.ts";
 import { checkFlag } from "./config.ts";
+import { RUN_ALL_SWITCHES, RUN_ALL_VALUED, type RunAllDraft } from "./run-all-options.ts";
 import { parseVariantSelection } from "./variants.ts";
 
 /** One `--reporter NAME[:FILE]`; `file` null = stdout. */
@@ -33,6 +38,11 @@ export interface RunArgs {
   readonly allowScriptPrograms: boolean;
   readonly configFile: string | null;
   readonly reporters: readonly ReporterSpec[];
+  /** `--list`: print the planned jobs, run nothing. */
+  readonly list: boolean;
+  /** run_all.py `-l` / `-L`: print the packet log of failing / passing jobs under their result. */
+  readonly logOnError: boolean;
+  readonly logOnSuccess: boolean;
   /** packetdrill flags from the command line (highest precedence). */
   readonly flags: Readonly<Record<string, string | true>>;
   readonly defines: Readonly<Record<string, string>>;
@@ -46,14 +56,10 @@ export type RunArgsResult = { readonly ok: true; readonly value: RunArgs } | { r
 /** Default per-script limit, as run_all.py. */
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 
-interface Draft {
+interface Draft extends RunAllDraft {
   paths: string[];
   sut: "kernel" | "reference";
-  jobs: number;
-  variants: readonly Variant[] | null;
-  captureDir: string | null;
   timeoutSeconds: number;
-  verbose: boolean;
   noShell: boolean;
   allowScriptPrograms: boolean;
   configFile: string | null;
@@ -92,9 +98,10 @@ const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> =
     d.seed = Number(v);
     return null;
   },
+  ...RUN_ALL_VALUED,
 };
 
-const ALIASES: Readonly<Record<string, string>> = { "-j": "--jobs", "-D": "--define" };
+const ALIASES: Readonly<Record<string, string>> = { "-j": "--jobs", "-D": "--define", "-c": "--capture", "-P": "--max_in_parallel", "-t": "--tap" };
 
 function setVariants(d: Draft, v: string, option: string): string | null {
   const selection = parseVariantSelection(v);
@@ -113,11 +120,12 @@ function addReporter(d: Draft, spec: string): string | null {
   return null;
 }
 
+/** `-D NAME=VALUE`: packetdrill requires the `=` (G config.c: `bad definition`). */
 function addDefine(d: Draft, text: string): string | null {
+  const problem = flagProblem("define", text);
+  if (problem !== null) return problem;
   const eq = text.indexOf("=");
-  const name = eq < 0 ? text : text.slice(0, eq);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `bad define '${text}': expected NAME=VALUE`;
-  d.defines[name] = eq < 0 ? "" : text.slice(eq + 1);
+  d.defines[text.slice(0, eq)] = text.slice(eq + 1);
   return null;
 }
 
@@ -126,20 +134,32 @@ function packetdrillFlag(d: Draft, arg: string, next: string | undefined): { pro
   const eq = arg.indexOf("=");
   const name = (eq < 0 ? arg : arg.slice(0, eq)).slice(2);
   const takes = KNOWN_OPTIONS.get(name);
-  if (takes === undefined) return { problem: `unknown option '${arg}'`, consumed: false };
+  if (takes === undefined) {
+    const guess = closestOption(name);
+    return { problem: `unknown option '${arg}'${guess === null ? "" : ` (did you mean '--${guess}'?)`}`, consumed: false };
+  }
+  if (takes === "none" && eq >= 0) return { problem: `option '--${name}' forbids an argument`, consumed: false };
   let value: string | true = eq < 0 ? true : arg.slice(eq + 1);
   let consumed = false;
   if (takes === "required" && value === true) {
     if (next === undefined) return { problem: `option '--${name}' requires a value`, consumed: false };
     [value, consumed] = [next, true];
   }
-  if (name === "ip_version") return { problem: setVariants(d, String(value), "--ip_version"), consumed };
+  if (name === "ip_version") {
+    const problem = setVariants(d, String(value), "--ip_version");
+    return { problem: problem === null ? null : `bad --ip_version: ${String(value)} (expected ipv4, ipv4-mapped-ipv6, ipv6, all or a comma list)`, consumed };
+  }
   if (name === "define") return { problem: addDefine(d, String(value)), consumed };
   if (name === "verbose") return { problem: ((d.verbose = true), null), consumed };
-  const r = checkFlag(name, value);
-  if ("problem" in r) return { problem: r.problem.replace(/write true/, `write '--${name}'`), consumed };
+  const r = checkFlag(name, value, "command line");
+  if ("problem" in r) return { problem: r.problem, consumed };
   d.flags[name] = r.value;
   return { problem: null, consumed };
+}
+
+/** `table[key]` for the table's own keys only (a PATH named `constructor` is not an option). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** Splits `--opt=value`, `-jN`, `-DNAME=V` into option and inline value. */
@@ -148,7 +168,7 @@ function splitInline(a: string): [string, string | undefined] {
     const eq = a.indexOf("=");
     return eq < 0 ? [a, undefined] : [a.slice(0, eq), a.slice(eq + 1)];
   }
-  if (/^-[jD]./.test(a)) return [a.slice(0, 2), a.slice(2)];
+  if (/^-[jDPct]./.test(a)) return [a.slice(0, 2), a.slice(2)];
   return [a, undefined];
 }
 
@@ -166,19 +186,23 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
   const d: Draft = {
     paths: [], sut: "kernel", jobs: defaultJobs(), variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     verbose: false, noShell: false, allowScriptPrograms: false, configFile: null, reporters: [], flags: {}, defines: {}, seed: null,
+    list: false, runAllVariants: [], serialized: false, tapDir: null, logOnError: false, logOnSuccess: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
     let problem: string | null = null;
     const [rawName, inline] = splitInline(a);
-    const name = ALIASES[rawName] ?? rawName;
-    const setter = VALUED[name];
+    const name = own(ALIASES, rawName) ?? rawName;
+    const setter = own(VALUED, name);
+    const runAllSwitch = own(RUN_ALL_SWITCHES, a);
     if (a === "--") {
       d.paths.push(...argv.slice(i + 1));
       break;
-    } else if (a === "-v" || a === "--verbose") d.verbose = true;
+    } else if (/^-v+$/.test(a) || a === "--verbose") d.verbose = true;
+    else if (a === "--list") d.list = true;
     else if (a === "--no-shell") d.noShell = true;
     else if (a === "--allow-script-programs") d.allowScriptPrograms = true;
+    else if (runAllSwitch !== undefined) problem = runAllSwitch(d);
     else if (setter !== undefined) {
       const value = inline ?? argv[++i];
       problem = value === undefined ? `option '${rawName}' requires a value` : setter(d, value);
@@ -195,9 +219,22 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
 
 function finish(d: Draft): RunArgsResult {
   if (d.paths.length === 0) return { ok: false, message: "expected at least one PATH (a .pkt file or a folder)" };
-  const stdoutReporters = d.reporters.filter((r) => r.file === null);
+  if (d.runAllVariants.length > 0 && d.variants !== null) return { ok: false, message: "-4/-6/--ipv4mappedv6 and --ip-version (or --ip_version) both select variants: give one of them" };
+  const tap = tapReporter(d);
+  if (typeof tap === "string") return { ok: false, message: tap };
+  const all = tap === null ? d.reporters : [...d.reporters, tap];
+  const stdoutReporters = all.filter((r) => r.file === null);
   if (stdoutReporters.length > 1) return { ok: false, message: `at most one reporter may write to stdout; give the others a FILE (NAME:FILE)` };
-  const reporters = stdoutReporters.length === 0 ? [{ name: "human", file: null }, ...d.reporters] : d.reporters;
-  const { variants, ...rest } = d;
-  return { ok: true, value: { ...rest, reporters, variants: variants ?? parseVariantSelection("all") ?? [] } };
+  const reporters = stdoutReporters.length === 0 ? [{ name: "human", file: null }, ...all] : all;
+  const { variants, runAllVariants, serialized, tapDir: _tapDir, jobs, ...rest } = d;
+  const selected = runAllVariants.length > 0 ? parseVariantSelection(runAllVariants.join(",")) : variants;
+  return { ok: true, value: { ...rest, jobs: serialized ? 1 : jobs, reporters, variants: selected ?? parseVariantSelection("all") ?? [] } };
+}
+
+/** run_all.py `-t DIR`: one TAP file for the run's one PATH, named as run_all.py names it. */
+function tapReporter(d: Draft): ReporterSpec | string | null {
+  if (d.tapDir === null) return null;
+  if (d.paths.length !== 1) return `-t/--tap DIR names its file after the one PATH (as run_all.py); with ${d.paths.length} PATHs use --reporter tap:FILE`;
+  const base = path.basename(path.resolve(d.paths[0] ?? "."), ".pkt");
+  return { name: "tap", file: path.join(d.tapDir, `packetdrill_${base}.tap`) };
 }

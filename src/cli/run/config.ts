@@ -18,6 +18,7 @@
 import * as path from "node:path";
 import { VARIANTS, type Variant } from "../../interp/events.ts";
 import { KNOWN_OPTIONS } from "../../script/checks/option-names.ts";
+import { flagProblem, type FlagSource } from "../../script/flag-table.ts";
 import type { CliIo } from "../io.ts";
 
 /** Flag values after parsing: `true` for a switch, else the text as packetdrill would see it. */
@@ -46,15 +47,23 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-/** Checks one flag against packetdrill's table; returns its parsed value or a problem. */
-export function checkFlag(name: string, value: unknown): { value: string | true } | { problem: string } {
+/**
+ * Checks one flag against packetdrill's table (flag-table.ts): unknown, refused and bad values are
+ * problems (`bad --tolerance_usecs: abc (…)`); returns the value as packetdrill would see it.
+ */
+export function checkFlag(name: string, value: unknown, source: FlagSource = "config"): { value: string | true } | { problem: string } {
   if (name === "ip_version") return { problem: "'ip_version' is chosen per variant (the 'variants' key or --ip-version), not set as a flag" };
   if (name === "define") return { problem: "defines go in 'defines', not in 'flags'" };
   const takes = KNOWN_OPTIONS.get(name);
   if (takes === undefined) return { problem: `unknown packetdrill flag '${name}'` };
-  if (takes === "none") return value === true ? { value: true } : { problem: `flag '${name}' takes no value: write true` };
-  if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value))) return { value: String(value) };
-  return { problem: `flag '${name}' requires a string or number value` };
+  let text: string | true;
+  if (takes === "none") {
+    if (value !== true) return { problem: `flag '${name}' takes no value: write true` };
+    text = true;
+  } else if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value))) text = String(value);
+  else return { problem: `flag '${name}' requires a string or number value` };
+  const problem = flagProblem(name, text, source);
+  return problem === null ? { value: text } : { problem };
 }
 
 function parseFlagSet(x: unknown, where: string, problems: string[]): FlagSet {

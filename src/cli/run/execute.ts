@@ -3,6 +3,9 @@
  * and map the outcome to an exit code. The job runner is injected ({@link RunDeps}) so the whole
  * command runs in tests with fake jobs.
  *
+ * `--list` prints the planned jobs and stops; a run whose every job is a `--dry_run` only parses
+ * and checks (runner/dry-run.ts), never asking for the SUT's runner.
+ *
  * Exit codes: 0 every job passed (or failed as its known-difference tag expects: `xfail`); 1 a job
  * failed, ended in `error`, or passed against its tag (`xpass`); 2 usage, config, file or
  * environment problem (also when the environment check failed, after reporting every job as
@@ -24,6 +27,8 @@ import type { RunJobSpec } from "../../runner/job-spec.ts";
 import { REFERENCE_SEED } from "../../runner/job-seed.ts";
 import { schedule } from "../../runner/scheduler.ts";
 import { MAX_SEED } from "../../rng.ts";
+import { dryRunner } from "../../runner/dry-run.ts";
+import { formatJobList } from "./job-list.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
@@ -63,7 +68,7 @@ function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks
       }
       sinks.push(sink);
     }
-    reporters.push(factory(sink, { verbose: args.verbose }));
+    reporters.push(factory(sink, { verbose: args.verbose, logOnError: args.logOnError, logOnSuccess: args.logOnSuccess }));
   }
   return { reporters, sinks };
 }
@@ -95,6 +100,10 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     io.stderr.write(`error[MPD_ERR_FILE]: nothing to run: no .pkt script (with a selected variant) under ${args.paths.map((p) => `'${p}'`).join(", ")}\n`);
     return EXIT_USAGE;
   }
+  if (args.list) {
+    io.stdout.write(formatJobList(plan.jobs));
+    return EXIT_OK;
+  }
   if (args.captureDir !== null) {
     const problem = makeFolder(io.fs, path.resolve(io.cwd, args.captureDir));
     if (problem !== null) {
@@ -115,8 +124,17 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
   }
 }
 
+/**
+ * The job runner: the dry runner when every job is a `--dry_run` (no SUT is opened, nothing is
+ * checked about the environment), else the SUT's.
+ */
+function runnerFor(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], deps: RunDeps): Promise<JobRunner | string> | JobRunner | string {
+  if (jobs.every((j) => j.flags["dry_run"] !== undefined)) return dryRunner((file) => io.fs.readFileSync(file, "utf8"));
+  return deps.runnerFor(args, io, jobs);
+}
+
 async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
-  const runner = await deps.runnerFor(args, io, jobs);
+  const runner = await runnerFor(io, args, jobs, deps);
   const environmentProblem = typeof runner === "string" ? runner : null;
   // Said once on stderr as well (CI logs), besides every job's `error` verdict carrying it.
   if (environmentProblem !== null) io.stderr.write(`${environmentProblem}\n`);

@@ -8,6 +8,7 @@ import type { Variant } from "../../interp/events.ts";
 import type { RunJobSpec } from "../../runner/job-spec.ts";
 import type { CliIo } from "../io.ts";
 import type { RunArgs } from "./args.ts";
+import { addressFamilyProblem } from "../../script/flag-table.ts";
 import { findConfigFor, loadConfig, resolveFlags, type RunConfig } from "./config.ts";
 import { selectVariants } from "./variants.ts";
 
@@ -59,8 +60,11 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[], s
     const absFile = path.resolve(io.cwd, file);
     for (const variant of variants) {
       const { flags, defines } = resolveFlags(config, variant, commandLine);
+      const family = addressFamilyProblem(flags, variant === "ipv6" ? 6 : 4);
+      if (family !== null) problems.push(`${family}, for the ${variant} jobs${config === null ? "" : ` (config ${config.path})`}`);
       jobs.push({
         file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose, seed, noShell: args.noShell, allowScriptPrograms: args.allowScriptPrograms,
+        ...(args.logOnError || args.logOnSuccess ? { packetLog: true } : {}),
         capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
       });
     }

@@ -1,31 +1,14 @@
 /**
- * Pass `option-names`: every `--name[=value]` line names a known flag, and gives a value exactly
- * when the flag takes one (pkt-language.md §1.5-§1.6: packetdrill's config.c flags, plus ours).
+ * Pass `option-names`: every `--name[=value]` line names a known flag, gives a value exactly
+ * when the flag takes one, names no flag mptcpdrill refuses and gives a good value
+ * (pkt-language.md §1.5-§1.6; the table and its wording are in flag-table.ts).
  */
 import { error } from "../diagnostic.ts";
+import { FLAG_SPECS, PACKETDRILL_FLAGS, flagProblem, type FlagTakes } from "../flag-table.ts";
 import type { CheckPass } from "./pass.ts";
 
-/** Whether a flag takes a value: `required` (`--name=V`) or `none` (`--name`). */
-type Takes = "required" | "none";
-
-/** packetdrill's flags (G and the MPTCP fork) and mptcpdrill's own, with what they take. */
-export const KNOWN_OPTIONS: ReadonlyMap<string, Takes> = new Map<string, Takes>([
-  ...(
-    [
-      "ip_version", "bind_port", "connect_port", "local_ip", "remote_ip", "gateway_ip", "netmask_ip",
-      "speed", "mtu", "mss", "init_scripts", "tolerance_usecs", "tolerance_percent", "tcp_ts_tick_usecs",
-      "non_fatal", "define", "code_command", "code_format", "code_sockopt", "so_filename", "so_flags",
-      "wire_server_ip", "wire_server_at", "wire_server_port", "wire_client_dev", "wire_server_dev",
-      "psp_udp_port",
-    ] as const
-  ).map((name) => [name, "required"] as const),
-  ...(
-    [
-      "tcp_ts_ecr_scaled", "strict_segments", "dry_run", "verbose", "debug", "send_omit_free", "is_anyip",
-      "wire_client", "wire_server",
-    ] as const
-  ).map((name) => [name, "none"] as const),
-]);
+/** packetdrill's flags with what they take (flag-table.ts). */
+export const KNOWN_OPTIONS: ReadonlyMap<string, FlagTakes> = new Map(PACKETDRILL_FLAGS.map((f) => [f.name, f.takes]));
 
 /** Edit distance between two short names, for `did you mean` notes. */
 function distance(a: string, b: string): number {
@@ -66,6 +49,12 @@ export const optionNames: CheckPass = {
         report(error("option-value", `Option '--${option.name}' requires a value`, option.span, [`write it as '--${option.name}=VALUE'`]));
       } else if (takes === "none" && option.value !== null) {
         report(error("option-value", `Option '--${option.name}' takes no value`, option.value.span, [`write it as '--${option.name}'`]));
+      } else {
+        const spec = FLAG_SPECS.get(option.name);
+        const problem = flagProblem(option.name, option.value === null ? true : option.value.value, "script");
+        if (spec?.support.kind === "refused") report(error("unsupported-option", `Option '--${option.name}' is not supported`, option.span, [spec.support.reason]));
+        else if (spec?.commandLineOnly !== undefined) report(error("unsupported-option", `Option '--${option.name}' is not supported in a script`, option.span, [spec.commandLineOnly]));
+        else if (problem !== null && option.value !== null) report(error("option-value", problem, option.value.span));
       }
     }
   },

@@ -43,6 +43,8 @@ export interface KernelTunConfig {
    * which takes a few hundred ms of CPU to start; false runs them on libuv's pool instead.
    */
   readonly blockingThread?: boolean;
+  /** packetdrill's `--send_omit_free`: keep every send buffer until close (syscall-runner.ts). */
+  readonly sendOmitFree?: boolean;
 }
 
 const SOL_SOCKET = 1;
@@ -75,7 +77,7 @@ export class KernelTunSut implements Sut {
     this.notes = notes;
     this.#tap = tap;
     this.#pump = new PacketPump(libc, tun, tap);
-    this.#runner = new SyscallRunner(libc, (config.blockingThread ?? true) ? blockingThread() : null);
+    this.#runner = new SyscallRunner(libc, (config.blockingThread ?? true) ? blockingThread() : null, config.sendOmitFree ?? false);
     this.#cmd = {
       cwd: config.scriptDir, env: config.commandEnv ?? {}, timeoutMs: config.commandTimeoutMs ?? 60_000,
       codeCommand: config.codeCommand ?? ["python3"],
@@ -111,6 +113,11 @@ export class KernelTunSut implements Sut {
 
   syscall(request: SyscallRequest): SyscallHandle {
     return this.#runner.run(request);
+  }
+
+  /** Send buffers held by `--send_omit_free` (0 without it). */
+  retainedSendBuffers(): number {
+    return this.#runner.retainedSendBuffers();
   }
 
   runCommand(command: string): Promise<CommandResult> {

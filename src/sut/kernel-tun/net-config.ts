@@ -32,18 +32,24 @@ export interface SetupStep {
   readonly fallback?: readonly string[];
 }
 
-/** The `ip` commands that configure the device after it exists (addresses, MTU, route). */
+/**
+ * The `ip` commands that configure the device after it exists (addresses, MTU, route). With
+ * `--is_anyip` the local address stays off the device and the route has no gateway, as
+ * packetdrill's set-up does (G netdev.c).
+ */
 export function deviceSetupSteps(net: SutNetConfig, qdisc: "default" | "pfifo"): SetupStep[] {
   const fam = net.wireFamily === 6 ? "-6" : "-4";
   const addr = [fam, "addr", "add", `${net.localIp}/${net.localPrefixLen}`, "dev", net.device];
   const route = networkOf(net.remoteIp, net.remotePrefixLen);
   const steps: SetupStep[] = [
     { argv: ["link", "set", "dev", net.device, "mtu", String(net.mtu), "up"], fatal: true },
-    { argv: net.wireFamily === 6 ? [...addr, "nodad"] : addr, fatal: true },
-    {
-      argv: [fam, "route", "add", route, "via", net.gatewayIp, "dev", net.device], fatal: true,
-      fallback: [fam, "route", "add", route, "dev", net.device],
-    },
+    ...(net.anyIp === true ? [] : [{ argv: net.wireFamily === 6 ? [...addr, "nodad"] : addr, fatal: true }]),
+    net.anyIp === true
+      ? { argv: [fam, "route", "add", route, "dev", net.device], fatal: true }
+      : {
+        argv: [fam, "route", "add", route, "via", net.gatewayIp, "dev", net.device], fatal: true,
+        fallback: [fam, "route", "add", route, "dev", net.device],
+      },
   ];
   if (qdisc === "pfifo") steps.push({ argv: ["qdisc", "replace", "dev", net.device, "root", "pfifo"], fatal: false } as SetupStep);
   return steps;

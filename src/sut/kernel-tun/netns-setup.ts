@@ -58,6 +58,29 @@ function ip(argv: readonly string[]): { ok: boolean; stderr: string } {
   return { ok: r.status === 0, stderr: r.stderr.trim() };
 }
 
+/**
+ * `--speed`: `ethtool -s DEV speed N autoneg off` while the device is still down (packetdrill
+ * runs the same command, then takes the device down and up so TCP reads the new speed; here the
+ * device comes up after this). Throws MPD_ERR_TOOL_MISSING without ethtool, MPD_ERR_NETNS when it
+ * refuses.
+ */
+function setLinkSpeed(device: string, mbps: number): void {
+  const argv = ["-s", device, "speed", String(mbps), "autoneg", "off"];
+  const r = spawnSync("ethtool", argv, { encoding: "utf8" });
+  if (r.error) throw new MptcpdrillError("MPD_ERR_TOOL_MISSING", `--speed needs ethtool: cannot run it: ${r.error.message}`, { cause: r.error });
+  if (r.status !== 0) throw new MptcpdrillError("MPD_ERR_NETNS", `'ethtool ${argv.join(" ")}' failed: ${r.stderr.trim()}`);
+}
+
+/**
+ * `--is_anyip` needs a local address that is not an address of the namespace (G netdev.c refuses
+ * it too: the point is to receive for an address no device has). Throws MPD_ERR_NETNS.
+ */
+function checkAnyIpRemote(net: SutNetConfig): void {
+  const r = spawnSync("ip", ["-o", "addr", "show", "to", net.localIp], { encoding: "utf8" });
+  if (r.error) throw new MptcpdrillError("MPD_ERR_TOOL_MISSING", `cannot run 'ip' (iproute2): ${r.error.message}`, { cause: r.error });
+  if (r.stdout.trim() !== "") throw new MptcpdrillError("MPD_ERR_NETNS", `--is_anyip: --local_ip ${net.localIp} is an address of the namespace; anyip needs one no device has`);
+}
+
 function runStep(step: SetupStep): string | null {
   const r = ip(step.argv);
   if (r.ok) return null;
@@ -169,8 +192,10 @@ export function setUpNamespace(libc: Libc, net: SutNetConfig, opts: { offloads: 
   const tun = openTunDevice(libc, net.device, opts.offloads);
   const notes: string[] = [];
   try {
+    if (net.speedMbps !== undefined) setLinkSpeed(net.device, net.speedMbps);
     runSteps([{ argv: ["link", "set", "dev", "lo", "up"], fatal: true }, ...deviceSetupSteps(net, opts.qdisc)], notes);
-    if (net.wireFamily === 6) waitForIpv6Address(net, notes);
+    if (net.anyIp === true) checkAnyIpRemote(net);
+    else if (net.wireFamily === 6) waitForIpv6Address(net, notes);
   } catch (e) {
     tun.close();
     throw e;

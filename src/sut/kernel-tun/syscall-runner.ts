@@ -14,6 +14,9 @@ import { callAsync, type Libc } from "./libc.ts";
 import { callNow, marshalRequest, outcomeOf } from "./syscall-exec.ts";
 import type { Marshalled } from "./syscall-marshal.ts";
 
+/** Calls that hand the kernel a send buffer (`--send_omit_free` keeps those buffers). */
+const SENDING = new Set(["write", "writev", "send", "sendto", "sendmsg"]);
+
 /** Calls whose non-negative return value is a new fd. */
 const FD_RETURNING = new Set(["socket", "accept", "open", "epoll_create"]);
 
@@ -27,11 +30,24 @@ export class SyscallRunner {
   readonly #libc: Libc;
   readonly #thread: BlockingThread | null;
   readonly #openFds = new Set<number>();
+  /** Send buffers kept to the end of the run (`--send_omit_free`), or null to let them go. */
+  readonly #retained: unknown[] | null;
 
-  /** `thread` null: blocking calls always take the libuv fallback. */
-  constructor(libc: Libc, thread: BlockingThread | null) {
+  /**
+   * `thread` null: blocking calls always take the libuv fallback. `omitFree`: packetdrill's
+   * `--send_omit_free`: the memory of every send buffer stays allocated (and unchanged) until
+   * the SUT closes, because with MSG_ZEROCOPY the kernel keeps reading pages of it after the
+   * call returned; without it a buffer is garbage once its call returns (packetdrill frees it).
+   */
+  constructor(libc: Libc, thread: BlockingThread | null, omitFree = false) {
     this.#libc = libc;
     this.#thread = thread;
+    this.#retained = omitFree ? [] : null;
+  }
+
+  /** How many send buffers `--send_omit_free` is holding. */
+  retainedSendBuffers(): number {
+    return this.#retained?.length ?? 0;
   }
 
   /** fds opened by calls and not closed by a `close` call. */
@@ -43,6 +59,7 @@ export class SyscallRunner {
   run(req: SyscallRequest): SyscallHandle {
     const m = marshalRequest(req, this.#libc);
     if (typeof m === "string") return invalid(m);
+    if (this.#retained !== null && SENDING.has(req.name)) this.#retained.push(m.keep);
     if (!req.blocking || m.variadic) {
       const outcome = callNow(this.#libc, req, m);
       this.#track(req, outcome);

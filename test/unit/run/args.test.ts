@@ -64,10 +64,12 @@ describe("run argument parsing", () => {
     [["--reporter", "xml", "x"], "unknown reporter 'xml' (expected human, tap, junit, jsonl)"],
     [["--reporter", "tap", "--reporter", "jsonl", "x"], "at most one reporter may write to stdout; give the others a FILE (NAME:FILE)"],
     [["--reporter", "tap:", "x"], "--reporter 'tap:': empty FILE after ':'"],
-    [["--tolerance_usec=5", "x"], "unknown option '--tolerance_usec=5'"],
-    [["--strict_segments=1", "x"], "flag 'strict_segments' takes no value: write '--strict_segments'"],
+    [["--tolerance_usec=5", "x"], "unknown option '--tolerance_usec=5' (did you mean '--tolerance_usecs'?)"],
+    [["--ip_version=ipv5", "x"], "bad --ip_version: ipv5 (expected ipv4, ipv4-mapped-ipv6, ipv6, all or a comma list)"],
+    [["--strict_segments=1", "x"], "option '--strict_segments' forbids an argument"],
     [["--mtu"], "option '--mtu' requires a value"],
-    [["-D", "1X=2", "x"], "bad define '1X=2': expected NAME=VALUE"],
+    [["-D", "1X=2", "x"], "bad --define: 1X=2 (expected NAME=VALUE)"],
+    [["-D", "X", "x"], "bad --define: X (expected NAME=VALUE)"],
     [["-q", "x"], "unknown option '-q'"],
   ];
   for (const [argv, message] of errors) {
