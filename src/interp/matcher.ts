@@ -15,7 +15,8 @@ import type { ConnectionMapping } from "./mapping.ts";
 import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
 import { checkOutboundDss, checkOutboundMpc, mapOutboundDss } from "./mptcp-dss.ts";
 import { hmac160 } from "./mptcp-join.ts";
-import { type Mismatch, fieldMismatch, plainMismatch } from "./mismatch.ts";
+import { fieldCause, flagsCause, isLengthField, optionsCause } from "./mismatch-cause.ts";
+import { type Mismatch, fieldMismatch, plainMismatch, withCause } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
 
 /** What the matcher needs besides the two packets. */
@@ -95,6 +96,11 @@ function matchTcpHeader(sp: ScriptTcpPacket, mapped: TcpRepr, expectedHdrLen: nu
     }
   }
   if ((mapped.reserved ?? 0) !== 0) return fieldMismatch("tcp_reserved_bits", 0, mapped.reserved ?? 0, span);
+  return matchTcpFields(sp, mapped, span);
+}
+
+/** The TCP header's value fields (§3.5 step 5, after the flags): seq, ack_seq, window, urgent pointer. */
+function matchTcpFields(sp: ScriptTcpPacket, mapped: TcpRepr, span: Span): Mismatch | null {
   if (mapped.seq !== sp.seq) return fieldMismatch("tcp_seq", sp.seq, mapped.seq, span);
   // §10.8: ack_seq is compared even without ACK.
   if (mapped.ack !== sp.ack) return fieldMismatch("tcp_ack_seq", sp.ack, mapped.ack, span);
@@ -258,8 +264,31 @@ function checkOutboundMptcpData(sp: ScriptTcpPacket, live: PacketRepr, conn: Con
 /**
  * Compares an (aggregated) live outbound packet with a TCP line (§3.5 steps 2–8): payload size,
  * IP fields, TCP header in script space, options, payload bytes. Records TS pairs on the way.
+ * A packet mismatch carries its cause (mismatch-cause.ts) besides packetdrill's field.
  */
 export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchContext): Mismatch | null {
+  const m = matchInOrder(sp, live, ctx);
+  if (m === null || m.kind !== "packet" || live.l4.kind !== "tcp") return m;
+  return withCause(m, causeOf(sp, live.l4, live.payload.length, ctx, m));
+}
+
+/**
+ * Classifies a packet mismatch (issue #13): flags, then options present or missing, then field
+ * values; a length leads only when no other field differs. The header fields and option values
+ * behind a length difference are compared here once (the matcher stopped at the length).
+ */
+function causeOf(sp: ScriptTcpPacket, live: TcpRepr, liveLen: number, ctx: MatchContext, m: Mismatch): string | null {
+  const mapped = mapOutboundTcp(live, ctx.conn);
+  const flags = flagsCause(sp.flags, mapped.flags);
+  const opts = sp.options === null ? null : optionsCause(sp.options.map((o) => o.wire), mapped.options);
+  // Both are differences of kind (which packet this is), so both are named when both differ.
+  if (flags !== null || opts !== null) return [flags, opts].filter((c) => c !== null).join("; ");
+  const first = isLengthField(m.field) ? (matchTcpFields(sp, mapped, sp.span) ?? matchOptions(sp, mapped.options, ctx, sp.span) ?? m) : m;
+  return fieldCause(first, { expectedSeq: sp.seq, expectedLen: sp.payloadLen, liveSeq: mapped.seq, liveLen });
+}
+
+/** packetdrill's order of checks (§3.5 steps 2–8); the first difference wins. */
+function matchInOrder(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchContext): Mismatch | null {
   const span = sp.span;
   if (live.l4.kind !== "tcp") {
     return plainMismatch("packet", "ip_protocol", `live packet header layer 1: expected: TCP header vs actual: ${live.l4.kind.toUpperCase()} header`, span, false);
