@@ -15,7 +15,7 @@ import type { ConnectionMapping } from "./mapping.ts";
 import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
 import { checkOutboundDss, checkOutboundMpc, mapOutboundDss } from "./mptcp-dss.ts";
 import { hmac160 } from "./mptcp-join.ts";
-import { fieldCause, flagsCause, isLengthField, optionsCause } from "./mismatch-cause.ts";
+import { extraPacketCause, fieldCause, flagsCause, isLengthField, optionsCause } from "./mismatch-cause.ts";
 import { type Mismatch, fieldMismatch, plainMismatch, withCause } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
 
@@ -273,18 +273,20 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
 }
 
 /**
- * Classifies a packet mismatch (issue #13): flags, then options present or missing, then field
- * values; a length leads only when no other field differs. The header fields and option values
+ * Classifies a packet mismatch (issue #13): an extra packet (data before the expected seq), then
+ * flags, then options present or missing, then field values; a length leads only when no other field differs. The header fields and option values
  * behind a length difference are compared here once (the matcher stopped at the length).
  */
 function causeOf(sp: ScriptTcpPacket, live: TcpRepr, liveLen: number, ctx: MatchContext, m: Mismatch): string | null {
   const mapped = mapOutboundTcp(live, ctx.conn);
+  const extra = extraPacketCause({ flags: sp.flags, seq: sp.seq, len: sp.payloadLen }, { flags: mapped.flags, seq: mapped.seq, len: liveLen });
+  if (extra !== null) return extra;
   const flags = flagsCause(sp.flags, mapped.flags);
   const opts = sp.options === null ? null : optionsCause(sp.options.map((o) => o.wire), mapped.options);
   // Both are differences of kind (which packet this is), so both are named when both differ.
   if (flags !== null || opts !== null) return [flags, opts].filter((c) => c !== null).join("; ");
   const first = isLengthField(m.field) ? (matchTcpFields(sp, mapped, sp.span) ?? matchOptions(sp, mapped.options, ctx, sp.span) ?? m) : m;
-  return fieldCause(first, { expectedSeq: sp.seq, expectedLen: sp.payloadLen, liveSeq: mapped.seq, liveLen });
+  return fieldCause(first);
 }
 
 /** packetdrill's order of checks (§3.5 steps 2–8); the first difference wins. */

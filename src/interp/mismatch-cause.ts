@@ -13,8 +13,9 @@
  */
 import { formatIpAddress } from "../wire/address.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
+import { formatMpCapableFlags } from "../wire/option-format.ts";
 import type { PacketRepr } from "../wire/packet.ts";
-import { type SeqNum, seqAdd, seqLt } from "../wire/seq.ts";
+import { type SeqNum, seqAdd, seqLe } from "../wire/seq.ts";
 import { TCP_FLAG, formatTcpFlags } from "../wire/tcp.ts";
 import type { TcpOption } from "../wire/tcp-options.ts";
 import type { Mismatch } from "./mismatch.ts";
@@ -128,11 +129,15 @@ function mptcpFieldCause(sub: string, name: string, e: Mismatch["expected"], a: 
     const what = name.startsWith("dack") ? "Data ACK" : "DSN";
     const width = (v: Mismatch["expected"]): string => (truth(v) ? "8" : "4");
     const short = name.startsWith("dack") ? "dack" : "dsn";
-    return `expected ${sub} with a ${width(e)}-octet ${what} (${short}${width(e)}), live packet has a ${width(a)}-octet one (${short}${width(a)})`;
+    const an = (w: string): string => (w === "8" ? "an" : "a");
+    return `expected ${sub} with ${an(width(e))} ${width(e)}-octet ${what} (${short}${width(e)}), live packet has ${an(width(a))} ${width(a)}-octet one (${short}${width(a)})`;
   }
   if (sub === "dss" && (name === "dack" || name === "mapping")) {
     const what = name === "dack" ? "a Data ACK" : "a mapping (dsn, ssn, dll)";
     return truth(e) ? `expected dss with ${what}, live packet has none` : `live packet's dss has ${what} the script does not expect`;
+  }
+  if (sub === "mpcapable" && name === "flags" && e !== undefined && a !== undefined) {
+    return `expected mpcapable ${formatMpCapableFlags(Number(e))}, live packet has ${formatMpCapableFlags(Number(a))}`;
   }
   if (sub === "dss" && name === "fin") return `expected DATA_FIN ${truth(e) ? "set" : "clear"} in dss, live packet has it ${truth(a) ? "set" : "clear"}`;
   return `expected ${sub} ${name}=${val(e)}, live packet has ${name}=${val(a)}`;
@@ -143,32 +148,37 @@ const HEADER_WORDS: Readonly<Record<string, string>> = {
   tcp_ts_val: "TS val",
 };
 
-/** What the live packet looked like around the expected sequence range, for seq causes. */
-export interface SeqContext {
-  readonly expectedSeq: SeqNum;
-  readonly expectedLen: number;
-  readonly liveSeq: SeqNum;
-  readonly liveLen: number;
+/** One side of an outbound comparison in script space: flags and sequence range. */
+export interface SegmentShape {
+  readonly flags: number;
+  readonly seq: SeqNum;
+  readonly len: number;
 }
 
-function range(seq: SeqNum, len: number): string {
-  return `${seq}:${seqAdd(seq, len)}(${len})`;
+function shape(s: SegmentShape): string {
+  return `${formatTcpFlags(s.flags)} ${s.seq}:${seqAdd(s.seq, s.len)}(${s.len})`;
+}
+
+/**
+ * `extra packet: …` when the live segment carries data that ends at or before the expected seq:
+ * the SUT sent a packet the script does not expect here (a retransmission, a duplicate, or a line
+ * the script lacks), so its other differences are not the point. Not for SYNs (the ISN is being
+ * learnt) nor for segments without data (a pure ACK occupies no sequence space).
+ */
+export function extraPacketCause(expected: SegmentShape, live: SegmentShape): string | null {
+  if (live.len === 0 || ((expected.flags | live.flags) & TCP_FLAG.SYN) !== 0) return null;
+  if (!seqLe(seqAdd(live.seq, live.len), expected.seq)) return null;
+  return `extra packet: live packet ${shape(live)} lies before the expected ${shape(expected)} (a retransmission, a duplicate or a line the script lacks)`;
 }
 
 /**
  * The cause of one field mismatch the matcher found, or null when packetdrill's line already
  * says it (payload bytes, flow labels, socket choice).
  */
-export function fieldCause(m: Mismatch, seq: SeqContext | null): string | null {
+export function fieldCause(m: Mismatch): string | null {
   const e = m.expected;
   const a = m.actual;
-  if (m.field === "tcp_seq" && seq !== null) {
-    // A segment wholly before the expected one was sent already: a retransmission or a duplicate.
-    if (seqLt(seq.liveSeq, seq.expectedSeq) && !seqLt(seq.expectedSeq, seqAdd(seq.liveSeq, Math.max(seq.liveLen, 1)))) {
-      return `extra packet: live packet ${range(seq.liveSeq, seq.liveLen)} lies before the expected ${range(seq.expectedSeq, seq.expectedLen)} (a retransmission or a duplicate)`;
-    }
-    return `expected seq ${val(e)}, live packet has seq ${val(a)}`;
-  }
+  if (m.field === "tcp_seq") return `expected seq ${val(e)}, live packet has seq ${val(a)}`;
   if (m.field === "tcp_ack_seq") return `expected ack ${val(e)}, live packet has ack ${val(a)}`;
   if (m.field === "payload_len" && e !== undefined && a !== undefined) return `expected ${val(e)} bytes of payload, live packet has ${val(a)}`;
   if (m.field === "ipv4_total_length" || m.field === "ipv6_payload_len") {
