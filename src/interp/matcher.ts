@@ -15,7 +15,7 @@ import type { ConnectionMapping } from "./mapping.ts";
 import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
 import { checkOutboundDss, checkOutboundMpc, mapOutboundDss } from "./mptcp-dss.ts";
 import { hmac160 } from "./mptcp-join.ts";
-import { extraPacketCause, fieldCause, flagsCause, isLengthField, optionsCause } from "./mismatch-cause.ts";
+import { extraPacketCause, fieldCause, flagsCause, isLengthField, optionName, optionsCause } from "./mismatch-cause.ts";
 import { type Mismatch, fieldMismatch, plainMismatch, withCause } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
 
@@ -285,8 +285,32 @@ function causeOf(sp: ScriptTcpPacket, live: TcpRepr, liveLen: number, ctx: Match
   const opts = sp.options === null ? null : optionsCause(sp.options.map((o) => o.wire), mapped.options);
   // Both are differences of kind (which packet this is), so both are named when both differ.
   if (flags !== null || opts !== null) return [flags, opts].filter((c) => c !== null).join("; ");
-  const first = isLengthField(m.field) ? (matchTcpFields(sp, mapped, sp.span) ?? matchOptions(sp, mapped.options, ctx, sp.span) ?? m) : m;
+  const first = isLengthField(m.field) ? (matchTcpFields(sp, mapped, sp.span) ?? optionLengthMismatch(sp, mapped.options) ?? m) : m;
   return fieldCause(first);
+}
+
+/** The structural DSS fields that set its length (RFC 8684 §3.3: "A" and "a", "M" and "m" flags). */
+const DSS_SHAPE = /^(dack|mapping|dack\d_width|dsn\d_width)$/;
+
+/**
+ * Why an option pair of the same kinds differs in length, compared on the script's own option
+ * values (no completion against run state, so nothing is bound or recorded while a failure is
+ * explained): a DSS's Data ACK or mapping presence and widths, else the two lengths.
+ */
+function optionLengthMismatch(sp: ScriptTcpPacket, live: readonly TcpOption[]): Mismatch | null {
+  const so = sp.options ?? [];
+  for (let i = 0; i < so.length && i < live.length; i++) {
+    const w = (so[i] as ScriptOption).wire;
+    const l = live[i] as TcpOption;
+    if (tcpOptionLen(w) === tcpOptionLen(l)) continue;
+    if (w.kind === "mptcp" && l.kind === "mptcp" && w.subtype === "dss" && l.subtype === "dss") {
+      const shape = mptcpFields(w, l).find(([name, e, a]) => DSS_SHAPE.test(name) && e !== a);
+      if (shape !== undefined) return fieldMismatch(`mptcp dss ${shape[0]}`, shape[1] ? 1 : 0, shape[2] ? 1 : 0, sp.span);
+    }
+    const k = l.kind === "unknown" ? l.type : (KIND_NUMBER[l.kind] ?? 0);
+    return optionValueMismatch(k, "length", tcpOptionLen(w), tcpOptionLen(l), sp.span, `tcp_option ${optionName(w)}`);
+  }
+  return null;
 }
 
 /** packetdrill's order of checks (§3.5 steps 2–8); the first difference wins. */
