@@ -236,8 +236,8 @@ export function withCapture<E extends ScriptEvent>(event: E, capture: string | n
 /** The failure of a text-only message: its first line (without `file:line:`) as the cause. */
 export function textFailure(kind: FailureKind, file: string, line: number | null, text: string): FailureDetail {
   const first = text.split("\n")[0] ?? "";
-  const prefix = line === null ? `${file}: ` : `${file}:${line}: `;
-  const cause = first.startsWith(prefix) ? first.slice(prefix.length) : first;
+  const prefix = [`${file}:${line}: `, `${file}: `].find((p) => first.startsWith(p));
+  const cause = prefix === undefined ? first : first.slice(prefix.length);
   return {
     kind, cause, detail: cause, field: null, expected: null, actual: null, line, column: null,
     scriptPacket: null, livePacket: null, capture: null, text,

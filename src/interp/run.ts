@@ -90,7 +90,7 @@ class ScriptRun {
     const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
     if (init && init.action.kind === "command") {
       const r = await this.sut.runCommand(init.action.text);
-      if (r.exitCode !== 0) return { line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` };
+      if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: `${this.script.file}: error executing init command: ${describeExit(r)}` }, "command");
     }
     await this.warmUp();
     this.start = this.o.clock.now();

@@ -36,5 +36,6 @@ describe("interp/events: the failure as data across a process boundary", () => {
     const f = textFailure("command", "x.pkt", 4, "x.pkt:4: error executing `false` command: non-zero status 1\nmore");
     expect(f).to.deep.include({ kind: "command", cause: "error executing `false` command: non-zero status 1", line: 4, column: null, field: null });
     expect(isFailureDetail(f)).to.equal(true);
+    expect(textFailure("command", "x.pkt", 2, "x.pkt: error executing init command: non-zero status 127").cause).to.equal("error executing init command: non-zero status 127");
   });
 });
