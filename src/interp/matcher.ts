@@ -274,8 +274,9 @@ export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchC
 
 /**
  * Classifies a packet mismatch (issue #13): an extra packet (data before the expected seq), then
- * flags, then options present or missing, then field values; a length leads only when no other field differs. The header fields and option values
- * behind a length difference are compared here once (the matcher stopped at the length).
+ * flags, then options present or missing, then field values; a length leads only when no other
+ * field differs. Behind a length difference (where the matcher stopped) the header fields and the
+ * options' shapes are compared here, without touching run state.
  */
 function causeOf(sp: ScriptTcpPacket, live: TcpRepr, liveLen: number, ctx: MatchContext, m: Mismatch): string | null {
   const mapped = mapOutboundTcp(live, ctx.conn);
