@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { describeFlags, extraPacketCause, fieldCause, flagsCause, optionsCause, sniffCause } from "../../../src/interp/mismatch-cause.ts";
 import { fieldMismatch, plainMismatch } from "../../../src/interp/mismatch.ts";
 import type { Span } from "../../../src/script/span.ts";
+import { packet } from "../../../src/wire/packet.ts";
 import { seqNum } from "../../../src/wire/seq.ts";
 import { TCP_FLAG } from "../../../src/wire/tcp.ts";
 import type { TcpOption } from "../../../src/wire/tcp-options.ts";
@@ -50,7 +51,14 @@ describe("interp/mismatch-cause", () => {
     expect(fieldCause(plainMismatch("packet", "payload", "incorrect outbound data payload", SPAN))).to.equal(null);
   });
 
-  it("names a missing packet", () => {
+  it("names a missing packet, and a packet of another socket by its tuple", () => {
     expect(sniffCause(plainMismatch("timeout", "timeout", "Timed out waiting for packet", SPAN), null)).to.match(/^missing packet: /);
+    const ip = {
+      kind: "ipv4" as const, tos: 0, identification: 1, flags: 2, fragmentOffset: 0, ttl: 64, protocol: 6,
+      src: new Uint8Array([192, 168, 0, 2]), dst: new Uint8Array([192, 0, 2, 1]), options: new Uint8Array(0),
+    };
+    const tcp = { kind: "tcp" as const, srcPort: 56824, dstPort: 8080, seq: seqNum(1), ack: seqNum(1), flags: TCP_FLAG.ACK, window: 1, urgent: 0, options: [] };
+    const other = plainMismatch("packet", "socket", "packet is not for expected socket", SPAN);
+    expect(sniffCause(other, packet(ip, tcp, new Uint8Array(0)))).to.equal("live packet belongs to another connection or subflow (192.168.0.2:56824 > 192.0.2.1:8080)");
   });
 });
