@@ -91,7 +91,10 @@ export interface FailureDetail {
   readonly detail: string;
   /** packetdrill's field name (`tcp_window`, `mptcp dss dack8`, `timing` …), null when none. */
   readonly field: string | null;
-  /** The expected and actual values in script space, as text (decimal numbers), null when none. */
+  /**
+   * The expected and actual values in script space, as text (decimal numbers; for `timing`,
+   * microseconds since the script's start), null when none.
+   */
   readonly expected: string | null;
   readonly actual: string | null;
   /** 1-based line and column of the script event, null when no line is to blame. */
