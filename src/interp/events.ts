@@ -72,9 +72,47 @@ export interface EventPassEvent extends JobRef {
   readonly ms: number;
 }
 
+/** Which family a failure belongs to: the interpreter's mismatch kinds, or `error` for the rest. */
+export type FailureKind = "packet" | "timing" | "timeout" | "syscall" | "command" | "runtime" | "error";
+
+/** Every {@link FailureKind}. */
+export const FAILURE_KINDS: readonly FailureKind[] = ["packet", "timing", "timeout", "syscall", "command", "runtime", "error"];
+
+/**
+ * A failure as data (issue #13): what reporters render besides the text. Plain JSON (values are
+ * strings, never bigint), so it crosses the host protocol and lands in the jsonl report as is
+ * (docs/schema/run-events.schema.json).
+ */
+export interface FailureDetail {
+  readonly kind: FailureKind;
+  /** The first line without `file:line:`: the cause when one was found, else packetdrill's detail. */
+  readonly cause: string;
+  /** packetdrill's wording of the detail (`live packet field tcp_window: expected: …`). */
+  readonly detail: string;
+  /** packetdrill's field name (`tcp_window`, `mptcp dss dack8`, `timing` …), null when none. */
+  readonly field: string | null;
+  /**
+   * The expected and actual values in script space, as text (decimal numbers; for `timing`,
+   * microseconds since the script's start), null when none.
+   */
+  readonly expected: string | null;
+  readonly actual: string | null;
+  /** 1-based line and column of the script event, null when no line is to blame. */
+  readonly line: number | null;
+  readonly column: number | null;
+  /** One-line dumps of the script's packet and the live packet (script space), with their times. */
+  readonly scriptPacket: string | null;
+  readonly livePacket: string | null;
+  /** The job's pcap file (`--capture`), when one is written. */
+  readonly capture: string | null;
+  /** The whole packetdrill-shaped text, as in `message`. */
+  readonly text: string;
+}
+
 /**
  * One script event failed. `message` is packetdrill-shaped (pkt-language.md §9), possibly several
- * lines (the `script packet:` / `actual packet:` dumps follow the first line).
+ * lines: the cause first, packetdrill's field line next, then the `script packet:` / `actual
+ * packet:` dumps. `failure` carries the same as data.
  */
 export interface EventFailEvent extends JobRef {
   readonly kind: "eventFail";
@@ -84,6 +122,8 @@ export interface EventFailEvent extends JobRef {
   /** False for `--non_fatal` warnings: the script continues and may still pass. */
   readonly fatal: boolean;
   readonly ms: number;
+  /** The failure as data; absent only from producers that have nothing but text. */
+  readonly failure?: FailureDetail;
 }
 
 /** Extra output for `-v` (packet dumps, command output); reporters show it only when verbose. */
@@ -173,11 +213,38 @@ export function isScriptEvent(x: unknown): x is ScriptEvent {
     case "eventPass":
       return isLine(x["line"]) && typeof x["what"] === "string" && typeof x["ms"] === "number";
     case "eventFail":
-      return isLine(x["line"]) && typeof x["message"] === "string" && typeof x["fatal"] === "boolean" && typeof x["ms"] === "number";
+      return isLine(x["line"]) && typeof x["message"] === "string" && typeof x["fatal"] === "boolean" && typeof x["ms"] === "number"
+        && (x["failure"] === undefined || isFailureDetail(x["failure"]));
     case "log":
       return isLine(x["line"]) && typeof x["text"] === "string";
     default:
       return VERDICTS.includes(x["verdict"] as Verdict) && isLine(x["line"])
         && (x["message"] === null || typeof x["message"] === "string") && typeof x["ms"] === "number";
   }
+}
+
+const isText = (x: unknown): boolean => x === null || typeof x === "string";
+
+/** True when `x` is a well-formed {@link FailureDetail} (every key present, strings or null). */
+export function isFailureDetail(x: unknown): x is FailureDetail {
+  if (!isObject(x) || !FAILURE_KINDS.includes(x["kind"] as FailureKind)) return false;
+  if (typeof x["cause"] !== "string" || typeof x["detail"] !== "string" || typeof x["text"] !== "string") return false;
+  return ["field", "expected", "actual", "scriptPacket", "livePacket", "capture"].every((k) => isText(x[k])) && isLine(x["line"]) && isLine(x["column"]);
+}
+
+/** `event` with its failure naming the job's capture file (the runner knows it, the interpreter does not). */
+export function withCapture<E extends ScriptEvent>(event: E, capture: string | null): E {
+  if (capture === null || event.kind !== "eventFail" || event.failure === undefined) return event;
+  return { ...event, failure: { ...event.failure, capture } };
+}
+
+/** The failure of a text-only message: its first line (without `file:line:`) as the cause. */
+export function textFailure(kind: FailureKind, file: string, line: number | null, text: string): FailureDetail {
+  const first = text.split("\n")[0] ?? "";
+  const prefix = [`${file}:${line}: `, `${file}: `].find((p) => first.startsWith(p));
+  const cause = prefix === undefined ? first : first.slice(prefix.length);
+  return {
+    kind, cause, detail: cause, field: null, expected: null, actual: null, line, column: null,
+    scriptPacket: null, livePacket: null, capture: null, text,
+  };
 }

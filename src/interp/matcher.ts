@@ -15,7 +15,8 @@ import type { ConnectionMapping } from "./mapping.ts";
 import { expectedOutboundMptcp, mptcpContext } from "./mptcp-complete.ts";
 import { checkOutboundDss, checkOutboundMpc, mapOutboundDss } from "./mptcp-dss.ts";
 import { hmac160 } from "./mptcp-join.ts";
-import { type Mismatch, fieldMismatch, plainMismatch } from "./mismatch.ts";
+import { extraPacketCause, fieldCause, flagsCause, isLengthField, optionName, optionsCause } from "./mismatch-cause.ts";
+import { type Mismatch, fieldMismatch, plainMismatch, withCause } from "./mismatch.ts";
 import { ECN, type ScriptOption, type ScriptTcpPacket } from "./script-packet.ts";
 
 /** What the matcher needs besides the two packets. */
@@ -95,6 +96,11 @@ function matchTcpHeader(sp: ScriptTcpPacket, mapped: TcpRepr, expectedHdrLen: nu
     }
   }
   if ((mapped.reserved ?? 0) !== 0) return fieldMismatch("tcp_reserved_bits", 0, mapped.reserved ?? 0, span);
+  return matchTcpFields(sp, mapped, span);
+}
+
+/** The TCP header's value fields (§3.5 step 5, after the flags): seq, ack_seq, window, urgent pointer. */
+function matchTcpFields(sp: ScriptTcpPacket, mapped: TcpRepr, span: Span): Mismatch | null {
   if (mapped.seq !== sp.seq) return fieldMismatch("tcp_seq", sp.seq, mapped.seq, span);
   // §10.8: ack_seq is compared even without ACK.
   if (mapped.ack !== sp.ack) return fieldMismatch("tcp_ack_seq", sp.ack, mapped.ack, span);
@@ -258,8 +264,58 @@ function checkOutboundMptcpData(sp: ScriptTcpPacket, live: PacketRepr, conn: Con
 /**
  * Compares an (aggregated) live outbound packet with a TCP line (§3.5 steps 2–8): payload size,
  * IP fields, TCP header in script space, options, payload bytes. Records TS pairs on the way.
+ * A packet mismatch carries its cause (mismatch-cause.ts) besides packetdrill's field.
  */
 export function matchOutbound(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchContext): Mismatch | null {
+  const m = matchInOrder(sp, live, ctx);
+  if (m === null || m.kind !== "packet" || live.l4.kind !== "tcp") return m;
+  return withCause(m, causeOf(sp, live.l4, live.payload.length, ctx, m));
+}
+
+/**
+ * Classifies a packet mismatch (issue #13): an extra packet (data before the expected seq), then
+ * flags, then options present or missing, then field values; a length leads only when no other
+ * field differs. Behind a length difference (where the matcher stopped) the header fields and the
+ * options' shapes are compared here, without touching run state.
+ */
+function causeOf(sp: ScriptTcpPacket, live: TcpRepr, liveLen: number, ctx: MatchContext, m: Mismatch): string | null {
+  const mapped = mapOutboundTcp(live, ctx.conn);
+  const extra = extraPacketCause({ flags: sp.flags, seq: sp.seq, len: sp.payloadLen }, { flags: mapped.flags, seq: mapped.seq, len: liveLen });
+  if (extra !== null) return extra;
+  const flags = flagsCause(sp.flags, mapped.flags);
+  const opts = sp.options === null ? null : optionsCause(sp.options.map((o) => o.wire), mapped.options);
+  // Both are differences of kind (which packet this is), so both are named when both differ.
+  if (flags !== null || opts !== null) return [flags, opts].filter((c) => c !== null).join("; ");
+  const first = isLengthField(m.field) ? (matchTcpFields(sp, mapped, sp.span) ?? optionLengthMismatch(sp, mapped.options) ?? m) : m;
+  return fieldCause(first);
+}
+
+/** The structural DSS fields that set its length (RFC 8684 §3.3: "A" and "a", "M" and "m" flags). */
+const DSS_SHAPE = /^(dack|mapping|dack\d_width|dsn\d_width)$/;
+
+/**
+ * Why an option pair of the same kinds differs in length, compared on the script's own option
+ * values (no completion against run state, so nothing is bound or recorded while a failure is
+ * explained): a DSS's Data ACK or mapping presence and widths, else the two lengths.
+ */
+function optionLengthMismatch(sp: ScriptTcpPacket, live: readonly TcpOption[]): Mismatch | null {
+  const so = sp.options ?? [];
+  for (let i = 0; i < so.length && i < live.length; i++) {
+    const w = (so[i] as ScriptOption).wire;
+    const l = live[i] as TcpOption;
+    if (tcpOptionLen(w) === tcpOptionLen(l)) continue;
+    if (w.kind === "mptcp" && l.kind === "mptcp" && w.subtype === "dss" && l.subtype === "dss") {
+      const shape = mptcpFields(w, l).find(([name, e, a]) => DSS_SHAPE.test(name) && e !== a);
+      if (shape !== undefined) return fieldMismatch(`mptcp dss ${shape[0]}`, shape[1] ? 1 : 0, shape[2] ? 1 : 0, sp.span);
+    }
+    const k = l.kind === "unknown" ? l.type : (KIND_NUMBER[l.kind] ?? 0);
+    return optionValueMismatch(k, "length", tcpOptionLen(w), tcpOptionLen(l), sp.span, `tcp_option ${optionName(w)}`);
+  }
+  return null;
+}
+
+/** packetdrill's order of checks (§3.5 steps 2–8); the first difference wins. */
+function matchInOrder(sp: ScriptTcpPacket, live: PacketRepr, ctx: MatchContext): Mismatch | null {
   const span = sp.span;
   if (live.l4.kind !== "tcp") {
     return plainMismatch("packet", "ip_protocol", `live packet header layer 1: expected: TCP header vs actual: ${live.l4.kind.toUpperCase()} header`, span, false);

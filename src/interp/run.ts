@@ -8,10 +8,11 @@ import type * as ast from "../script/ast.ts";
 import type { Sut } from "../sut/sut.ts";
 import { formatPacket } from "../wire/dump.ts";
 import type { PacketRepr } from "../wire/packet.ts";
-import type { EmitScriptEvent } from "./events.ts";
+import { type EmitScriptEvent, type FailureDetail, type FailureKind, textFailure } from "./events.ts";
 import { mapOutboundTcp } from "./matcher.ts";
-import { type Mismatch, locate, plainMismatch } from "./mismatch.ts";
-import { scriptPacketRepr } from "./packet-build.ts";
+import { sniffCause } from "./mismatch-cause.ts";
+import { type Mismatch, type PacketDumps, dumpLines, locate, mismatchFailure, mismatchText, plainMismatch, withCause } from "./mismatch.ts";
+import { formatScriptPacket } from "./script-dump.ts";
 import {
   type PacketContext, checkOutbound, injectInbound, prepareInbound, sniffOutbound, socketForInbound, socketForOutbound,
 } from "./packet-events.ts";
@@ -93,7 +94,7 @@ class ScriptRun {
     const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
     if (init && init.action.kind === "command") {
       const r = await this.sut.runCommand(init.action.text);
-      if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: commandFailure(`${this.script.file}: error executing init command`, init.action.text, r) });
+      if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: commandFailure(`${this.script.file}: error executing init command`, init.action.text, r) }, "command");
     }
     await this.warmUp();
     this.start = this.o.clock.now();
@@ -108,7 +109,7 @@ class ScriptRun {
     if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
       const r = await this.sut.runCommand(cleanup.action.text);
-      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: locate(cleanup.span, commandFailure(`error executing \`${cleanup.action.text}\` command`, null, r)) });
+      if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: locate(cleanup.span, commandFailure(`error executing \`${cleanup.action.text}\` command`, null, r)) }, "command");
     }
     if (!failure && this.codeParts.length > 0) failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
     if (!failure) failure = await this.endPending();
@@ -120,8 +121,11 @@ class ScriptRun {
    * Emits a failure found after the last event as a fatal `eventFail`, so reporters get its whole
    * message (a code block's Python traceback is on the lines after the first).
    */
-  private reported(f: { line: number | null; message: string } | null): { line: number | null; message: string } | null {
-    if (f) this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: f.line, message: f.message, fatal: true, ms: this.ms() });
+  private reported(f: { line: number | null; message: string } | null, kind: FailureKind = "runtime"): { line: number | null; message: string } | null {
+    if (f) {
+      const failure = textFailure(kind, this.o.file, f.line, f.message);
+      this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: f.line, message: f.message, fatal: true, ms: this.ms(), failure });
+    }
     return f;
   }
 
@@ -139,7 +143,7 @@ class ScriptRun {
   /** Runs one step, turning script faults into failures and reporting the event. */
   private async guard(ev: ast.Event, f: () => Promise<Mismatch | null>): Promise<{ line: number | null; message: string } | null> {
     let m: Mismatch | null;
-    let dumps = "";
+    let dumps: PacketDumps | null = null;
     try {
       m = await f();
       // Rendered only for a failure: formatting both packets costs more than matching them.
@@ -154,11 +158,12 @@ class ScriptRun {
       return null;
     }
     const message = this.render(m, dumps);
+    const failure = this.failure(m, message, dumps);
     // The failure belongs to the line its message names: a late blocking call is noticed while a
     // later event runs, but the mismatch carries the call's own span.
     const failLine = m.span.start.line;
     const fatal = !(this.o.nonFatalPacket && !m.alwaysFatal && (m.kind === "packet" || m.kind === "timing"));
-    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: failLine, message, fatal, ms: this.ms() });
+    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: failLine, message, fatal, ms: this.ms(), failure });
     if (!fatal) {
       this.warnings.push(message);
       return null;
@@ -167,16 +172,33 @@ class ScriptRun {
   }
 
   /** The script and actual packet dumps of the last outbound line, rendered on demand. */
-  private lastDumps: () => string = () => "";
+  private lastDumps: () => PacketDumps | null = () => null;
 
-  private render(m: Mismatch, dumps: string): string {
-    const isPacket = m.kind === "packet" || m.kind === "timeout" || (m.kind === "timing" && dumps !== "");
+  /** True when a mismatch renders as a packet error, with the dumps (pkt-language.md §9). */
+  private isPacket(m: Mismatch, dumps: PacketDumps | null): boolean {
+    return m.kind === "packet" || m.kind === "timeout" || (m.kind === "timing" && dumps !== null);
+  }
+
+  private render(m: Mismatch, dumps: PacketDumps | null): string {
+    const isPacket = this.isPacket(m, dumps);
     const prefix = isPacket ? (this.o.nonFatalPacket && !m.alwaysFatal ? "warning handling packet: " : "error handling packet: ") : "";
-    return locate(m.span, prefix + m.detail) + (isPacket ? dumps : "");
+    return locate(m.span, prefix + mismatchText(m)) + (isPacket ? dumpLines(dumps) : "");
+  }
+
+  /** The failure as data: `text` is the rendered message, the dumps only when it shows them. */
+  private failure(m: Mismatch, text: string, dumps: PacketDumps | null): FailureDetail {
+    return mismatchFailure(m, text, this.isPacket(m, dumps) ? dumps : null);
+  }
+
+  /** Renders `m` with no dumps and emits it as a fatal `eventFail`; returns the run failure. */
+  private fatal(m: Mismatch): { line: number; message: string } {
+    const message = this.render(m, null);
+    this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: m.span.start.line, message, fatal: true, ms: this.ms(), failure: this.failure(m, message, null) });
+    return { line: m.span.start.line, message };
   }
 
   private async step(ev: ast.Event): Promise<Mismatch | null> {
-    this.lastDumps = () => "";
+    this.lastDumps = () => null;
     const time = ev.time as ast.EventTime;
     const cls = classOf(ev.action);
     await this.awaitSettled(cls);
@@ -261,7 +283,7 @@ class ScriptRun {
     const expectedAt = s.expected.kind === "point" ? s.expected.at : s.expected.kind === "range" ? s.expected.start : this.elapsed();
     const actual = r.last ? r.last.timestampUs - this.start : this.elapsed();
     this.lastDumps = () => this.dumps(sp, r.packet, sock.conn, expectedAt, actual);
-    if (!r.ok) return { m: r.mismatch, actual };
+    if (!r.ok) return { m: withCause(r.mismatch, sniffCause(r.mismatch, r.packet)), actual };
     this.activity = actual;
     if (this.o.verbose) this.log(sp, `outbound sniffed packet: ${sec9(actual)} ${formatPacket(r.packet)}`);
     const tol = s.expected.kind === "any" ? 0 : toleranceFor(this.o.timing, expectedAt, s.prev);
@@ -270,14 +292,11 @@ class ScriptRun {
     return { m: checkTime("outbound packet", s.expected, actual, s.prev, this.o.timing, sp.span), actual };
   }
 
-  private dumps(sp: ScriptTcpPacket, live: PacketRepr | null, conn: Parameters<typeof mapOutboundTcp>[1], expectedAt: number, actual: number): string {
-    const script = formatPacket(scriptPacketRepr(sp, this.sut.net), { window: sp.window !== null });
-    let out = `\nscript packet: ${sec9(expectedAt)} ${script}`;
-    if (live) {
-      const mapped = live.l4.kind === "tcp" ? { ...live, l4: mapOutboundTcp(live.l4, conn) } : live;
-      out += `\nactual packet: ${sec9(actual)} ${formatPacket(mapped)}`;
-    }
-    return out;
+  private dumps(sp: ScriptTcpPacket, live: PacketRepr | null, conn: Parameters<typeof mapOutboundTcp>[1], expectedAt: number, actual: number): PacketDumps {
+    const script = formatScriptPacket(sp, this.sut.net, conn);
+    if (!live) return { script: `${sec9(expectedAt)} ${script}`, live: null };
+    const mapped = live.l4.kind === "tcp" ? { ...live, l4: mapOutboundTcp(live.l4, conn) } : live;
+    return { script: `${sec9(expectedAt)} ${script}`, live: `${sec9(actual)} ${formatPacket(mapped)}` };
   }
 
   private log(sp: ScriptTcpPacket, text: string): void {
@@ -343,7 +362,7 @@ class ScriptRun {
   /** A pending call's mismatch as a run failure. */
   private async guardPending(f: () => Promise<Mismatch | null>): Promise<{ line: number | null; message: string } | null> {
     const m = await f();
-    return m ? { line: m.span.start.line, message: this.render(m, "") } : null;
+    return m ? { line: m.span.start.line, message: this.render(m, null) } : null;
   }
 
   /** At the end: waits up to 1 s for a blocking call, which must have returned by then. */
@@ -351,7 +370,7 @@ class ScriptRun {
     if (!this.pending) return null;
     const span = this.pending.prepared.call.span;
     const m = await this.waitPending(1_000_000);
-    if (m) return { line: m.span.start.line, message: this.render(m, "") };
+    if (m) return { line: m.span.start.line, message: this.render(m, null) };
     if (this.pending) return this.reported({ line: span.start.line, message: locate(span, "runtime error: exiting while a blocking system call is in progress") });
     return null;
   }
@@ -369,7 +388,7 @@ class ScriptRun {
     if (!p.done) return null;
     this.pending = null;
     const m = await p.result;
-    if (m) this.emit({ kind: "eventFail", file: this.o.file, variant: this.o.variant, line: m.span.start.line, message: this.render(m, ""), fatal: true, ms: this.ms() });
+    if (m) this.fatal(m);
     else this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line: p.prepared.call.span.start.line, what: `syscall ${p.prepared.name} return`, ms: this.ms() });
     return m;
   }
@@ -411,7 +430,7 @@ export async function runScript(script: ast.Script, sut: Sut, options: RunOption
   // packetdrill rejects an ICMP name the wire family lacks before anything runs.
   const semantic = checkIcmpNames(script, new ValueEnv(options.defines), sut.net.wireFamily);
   if (semantic) {
-    emit({ kind: "eventFail", ...job, line: semantic.line, message: semantic.message, fatal: true, ms: 0 });
+    emit({ kind: "eventFail", ...job, line: semantic.line, message: semantic.message, fatal: true, ms: 0, failure: textFailure("error", options.file, semantic.line, semantic.message) });
     emit({ kind: "scriptEnd", ...job, verdict: "error", line: semantic.line, message: semantic.message, ms: 0 });
     return { verdict: "error", failure: semantic, warnings: [] };
   }
@@ -420,7 +439,7 @@ export async function runScript(script: ast.Script, sut: Sut, options: RunOption
     outcome = failure ? { verdict: "fail", failure, warnings: run.warnings } : { verdict: "pass", warnings: run.warnings };
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    emit({ kind: "eventFail", ...job, line: null, message, fatal: true, ms: Math.round((options.clock.now() - t0) / 1000) });
+    emit({ kind: "eventFail", ...job, line: null, message, fatal: true, ms: Math.round((options.clock.now() - t0) / 1000), failure: textFailure("error", options.file, null, message) });
     outcome = { verdict: "error", failure: { line: null, message }, warnings: run.warnings };
   }
   emit({

@@ -162,5 +162,9 @@ export function checkTime(
     where = `in relative time range +${sec(expected.start - b)}~+${sec(expected.end - b)} sec but happened at +${sec(actual - b)} sec`;
   }
   const detail = `timing error: expected ${what} ${where}; tolerance ${sec(tol)} sec`;
-  return { ...plainMismatch("timing", "timing", detail, span, false), expected: at, actual };
+  // The cause line says which way and by how much, beyond the window with its tolerance.
+  const cause = actual < lo
+    ? `timing error: ${what} ${sec(lo - actual)} sec too early (beyond its ${sec(tol)} sec tolerance)`
+    : `timing error: ${what} ${sec(actual - hi)} sec too late (beyond its ${sec(tol)} sec tolerance)`;
+  return { ...plainMismatch("timing", "timing", detail, span, false), expected: at, actual, cause };
 }

@@ -1,14 +1,17 @@
 /**
  * JSON Lines reporter: one object per finished script and variant,
- * `{"file","variant","verdict","line","message","ms","known"}` (`known`: the known-difference tag
- * `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null; then `fixedMs` `{start,end}`, the runner's
- * own cost around a kernel script, where measured; then `seed`, the run's seed that `--seed` replays,
- * when the runner has one), written and flushed as each job ends so a
+ * `{"file","variant","verdict","line","message","ms","known","failure"}` (`known`: the
+ * known-difference tag `{sut,kind,reason,line}` behind an `xfail`/`xpass` verdict, else null;
+ * `failure`: the job's first fatal failure as data (kind, cause, detail, field, expected, actual,
+ * line, column, packet dumps, capture, text), else null; then `fixedMs` `{start,end}`, the runner's
+ * own cost around a kernel script, where measured; then `seed`, the run's seed that `--seed`
+ * replays, when the runner has one), written and flushed as each job ends so a
  * killed run keeps every verdict already known. The last line is a summary object
- * `{"summary":{pass,fail,error,skip},"ms","interrupted"}` when the run ends normally or on a signal.
+ * `{"summary":{pass,fail,error,skip,xfail,xpass},"ms","interrupted"}` when the run ends normally
+ * or on a signal. docs/schema/run-events.schema.json is the schema of both records.
  */
-import type { FixedCost, KnownDifferenceTag, RunEvent } from "../interp/events.ts";
-import type { Reporter, ReporterFactory, ReportSink } from "./reporter.ts";
+import type { FailureDetail, FixedCost, KnownDifferenceTag, RunEvent } from "../interp/events.ts";
+import { FailureBook, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** One line of the jsonl report. Keys in this order. */
 export interface JsonlVerdictLine {
@@ -19,6 +22,8 @@ export interface JsonlVerdictLine {
   readonly message: string | null;
   readonly ms: number;
   readonly known: KnownDifferenceTag | null;
+  /** The job's first fatal failure as data, null when it has none. */
+  readonly failure: FailureDetail | null;
   /** The runner's fixed cost around the script (kernel jobs), when measured. */
   readonly fixedMs?: FixedCost;
   /** The run's seed (`mptcpdrill run --seed N` replays the job's random values), when known. */
@@ -26,13 +31,16 @@ export interface JsonlVerdictLine {
 }
 
 class JsonlReporter implements Reporter {
+  private readonly failures = new FailureBook();
+
   constructor(private readonly sink: ReportSink) {}
 
   onEvent(event: RunEvent): void {
+    this.failures.note(event);
     if (event.kind === "scriptEnd") {
       const row: JsonlVerdictLine = {
         file: event.file, variant: event.variant, verdict: event.verdict, line: event.line, message: event.message, ms: Math.round(event.ms),
-        known: event.known ?? null, ...(event.fixedMs === undefined ? {} : { fixedMs: event.fixedMs }),
+        known: event.known ?? null, failure: this.failures.take(event), ...(event.fixedMs === undefined ? {} : { fixedMs: event.fixedMs }),
         ...(event.seed === undefined ? {} : { seed: event.seed }),
       };
       this.emit(row);

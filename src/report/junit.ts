@@ -4,11 +4,12 @@
  * `<failure>`, `error` becomes `<error>`, `skip` becomes `<skipped>`, `xfail` (a failure the
  * script's known-difference tag expects) becomes `<skipped>` with the tag's reason and the
  * mismatch, `xpass` (a stale tag) becomes `<failure type="xpass">`; the body is the full failure
- * text (with packet dumps) from the fatal `eventFail`. XML cannot be streamed, so the document is
- * written at `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
+ * text (cause, packetdrill's field line, script and live packet dumps) from the fatal `eventFail`,
+ * then the capture file when there is one. XML cannot be streamed, so the document is written at
+ * `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
  */
-import { VARIANTS, emptyCounts, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
-import { describeKnown, withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
+import { VARIANTS, emptyCounts, type FailureDetail, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
+import { FailureBook, describeKnown, withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** Escapes text for XML attributes and character data; drops characters XML 1.0 forbids. */
 export function xmlEscape(s: string): string {
@@ -19,6 +20,12 @@ export function xmlEscape(s: string): string {
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
+}
+
+/** The body of a `<failure>`/`<error>`: the whole text with its dumps, then the capture file. */
+function failureBody(e: ScriptEndEvent, f: FailureDetail): string {
+  const text = withLocation(e.file, f.line ?? e.line, f.text);
+  return f.capture === null ? text : `${text}\ncapture: ${f.capture}`;
 }
 
 interface Case {
@@ -62,17 +69,16 @@ function suiteXml(file: string, cases: readonly Case[]): string {
 
 class JunitReporter implements Reporter {
   private readonly cases = new Map<string, Case[]>();
-  private readonly details = new Map<string, string>();
+  private readonly failures = new FailureBook();
 
   constructor(private readonly sink: ReportSink) {}
 
   onEvent(event: RunEvent): void {
-    if (event.kind === "eventFail" && event.fatal) {
-      const key = `${event.file}\u0000${event.variant}`;
-      if (!this.details.has(key)) this.details.set(key, withLocation(event.file, event.line, event.message));
-    } else if (event.kind === "scriptEnd") {
+    this.failures.note(event);
+    if (event.kind === "scriptEnd") {
       const list = this.cases.get(event.file) ?? [];
-      list.push({ end: event, detail: this.details.get(`${event.file}\u0000${event.variant}`) ?? null });
+      const failure = this.failures.take(event);
+      list.push({ end: event, detail: failure === null ? null : failureBody(event, failure) });
       this.cases.set(event.file, list);
     } else if (event.kind === "runEnd") {
       this.write(event.ms);

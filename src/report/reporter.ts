@@ -3,7 +3,7 @@
  * writes text to an injected {@link ReportSink}. It never decides pass or fail and never opens
  * files itself; the CLI hands it stdout or a file sink.
  */
-import type { KnownDifferenceTag, RunEvent } from "../interp/events.ts";
+import { type FailureDetail, type JobRef, type KnownDifferenceTag, type RunEvent, type ScriptEndEvent, textFailure } from "../interp/events.ts";
 
 /** Where a reporter writes. Text written must reach the destination before `write` returns or at `flush`. */
 export interface ReportSink {
@@ -58,4 +58,32 @@ export function withLocation(file: string, line: number | null, message: string)
 /** `known difference (kernel-deviation, line 3): <reason>`: how reporters name a tag. */
 export function describeKnown(tag: KnownDifferenceTag): string {
   return `known difference (${tag.kind}, line ${tag.line}): ${tag.reason}`;
+}
+
+function jobKey(e: JobRef): string {
+  return `${e.file}\u0000${e.variant}`;
+}
+
+/**
+ * The failure of each job, as data: the first fatal `eventFail`'s, kept until the job's
+ * `scriptEnd`. A job that failed without one (a script error, a host that died) gets its
+ * `scriptEnd` message as the cause; a pass, skip or xpass has none.
+ */
+export class FailureBook {
+  private readonly byJob = new Map<string, FailureDetail>();
+
+  /** Remembers the first fatal failure of the event's job. */
+  note(event: RunEvent): void {
+    if (event.kind !== "eventFail" || !event.fatal || this.byJob.has(jobKey(event))) return;
+    this.byJob.set(jobKey(event), event.failure ?? textFailure("runtime", event.file, event.line, withLocation(event.file, event.line, event.message)));
+  }
+
+  /** The failure of the job `end` finishes (forgotten here), or null when it has none. */
+  take(end: ScriptEndEvent): FailureDetail | null {
+    const f = this.byJob.get(jobKey(end)) ?? null;
+    this.byJob.delete(jobKey(end));
+    if (f !== null || end.message === null) return f;
+    if (end.verdict !== "fail" && end.verdict !== "error" && end.verdict !== "xfail") return null;
+    return textFailure(end.verdict === "error" ? "error" : "runtime", end.file, end.line, withLocation(end.file, end.line, end.message));
+  }
 }

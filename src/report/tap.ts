@@ -1,13 +1,15 @@
 /**
  * TAP 13 reporter: the plan from `runStart`, then one test point per finished script and variant
  * in completion order, written and flushed as it ends. Failures and errors carry a YAML block with
- * the verdict, line and message; jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
+ * the verdict, line and message, and the failure as data under `failure:` (cause, packetdrill's
+ * detail, field, expected, actual, line, column, the script and live packet dumps, the capture
+ * file, and the whole text as a literal block); jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
  * the script's known-difference tag expects) is `not ok … # TODO <reason>`, which TAP consumers do
  * not count as a failure; an `xpass` is a plain `not ok` (a stale tag fails the run). An
  * interrupted run ends with `Bail out!` so consumers know the plan was not completed.
  */
-import type { RunEvent, ScriptEndEvent } from "../interp/events.ts";
-import { describeKnown, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
+import type { FailureDetail, RunEvent, ScriptEndEvent } from "../interp/events.ts";
+import { FailureBook, describeKnown, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** Quotes a string as a YAML double-quoted scalar (JSON strings are valid YAML). */
 function yamlString(s: string): string {
@@ -18,7 +20,25 @@ function description(e: ScriptEndEvent): string {
   return `${e.file} [${e.variant}]`.replace(/#/g, "\\#");
 }
 
-function testPoint(n: number, e: ScriptEndEvent): string {
+const yamlText = (s: string | null): string => (s === null ? "~" : yamlString(s));
+
+/**
+ * The `failure:` mapping of a YAML block. `text` is a literal block scalar (the dumps stay one per
+ * line); its indentation indicator keeps a line that starts with spaces part of the text.
+ */
+function failureYaml(f: FailureDetail): string[] {
+  const scalar = (k: string, v: string | number | null): string => `    ${k}: ${typeof v === "number" ? v : yamlText(v)}`;
+  return [
+    "  failure:",
+    scalar("kind", f.kind), scalar("cause", f.cause), scalar("detail", f.detail), scalar("field", f.field),
+    scalar("expected", f.expected), scalar("actual", f.actual), scalar("line", f.line), scalar("column", f.column),
+    scalar("scriptPacket", f.scriptPacket), scalar("livePacket", f.livePacket), scalar("capture", f.capture),
+    "    text: |2-",
+    ...f.text.split("\n").map((l) => `      ${l}`),
+  ];
+}
+
+function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null): string {
   const time = `time=${Math.round(e.ms)}ms`;
   if (e.verdict === "pass") return `ok ${n} - ${description(e)} # ${time}\n`;
   if (e.verdict === "skip") return `ok ${n} - ${description(e)} # SKIP ${e.message ?? "not run"}\n`;
@@ -33,23 +53,26 @@ function testPoint(n: number, e: ScriptEndEvent): string {
     "  ...",
   ];
   if (e.known !== undefined) yaml.splice(-1, 0, `  known: ${yamlString(describeKnown(e.known))}`);
+  if (failure !== null) yaml.splice(-1, 0, ...failureYaml(failure));
   const directive = e.verdict === "xfail" && e.known !== undefined ? `TODO ${describeKnown(e.known).replace(/#/g, "\\#")}` : time;
   return `not ok ${n} - ${description(e)} # ${directive}\n${yaml.join("\n")}\n`;
 }
 
 class TapReporter implements Reporter {
   private count = 0;
+  private readonly failures = new FailureBook();
 
   constructor(private readonly sink: ReportSink) {}
 
   onEvent(event: RunEvent): void {
+    this.failures.note(event);
     switch (event.kind) {
       case "runStart":
         this.out(`TAP version 13\n1..${event.total}\n`);
         break;
       case "scriptEnd":
         this.count += 1;
-        this.out(testPoint(this.count, event));
+        this.out(testPoint(this.count, event, this.failures.take(event)));
         break;
       case "runEnd": {
         const c = event.counts;

@@ -1,7 +1,7 @@
 /**
  * Human reporter (the default): one result line per finished script and variant, the failure text
- * (packetdrill-shaped, with its dumps) under each failing one, and a summary with the list of
- * failures at the end. On a terminal a progress line (`[done/total] running, counts`) stays at the
+ * (its cause, packetdrill's line, the dumps and the capture file) under each failing one, and a
+ * summary with the list of failures at the end. On a terminal a progress line (`[done/total] running, counts`) stays at the
  * bottom and is redrawn after every event. With `-v` passing events and `log` output appear live,
  * each prefixed with its job so parallel runs stay readable; with run_all.py's `-l`/`-L` a failing /
  * passing job's `log` output is printed under its result line instead. An `xfail` (a failure the script's
@@ -61,7 +61,8 @@ class TextReporter implements Reporter {
         }
         break;
       case "eventFail": {
-        const text = `${event.fatal ? "" : "warning: "}${withLocation(event.file, event.line, event.message)}`;
+        const capture = event.failure?.capture ?? null;
+        const text = `${event.fatal ? "" : "warning: "}${withLocation(event.file, event.line, event.message)}${capture === null ? "" : `\ncapture: ${capture}`}`;
         this.details.set(jobName(event), [...(this.details.get(jobName(event)) ?? []), text]);
         break;
       }

@@ -7,7 +7,7 @@
  * normal priority again. Interpreter and kernel share one process: SUT calls cost µs, and no
  * other job shares this event loop.
  */
-import type { ScriptEvent } from "../interp/events.ts";
+import { type ScriptEvent, withCapture } from "../interp/events.ts";
 import type { FlagValues } from "../interp/run-options.ts";
 import type { BlockingThread } from "../sut/kernel-tun/blocking-thread.ts";
 import { killStrayCommands } from "../sut/kernel-tun/commands.ts";
@@ -87,7 +87,8 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   const forward = (e: ScriptEvent): void => {
     if (e.kind === "scriptStart") scriptStartUs = monoNowUs();
     if (e.kind === "scriptEnd") scriptEndUs = monoNowUs();
-    if (spec.verbose || e.kind !== "eventPass") send(e);
+    // The interpreter does not know the pcap file; a failure names it for the reporters.
+    if (spec.verbose || e.kind !== "eventPass") send(withCapture(e, spec.capturePath));
   };
   raiseToRealtime(ctx.libc);
   try {

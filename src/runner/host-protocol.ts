@@ -35,7 +35,10 @@ export type HostRequest = { readonly type: "job"; readonly job: HostJob };
 export type HostMessage =
   /** The host is warmed up and waits for jobs. */
   | { readonly type: "ready"; readonly pid: number; readonly warmUp: readonly WarmUpReport[]; readonly ms: number }
-  /** One event of the running job, in order. */
+  /**
+   * One event of the running job, in order. Events are plain JSON (an `eventFail`'s failure holds
+   * its values as strings); the parent checks each with `isScriptEvent` before re-emitting it.
+   */
   | { readonly type: "event"; readonly id: number; readonly event: ScriptEvent }
   /**
    * The job is over (its last event came before this): its SUT closed, its namespace left, its

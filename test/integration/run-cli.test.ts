@@ -117,7 +117,8 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
       "t/fail-v4.pkt ipv4 fail 10", "t/fail-v4.pkt ipv4-mapped-ipv6 fail 10",
       "t/pass.pkt ipv4 pass null", "t/pass.pkt ipv4-mapped-ipv6 pass null", "t/pass.pkt ipv6 pass null",
     ]);
-    expect(String(rows[1]?.["message"])).to.contain("tcp_window");
+    expect(String(rows[1]?.["message"])).to.match(/:10: error handling packet: expected win \d+, live packet has win \d+$/);
+    expect(rows[1]?.["failure"]).to.deep.include({ kind: "packet", field: "tcp_window", line: 10 });
     expect(r.stdout).to.contain("3 passed, 2 failed, 1 error, 0 skipped");
     expect(readFileSync(join(dir, "out.xml"), "utf8")).to.contain('<testsuites name="mptcpdrill" tests="6" failures="2" errors="1" skipped="0"');
     expect(r.status).to.equal(1);

@@ -63,7 +63,7 @@ describe("interp on the kernel SUT", function () {
   it("reports a missing packet as a timeout", async () => {
     const mutated = mutate(src, "   +0 > . 1002:1002(0) ack 202\n", "   +0 > . 1002:1002(0) ack 202\n   +0 > P. 1002:1102(100) ack 202\n");
     const out = await run("server-basic.pkt", mutated, "ipv4", fixtures);
-    expect(out.failure?.message).to.match(/error handling packet: Timed out waiting for packet/);
+    expect(out.failure?.message).to.match(/error handling packet: missing packet: the SUT sent no packet for this line before the timeout\nTimed out waiting for packet\n/);
   });
 });
 

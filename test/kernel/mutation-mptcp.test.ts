@@ -52,6 +52,8 @@ interface Verdict {
   readonly file: string;
   readonly verdict: string;
   readonly message: string | null;
+  /** The failure as data: its `text` has packetdrill's field line under the cause. */
+  readonly failure?: { readonly text: string } | null;
 }
 
 /** Runs the CLI on `paths` (ipv4, mpd config, -j 2) and returns the verdict per path. */
@@ -81,7 +83,8 @@ function problem(v: Verdict | undefined, c: Case, mutant: boolean): string | nul
   if (!mutant) return v.verdict === "pass" ? null : `original ${v.verdict}: ${v.message}`;
   if (v.verdict !== "fail") return `mutant ${v.verdict}${v.message ? `: ${v.message}` : " (the mutation was not detected)"}`;
   if (messageLine(v) !== c.line) return `mutant failed at line ${messageLine(v)}, not ${c.line}: ${v.message}`;
-  return (v.message ?? "").includes(`live packet field mptcp ${c.field}: expected: `) ? null : `mutant message does not name 'mptcp ${c.field}': ${v.message}`;
+  const text = v.failure?.text ?? v.message ?? "";
+  return text.includes(`\nlive packet field mptcp ${c.field}: expected: `) ? null : `mutant message does not name 'mptcp ${c.field}': ${text}`;
 }
 
 /** A problem that scheduling noise can cause: a timing error at a line other than the mutated one. */

@@ -59,6 +59,8 @@ interface Verdict {
   readonly verdict: string;
   readonly line: number | null;
   readonly message: string | null;
+  /** The failure as data: its `text` has packetdrill's field line under the cause. */
+  readonly failure?: { readonly text: string } | null;
 }
 
 /** Runs the CLI on `paths` (ipv4, gpd config, -j 2) and returns the verdict per path. */
@@ -82,7 +84,8 @@ function problem(v: Verdict | undefined, c: Case, mutant: boolean): string | nul
   if (!mutant) return v.verdict === "pass" ? null : `original ${v.verdict}: ${v.message}`;
   if (v.verdict !== "fail") return `mutant ${v.verdict}${v.message ? `: ${v.message}` : " (the mutation was not detected)"}`;
   if (messageLine(v) !== c.line) return `mutant failed at line ${messageLine(v)}, not ${c.line}: ${v.message}`;
-  return c.field.test(v.message ?? "") ? null : `mutant message does not name ${c.field}: ${v.message}`;
+  const text = v.failure?.text ?? v.message ?? "";
+  return c.field.test(text) ? null : `mutant message does not name ${c.field}: ${text}`;
 }
 
 /** The line a failure message points at (`FILE:LINE: …`), `null` if none. */

@@ -71,7 +71,11 @@ function spec(dir: string, name: string, variant: Variant, capturePath: string |
     const events: ScriptEvent[] = [];
     const out = await run(spec(dir, "fail.pkt", "ipv4", null, true), (e) => events.push(e), new AbortController().signal);
     expect(out).to.include({ verdict: "fail", line: 10 });
-    expect(out.message).to.contain("fail.pkt:10").and.contain("tcp_window");
+    expect(out.message).to.contain("fail.pkt:10").and.match(/expected win \d+, live packet has win \d+$/);
+    // The failure crossed the host protocol as data, dumps included.
+    const fail = events.find((e) => e.kind === "eventFail");
+    expect(fail?.kind === "eventFail" ? fail.failure : undefined).to.deep.include({ kind: "packet", field: "tcp_window", line: 10 })
+      .and.satisfy((f: { scriptPacket: string | null; livePacket: string | null }) => f.scriptPacket !== null && f.livePacket !== null);
     const kinds = events.filter((e) => e.kind !== "log").map((e) => (e.kind === "eventPass" ? `pass ${e.line}` : e.kind));
     expect(events.some((e) => e.kind === "log"), "-v packet logs").to.equal(true);
     expect(kinds).to.deep.equal(["scriptStart", "pass 1", "pass 2", "pass 3", "pass 4", "pass 5", "pass 6", "pass 7", "pass 8", "pass 9", "eventFail", "scriptEnd"]);

@@ -20,8 +20,15 @@ export const FULL_RUN: readonly RunEvent[] = [
   { kind: "eventPass", file: A, variant: "ipv4", line: 4, what: "outbound packet", ms: 101 },
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412 },
   { kind: "eventFail", file: B, variant: "ipv4", line: 12, fatal: true, ms: 230,
-    message: "error handling packet: live packet field tcp_ack: expected: 1001 (0x3e9) vs actual: 1 (0x1)\nscript packet:  0.200 . 1:1(0) ack 1001 <dss dack4=1001>\nactual packet:  0.201 . 1:1(0) ack 1 win 502" },
-  { kind: "scriptEnd", file: B, variant: "ipv4", verdict: "fail", line: 12, message: "error handling packet: live packet field tcp_ack: expected: 1001 (0x3e9) vs actual: 1 (0x1)", ms: 1530 },
+    message: `${B}:12: error handling packet: expected ack 1001, live packet has ack 1\nlive packet field tcp_ack_seq: expected: 1001 (0x3e9) vs actual: 1 (0x1)\nscript packet:  0.200000 . 1:1(0) ack 1001 <dss dack4=1001>\nactual packet:  0.201000 . 1:1(0) ack 1 win 502 <dss dack4=1>`,
+    failure: {
+      kind: "packet", cause: "expected ack 1001, live packet has ack 1", detail: "live packet field tcp_ack_seq: expected: 1001 (0x3e9) vs actual: 1 (0x1)",
+      field: "tcp_ack_seq", expected: "1001", actual: "1", line: 12, column: 1,
+      scriptPacket: "0.200000 . 1:1(0) ack 1001 <dss dack4=1001>", livePacket: "0.201000 . 1:1(0) ack 1 win 502 <dss dack4=1>",
+      capture: "/tmp/caps/suites__mptcp__dss__data-fin-v4.pkt.ipv4.pcap",
+      text: `${B}:12: error handling packet: expected ack 1001, live packet has ack 1\nlive packet field tcp_ack_seq: expected: 1001 (0x3e9) vs actual: 1 (0x1)\nscript packet:  0.200000 . 1:1(0) ack 1001 <dss dack4=1001>\nactual packet:  0.201000 . 1:1(0) ack 1 win 502 <dss dack4=1>`,
+    } },
+  { kind: "scriptEnd", file: B, variant: "ipv4", verdict: "fail", line: 12, message: `${B}:12: error handling packet: expected ack 1001, live packet has ack 1`, ms: 1530 },
   { kind: "scriptStart", file: B, variant: "ipv4-mapped-ipv6" },
   { kind: "scriptStart", file: C, variant: "ipv6" },
   { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: `${C}:2: parse error at 'foo': syntax error`, ms: 35 },
@@ -42,6 +49,7 @@ export const INTERRUPTED_RUN: readonly RunEvent[] = [
 const D = "suites/reference/dss/dss-04-32bit-dsn-inferred-listener-v4.pkt";
 const E = "suites/reference/mp-join/mpj-04-bad-ack-hmac-reset-listener-v4.pkt";
 const KNOWN_D = { sut: "kernel", kind: "rfc-choice", reason: "Linux sends a 32-bit Data ACK (RFC 8684 §3.3.1: \"either 4 or 8 octets\")", line: 2 };
+const CAUSE_D = "expected dss with an 8-octet Data ACK (dack8), live packet has a 4-octet one (dack4)";
 const KNOWN_E = { sut: "kernel", kind: "kernel-deviation", reason: "Linux sends the reset without ACK & <flags>", line: 3 };
 
 /** A run on the kernel SUT with tagged scripts: an expected failure (xfail), a stale tag (xpass), a plain pass. */
@@ -49,8 +57,14 @@ export const TAGGED_RUN: readonly RunEvent[] = [
   { kind: "runStart", total: 3, jobs: 1, sut: "kernel" },
   { kind: "scriptStart", file: D, variant: "ipv4" },
   { kind: "eventFail", file: D, variant: "ipv4", line: 16, fatal: true, ms: 16,
-    message: "error handling packet: live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)\nscript packet:  0.016388 . 1:1(0) ack 11 <dss dack8=11>\nactual packet:  0.016443 . 1:1(0) ack 11 win 501 <dss dack4=11>" },
-  { kind: "scriptEnd", file: D, variant: "ipv4", verdict: "xfail", line: 16, message: "error handling packet: live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)", ms: 2000, known: KNOWN_D },
+    message: `${D}:16: error handling packet: ${CAUSE_D}\nlive packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)\nscript packet:  0.016388 . 1:1(0) ack 11 <dss dack8=11>\nactual packet:  0.016443 . 1:1(0) ack 11 win 501 <dss dack4=11>`,
+    failure: {
+      kind: "packet", cause: CAUSE_D, detail: "live packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)",
+      field: "ipv4_total_length", expected: "52", actual: "48", line: 16, column: 1,
+      scriptPacket: "0.016388 . 1:1(0) ack 11 <dss dack8=11>", livePacket: "0.016443 . 1:1(0) ack 11 win 501 <dss dack4=11>", capture: null,
+      text: `${D}:16: error handling packet: ${CAUSE_D}\nlive packet field ipv4_total_length: expected: 52 (0x34) vs actual: 48 (0x30)\nscript packet:  0.016388 . 1:1(0) ack 11 <dss dack8=11>\nactual packet:  0.016443 . 1:1(0) ack 11 win 501 <dss dack4=11>`,
+    } },
+  { kind: "scriptEnd", file: D, variant: "ipv4", verdict: "xfail", line: 16, message: `${D}:16: error handling packet: ${CAUSE_D}`, ms: 2000, known: KNOWN_D },
   { kind: "scriptStart", file: E, variant: "ipv4" },
   { kind: "scriptEnd", file: E, variant: "ipv4", verdict: "xpass", line: 3, message: "passed, but line 3 tags it kernel-differs kernel-deviation: remove or update the tag", ms: 1700, known: KNOWN_E },
   { kind: "scriptStart", file: A, variant: "ipv4" },

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import yaml from "js-yaml";
 import type { RunEvent } from "../../../src/interp/events.ts";
 import { REPORTERS } from "../../../src/report/registry.ts";
 import { expectGolden } from "../../support/golden.ts";
@@ -79,7 +80,7 @@ describe("reporters (streaming)", () => {
     for (const e of upToFirstEnd) reporter?.onEvent(e);
     const lines = sink.text().trim().split("\n");
     expect(lines).to.have.length(1);
-    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412, known: null });
+    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412, known: null, failure: null });
     expect(sink.flushes()).to.equal(1);
   });
   it("tap writes its plan and test points as they come", () => {
@@ -96,7 +97,40 @@ describe("reporters (streaming)", () => {
   });
   it("every jsonl line of a full run parses with the documented keys", () => {
     const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known"]);
+    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known", "failure"]);
     expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false });
+  });
+});
+
+describe("reporters (structured failure)", () => {
+  const failEvent = FULL_RUN.find((e) => e.kind === "eventFail" && e.fatal);
+  const failure = failEvent?.kind === "eventFail" ? failEvent.failure : undefined;
+
+  it("tap's YAML block parses and carries the failure with both dumps and the capture file", () => {
+    const tap = render("tap", FULL_RUN);
+    const block = /not ok 2 [^\n]*\n {2}---\n([\s\S]*?)\n {2}\.\.\./.exec(tap)?.[1] ?? "";
+    const doc = yaml.load(block.split("\n").map((l) => l.slice(2)).join("\n")) as Record<string, unknown>;
+    expect(doc["failure"]).to.deep.equal(failure);
+    expect((doc["failure"] as { text: string }).text).to.include("\nscript packet:  0.200000 . 1:1(0) ack 1001");
+  });
+  it("junit's failure body has the cause, packetdrill's line, both dumps and the capture file", () => {
+    const xml = render("junit", FULL_RUN);
+    const body = /<failure message="[^"]*" type="mismatch">([^<]*)<\/failure>/.exec(xml)?.[1] ?? "";
+    expect(body.split("\n")).to.deep.equal([
+      "suites/mptcp/dss/data-fin-v4.pkt:12: error handling packet: expected ack 1001, live packet has ack 1",
+      "live packet field tcp_ack_seq: expected: 1001 (0x3e9) vs actual: 1 (0x1)",
+      "script packet:  0.200000 . 1:1(0) ack 1001 &lt;dss dack4=1001&gt;",
+      "actual packet:  0.201000 . 1:1(0) ack 1 win 502 &lt;dss dack4=1&gt;",
+      "capture: /tmp/caps/suites__mptcp__dss__data-fin-v4.pkt.ipv4.pcap",
+    ]);
+  });
+  it("jsonl writes the failure object of the job's first fatal eventFail, null for a pass", () => {
+    const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[0]?.["failure"]).to.equal(null);
+    expect(rows[1]?.["failure"]).to.deep.equal(failure);
+  });
+  it("a job that failed without an eventFail still gets a failure from its scriptEnd message", () => {
+    const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[2]?.["failure"]).to.deep.include({ kind: "error", cause: "parse error at 'foo': syntax error", line: 2 });
   });
 });
