@@ -61,6 +61,22 @@ export interface ScriptStartEvent extends JobRef {
   readonly kind: "scriptStart";
 }
 
+/**
+ * One script event starts (a packet, syscall, command or code line; a blocking call's wait for its
+ * return; the code blocks run at the end). With the `eventPass`/`eventFail` of the same line it
+ * tells where a job is: a job that hits its time limit names the event it was stuck in. Script
+ * hosts forward it only for events still running after a moment, so fast events cost no IPC.
+ */
+export interface EventStartEvent extends JobRef {
+  readonly kind: "eventStart";
+  /** 1-based line of the event in the script. */
+  readonly line: number;
+  /** Short description, e.g. `outbound packet`, `syscall accept (blocking: waiting for its return)`. */
+  readonly what: string;
+  /** Milliseconds since the script started. */
+  readonly ms: number;
+}
+
 /** One script event (a packet, syscall, command or code line) matched. */
 export interface EventPassEvent extends JobRef {
   readonly kind: "eventPass";
@@ -174,7 +190,7 @@ export interface RunEndEvent {
 }
 
 /** The events one script run produces (what the interpreter emits). */
-export type ScriptEvent = ScriptStartEvent | EventPassEvent | EventFailEvent | LogEvent | ScriptEndEvent;
+export type ScriptEvent = ScriptStartEvent | EventStartEvent | EventPassEvent | EventFailEvent | LogEvent | ScriptEndEvent;
 
 /** Everything a run emits, in order: runStart, then per job scriptStart … scriptEnd (jobs interleave when parallel), then runEnd. */
 export type RunEvent = RunStartEvent | ScriptEvent | RunEndEvent;
@@ -190,7 +206,7 @@ export function emptyCounts(): Record<Verdict, number> {
   return { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 };
 }
 
-const SCRIPT_KINDS: ReadonlySet<string> = new Set(["scriptStart", "eventPass", "eventFail", "log", "scriptEnd"]);
+const SCRIPT_KINDS: ReadonlySet<string> = new Set(["scriptStart", "eventStart", "eventPass", "eventFail", "log", "scriptEnd"]);
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -210,6 +226,7 @@ export function isScriptEvent(x: unknown): x is ScriptEvent {
   switch (x["kind"]) {
     case "scriptStart":
       return true;
+    case "eventStart":
     case "eventPass":
       return isLine(x["line"]) && typeof x["what"] === "string" && typeof x["ms"] === "number";
     case "eventFail":

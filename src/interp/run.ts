@@ -93,6 +93,7 @@ class ScriptRun {
     const last = events[events.length - 1];
     const cleanup = events.length > 1 && last?.time === null && last.action.kind === "command" ? last : null;
     if (init && init.action.kind === "command") {
+      this.started(init.span.start.line, "init command");
       const r = await this.sut.runCommand(init.action.text);
       if (r.exitCode !== 0) return this.reported({ line: init.span.start.line, message: commandFailure(`${this.script.file}: error executing init command`, init.action.text, r) }, "command");
     }
@@ -108,10 +109,14 @@ class ScriptRun {
     // blocking call still in flight (its result is checked when it returns), then close + RST.
     if (!failure) failure = await this.guardPending(() => this.finishPending());
     if (init && cleanup && cleanup.action.kind === "command") {
+      this.started(cleanup.span.start.line, "cleanup command");
       const r = await this.sut.runCommand(cleanup.action.text);
       if (r.exitCode !== 0 && !failure) failure = this.reported({ line: cleanup.span.start.line, message: locate(cleanup.span, commandFailure(`error executing \`${cleanup.action.text}\` command`, null, r)) }, "command");
     }
-    if (!failure && this.codeParts.length > 0) failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
+    if (!failure && this.codeParts.length > 0) {
+      this.started(this.codeLines[0] ?? null, "code blocks (%{ }%, run after the last event)");
+      failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
+    }
     if (!failure) failure = await this.endPending();
     failure = this.reported(await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
     return failure;
@@ -140,10 +145,16 @@ class ScriptRun {
     }
   }
 
+  /** Says that the event of `line` starts (see {@link EventStartEvent}). */
+  private started(line: number | null, what: string): void {
+    if (line !== null) this.emit({ kind: "eventStart", file: this.o.file, variant: this.o.variant, line, what, ms: this.ms() });
+  }
+
   /** Runs one step, turning script faults into failures and reporting the event. */
   private async guard(ev: ast.Event, f: () => Promise<Mismatch | null>): Promise<{ line: number | null; message: string } | null> {
     let m: Mismatch | null;
     let dumps: PacketDumps | null = null;
+    this.started(ev.span.start.line, describe(ev.action));
     try {
       m = await f();
       // Rendered only for a failure: formatting both packets costs more than matching them.
@@ -336,6 +347,7 @@ class ScriptRun {
     void handle.result.then(() => (p.returned = true), () => (p.returned = true));
     void p.result.then(() => (p.done = true), () => (p.done = true));
     this.pending = p;
+    this.started(prepared.call.span.start.line, `syscall ${prepared.name} (blocking: waiting for its return)`);
     this.settling = handle.settled.then(() => undefined);
     return null;
   }

@@ -7,7 +7,7 @@
  * normal priority again. Interpreter and kernel share one process: SUT calls cost µs, and no
  * other job shares this event loop.
  */
-import { type ScriptEvent, withCapture } from "../interp/events.ts";
+import { type EventStartEvent, type ScriptEvent, withCapture } from "../interp/events.ts";
 import type { FlagValues } from "../interp/run-options.ts";
 import type { BlockingThread } from "../sut/kernel-tun/blocking-thread.ts";
 import { killStrayCommands } from "../sut/kernel-tun/commands.ts";
@@ -41,6 +41,48 @@ async function runJobInitScripts(config: KernelTunConfig, flags: FlagValues): Pr
   const init = stringFlag(flags, "init_scripts");
   if (init === undefined) return;
   await runInitScripts(init, { cwd: config.scriptDir, env: config.commandEnv ?? {}, timeoutMs: 60_000, codeCommand: [] });
+}
+
+/**
+ * Holds back each event's `eventStart` for a moment: an event that ends within it never crosses
+ * to the parent (nor does its pass); one still running then is sent, and so is its end, so the
+ * parent knows where a job that hits its time limit is stuck (scheduler.ts, JobPosition) without
+ * an IPC message per event. System calls are the exception: their start goes at once, since one
+ * can block the thread that would send it later.
+ */
+export class SlowEvents {
+  /** An event still running after this long is sent to the parent (ms). */
+  static readonly AFTER_MS = 150;
+  readonly #waiting: Array<{ line: number; timer: NodeJS.Timeout | null }> = [];
+
+  constructor(private readonly send: (e: EventStartEvent) => void) {}
+
+  started(e: EventStartEvent): void {
+    const entry: { line: number; timer: NodeJS.Timeout | null } = { line: e.line, timer: null };
+    this.#waiting.push(entry);
+    // A system call may block this very thread (a call made in-line that does not return): its
+    // start has to be out before it is made.
+    if (e.what.startsWith("syscall ")) return this.send(e);
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      this.send(e);
+    }, SlowEvents.AFTER_MS);
+  }
+
+  /** The event of `e.line` that started first ended; true when its start was sent (so its end must be too). */
+  ended(e: { readonly line: number | null }): boolean {
+    const i = this.#waiting.findIndex((w) => w.line === e.line);
+    if (i < 0) return false;
+    const [w] = this.#waiting.splice(i, 1);
+    if (w?.timer === null) return true;
+    clearTimeout(w?.timer ?? undefined);
+    return false;
+  }
+
+  clear(): void {
+    for (const w of this.#waiting) if (w.timer !== null) clearTimeout(w.timer);
+    this.#waiting.length = 0;
+  }
 }
 
 /** What the host needs to run jobs. */
@@ -84,11 +126,20 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
   };
   // Each event crosses to the parent over IPC, ~0.1 ms of this thread's time while the script's
   // clock runs; per-event passes are shown only with -v, so without it they stay here.
+  const slow = new SlowEvents((e) => send(e));
   const forward = (e: ScriptEvent): void => {
     if (e.kind === "scriptStart") scriptStartUs = monoNowUs();
-    if (e.kind === "scriptEnd") scriptEndUs = monoNowUs();
+    if (e.kind === "scriptEnd") {
+      scriptEndUs = monoNowUs();
+      slow.clear();
+    }
+    if (spec.verbose) return send(withCapture(e, spec.capturePath));
+    // Without -v, an event's start and pass cross only when it is slow (see SlowEvents).
+    if (e.kind === "eventStart") return slow.started(e);
+    if (e.kind === "eventPass") return slow.ended(e) ? send(e) : undefined;
+    if (e.kind === "eventFail") slow.ended(e);
     // The interpreter does not know the pcap file; a failure names it for the reporters.
-    if (spec.verbose || e.kind !== "eventPass") send(withCapture(e, spec.capturePath));
+    send(withCapture(e, spec.capturePath));
   };
   raiseToRealtime(ctx.libc);
   try {

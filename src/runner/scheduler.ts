@@ -85,8 +85,10 @@ async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now
   o.emit({ kind: "scriptStart", file: job.file, variant: job.variant });
   const controller = new AbortController();
   let open = true;
+  const where = new JobPosition();
   const forward: EmitScriptEvent = (e: ScriptEvent) => {
     if (!open || e.kind === "scriptStart" || e.kind === "scriptEnd") return;
+    where.see(e);
     o.emit({ ...e, file: job.file, variant: job.variant });
   };
   const onCancel = (): void => controller.abort(o.signal?.reason ?? "interrupt");
@@ -102,7 +104,7 @@ async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now
     // Aborted: give the job time to kill what it started, then decide the verdict ourselves.
     await Promise.race([result, delay(o.settleMs ?? 3000, result)]);
     outcome = controller.signal.reason === TIMEOUT
-      ? { verdict: "fail", line: null, message: `timed out after ${formatSeconds(o.timeoutMs)} (--timeout)` }
+      ? where.timedOut(`timed out after ${formatSeconds(o.timeoutMs)} (--timeout)`)
       : { verdict: "skip", line: null, message: `interrupted by ${String(controller.signal.reason)}` };
   }
   clearTimeout(timer);
@@ -112,6 +114,35 @@ async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now
   const seed = job.seed === undefined ? {} : { seed: job.seed };
   o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started, ...seed });
   return final.verdict;
+}
+
+/**
+ * Where a job is, from its event stream: the events started and not yet ended (`eventStart`, then
+ * the `eventPass`/`eventFail` of the same line; a line's events end in the order they started),
+ * and the last line that ended. A job that hits its time limit names the oldest of them.
+ */
+export class JobPosition {
+  readonly #running: Array<{ line: number; what: string; ms: number }> = [];
+  #lastEnded: number | null = null;
+
+  see(e: ScriptEvent): void {
+    if (e.kind === "eventStart") this.#running.push({ line: e.line, what: e.what, ms: e.ms });
+    else if ((e.kind === "eventPass" || e.kind === "eventFail") && e.line !== null) {
+      const i = this.#running.findIndex((r) => r.line === e.line);
+      if (i >= 0) this.#running.splice(i, 1);
+      this.#lastEnded = e.line;
+    }
+  }
+
+  /** The outcome of a job stopped by its time limit, naming the line it was stuck on. */
+  timedOut(prefix: string): JobOutcome {
+    const stuck = this.#running[0];
+    if (stuck !== undefined) {
+      return { verdict: "fail", line: stuck.line, message: `${prefix} at line ${stuck.line}: ${stuck.what}, not ended since ${(stuck.ms / 1000).toFixed(3)} s into the script` };
+    }
+    if (this.#lastEnded !== null) return { verdict: "fail", line: null, message: `${prefix}; the last event that ended is on line ${this.#lastEnded}` };
+    return { verdict: "fail", line: null, message: `${prefix} before the script's first event` };
+  }
 }
 
 /** Runs every job and emits the whole event stream; resolves when all jobs ended or the run was cancelled. */

@@ -143,7 +143,8 @@ describe("cli: mptcpdrill run (kernel SUT, end to end)", function () {
   it("fails a job that exceeds --timeout", () => {
     const r = cli(ROOT, "run", join(dir, "zz-slow-v6.pkt"), "--timeout", "2", "--reporter", "jsonl");
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows[0]).to.deep.include({ file: join(dir, "zz-slow-v6.pkt"), verdict: "fail", message: "timed out after 2 s (--timeout)" });
+    expect(rows[0]).to.deep.include({ file: join(dir, "zz-slow-v6.pkt"), verdict: "fail", line: 9 });
+    expect(rows[0]?.["message"]).to.match(/^timed out after 2 s \(--timeout\) at line 9: syscall close, not ended since 0\.\d{3} s into the script$/);
     expect(r.status).to.equal(1);
   });
 

@@ -83,7 +83,7 @@ describe("scheduler", () => {
     const { events, result } = await collect({ n: 2, parallel: 1, runJob, timeoutMs: 50 });
     expect(abortedJobs).to.deep.equal(["s0.pkt"]);
     expect(result.counts).to.deep.equal({ pass: 1, fail: 1, error: 0, skip: 0, xfail: 0, xpass: 0 });
-    expect(events.find((e) => e.kind === "scriptEnd")).to.include({ verdict: "fail", message: "timed out after 0.1 s (--timeout)" });
+    expect(events.find((e) => e.kind === "scriptEnd")).to.include({ verdict: "fail", message: "timed out after 0.1 s (--timeout) before the script's first event" });
   });
 
   it("does not wait forever for a job that ignores its signal", async () => {
