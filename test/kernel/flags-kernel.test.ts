@@ -53,7 +53,11 @@ function run(cwd: string, ...args: string[]): { status: number | null; out: stri
 
   it("a failing init script ends the job as error, naming it, before the script runs", () => {
     writeFileSync(join(dir, "s.pkt"), '--init_scripts="true,exit 3,touch never"\n0 `touch ran`\n');
-    const r = run(dir, "s.pkt");
+    // A script that names its own programs runs only with --allow-script-programs (docs/security.md).
+    const refused = run(dir, "s.pkt");
+    expect(JSON.parse(refused.out.split("\n")[0] ?? "{}")).to.deep.include({ verdict: "error", line: 1 });
+    expect(existsSync(join(dir, "ran"))).to.equal(false);
+    const r = run(dir, "--allow-script-programs", "s.pkt");
     expect(r.status).to.equal(1);
     const row = JSON.parse(r.out.split("\n")[0] ?? "{}") as Record<string, unknown>;
     expect(row).to.deep.include({ verdict: "error" });

@@ -13,9 +13,25 @@ import { expect } from "chai";
 
 const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "bin/mptcpdrill.js");
 
-/** Entries of the system temp folder that a run could leave: host folders and packetdrill-style code folders. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Entries of the system temp folder that a finished run could leave: host folders whose owner is
+ * gone (those of runs still going, e.g. in parallel sessions, are theirs) and packetdrill-style
+ * code folders.
+ */
 function tempCensus(): string[] {
-  return readdirSync(tmpdir()).filter((n) => /^mptcpdrill-\d+-host-|^code_/.test(n)).sort();
+  return readdirSync(tmpdir()).filter((n) => {
+    const owner = /^mptcpdrill-(\d+)-host-/.exec(n);
+    return owner !== null ? !alive(Number(owner[1])) : n.startsWith("code_");
+  }).sort();
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +64,7 @@ describe("kernel: script hosts leave no temporary files", function () {
   it("after a SIGKILL of the CLI mid code block, the next run removes the killed run's folder", async () => {
     const before = tempCensus();
     const child = spawn(process.execPath, [BIN, "run", "--ip-version", "ipv4", "slow-code.pkt"], { cwd: dir, stdio: "ignore" });
-    const mine = (): string[] => tempCensus().filter((n) => n.startsWith(`mptcpdrill-${child.pid}-host-`));
+    const mine = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`mptcpdrill-${child.pid}-host-`));
     for (let i = 0; i < 200 && !mine().some((n) => readdirSync(join(tmpdir(), n)).some((e) => e.startsWith("code_"))); i++) await sleep(100);
     expect(mine(), "the host's folder holds the code block's folder").to.have.length(1);
     child.kill("SIGKILL");
