@@ -2,7 +2,7 @@
 // script runs nothing at all (no backtick, no code block, no packet, on either SUT). `check
 // --no-shell` names the same lines. Upstream scripts that use commands are all refused.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -104,5 +104,28 @@ describe("cli: --no-shell", function () {
       cwd: dir, encoding: "utf8", timeout: 60_000, env: { ...process.env, MPD_SECRET_TOKEN: "s3cret", LD_PRELOAD: "" },
     });
     expect(r.status, r.stdout).to.equal(0);
+  });
+
+  it("a config planted next to scripts may not name a program: refused unless named with --config or --allow-script-programs", () => {
+    const planted = join(dir, "planted");
+    mkdirSync(planted, { recursive: true });
+    writeFileSync(join(planted, "mptcpdrill.json"), JSON.stringify({ flags: { code_command: "/bin/sh" } }));
+    writeFileSync(join(planted, "t.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n");
+    const refused = cli(dir, "run", "--sut", "reference", "--ip-version", "ipv4", "planted");
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.contain(`config ${join(planted, "mptcpdrill.json")} (found next to the scripts, not named with --config) sets --code_command`);
+    expect(refused.stdout).to.equal("");
+    expect(cli(dir, "run", "--sut", "reference", "--ip-version", "ipv4", "--allow-script-programs", "planted").status).to.equal(0);
+    expect(cli(dir, "run", "--sut", "reference", "--ip-version", "ipv4", "--config", join(planted, "mptcpdrill.json"), "planted").status).to.equal(0);
+  });
+
+  it("a config above the working directory is never read", () => {
+    const project = join(dir, "project");
+    mkdirSync(join(project, "s"), { recursive: true });
+    writeFileSync(join(dir, "mptcpdrill.json"), "this is not JSON: reading it would fail the run");
+    writeFileSync(join(project, "s/t.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n");
+    const r = cli(project, "run", "--sut", "reference", "--ip-version", "ipv4", "s");
+    expect(r.status, r.stderr).to.equal(0);
+    rmSync(join(dir, "mptcpdrill.json"));
   });
 });

@@ -30,7 +30,9 @@ options:
                             reference, a fresh one per kernel run; failures print it
   --timeout SECONDS         per-job limit, then the job fails (default 180, as run_all.py)
   --config FILE             per-variant packetdrill flags and defines (JSON, see configs/README.md);
-                            without it, the nearest mptcpdrill.json at or above each script's folder
+                            without it, the nearest mptcpdrill.json at or above each script's folder,
+                            not above the working directory; such a config may not name programs
+                            (code_command, init_scripts) unless --allow-script-programs
   --reporter NAME[:FILE]    human (default), tap, junit, jsonl; repeatable; without FILE it writes
                             to stdout (at most one); human stays on stdout unless another takes it
   -v, --verbose             show passing events and packet dumps

@@ -132,16 +132,50 @@ export function loadConfig(io: CliIo, file: string): ConfigResult {
   return parseConfig(text, full);
 }
 
-/** The nearest `mptcpdrill.json` at or above the folder of `scriptFile`, or null. */
-export function findConfigFor(io: CliIo, scriptFile: string): string | null {
+/**
+ * The folder a config walk from `scriptFile` may not go above (docs/security.md): the working
+ * directory when the script is inside it; otherwise the PATH (of `paths`, as given on the command
+ * line) the script was found under — its folder when it names a file. A config higher up, in a
+ * folder the user did not point at, is never read.
+ */
+export function configWalkTop(io: CliIo, scriptFile: string, paths: readonly string[]): string {
+  const file = path.resolve(io.cwd, scriptFile);
+  const within = (dir: string): boolean => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`);
+  if (within(io.cwd)) return io.cwd;
+  for (const p of paths) {
+    const full = path.resolve(io.cwd, p);
+    if (full === file) return path.dirname(file);
+    if (within(full)) return full;
+  }
+  return path.dirname(file);
+}
+
+/** The nearest `mptcpdrill.json` at or above the folder of `scriptFile`, not above `top`, or null. */
+export function findConfigFor(io: CliIo, scriptFile: string, top: string): string | null {
   let dir = path.dirname(path.resolve(io.cwd, scriptFile));
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     if (io.fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() === true) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) return null;
+    if (dir === top || parent === dir) return null;
     dir = parent;
   }
+}
+
+/**
+ * Why a config found by walking up may not be used as it is: it names a program to run
+ * (`code_command`, `init_scripts`), which only a config the user named (`--config`) or
+ * `--allow-script-programs` may do. Null when it names none.
+ */
+export function walkedConfigProblem(config: RunConfig, programOptions: ReadonlySet<string>): string | null {
+  const sets = [config.flags, ...Object.values(config.variants).map((v) => v?.flags ?? {})];
+  for (const flags of sets) {
+    const name = Object.keys(flags).find((k) => programOptions.has(k));
+    if (name !== undefined) {
+      return `config ${config.path} (found next to the scripts, not named with --config) sets --${name}: a config found by walking up may not name programs to run; pass --config ${config.path} or --allow-script-programs`;
+    }
+  }
+  return null;
 }
 
 /**

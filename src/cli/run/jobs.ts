@@ -9,7 +9,8 @@ import type { RunJobSpec } from "../../runner/job-spec.ts";
 import type { CliIo } from "../io.ts";
 import type { RunArgs } from "./args.ts";
 import { addressFamilyProblem } from "../../script/flag-table.ts";
-import { findConfigFor, loadConfig, resolveFlags, type RunConfig } from "./config.ts";
+import { PROGRAM_OPTIONS } from "../../script/shell-use.ts";
+import { configWalkTop, findConfigFor, loadConfig, resolveFlags, type RunConfig, walkedConfigProblem } from "./config.ts";
 import { selectVariants } from "./variants.ts";
 
 /** The job list, notes for stderr, and problems that stop the run (exit 2). */
@@ -35,10 +36,19 @@ function configLoader(io: CliIo, args: RunArgs, problems: string[]): (file: stri
     }
     return cache.get(p) ?? null;
   };
+  const refused = new Set<string>();
   return (file) => {
     if (args.configFile !== null) return load(args.configFile);
-    const found = findConfigFor(io, file);
-    return found === null ? null : load(found);
+    const found = findConfigFor(io, file, configWalkTop(io, file, args.paths));
+    const config = found === null ? null : load(found);
+    if (config !== null && !args.allowScriptPrograms && !refused.has(config.path)) {
+      const problem = walkedConfigProblem(config, PROGRAM_OPTIONS);
+      if (problem !== null) {
+        refused.add(config.path);
+        problems.push(problem);
+      }
+    }
+    return config;
   };
 }
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { findConfigFor, loadConfig, parseConfig, resolveFlags, type RunConfig } from "../../../src/cli/run/config.ts";
+import { configWalkTop, findConfigFor, loadConfig, parseConfig, resolveFlags, type RunConfig } from "../../../src/cli/run/config.ts";
 import { memoryIo } from "../../../src/cli/io.ts";
 import type { Variant } from "../../../src/interp/events.ts";
 
@@ -58,10 +58,28 @@ describe("run config", () => {
       fs.mkdirSync(path.join(root, "a/b/c"), { recursive: true });
       fs.writeFileSync(path.join(root, "a/mptcpdrill.json"), "{}");
       const io = memoryIo({ cwd: root });
-      expect(findConfigFor(io, "a/b/c/x.pkt")).to.equal(path.join(root, "a/mptcpdrill.json"));
+      expect(findConfigFor(io, "a/b/c/x.pkt", root)).to.equal(path.join(root, "a/mptcpdrill.json"));
       fs.writeFileSync(path.join(root, "a/b/c/mptcpdrill.json"), "{}");
-      expect(findConfigFor(io, "a/b/c/x.pkt")).to.equal(path.join(root, "a/b/c/mptcpdrill.json"));
-      expect(findConfigFor(memoryIo({ cwd: "/" }), "/proc/x.pkt")).to.equal(null);
+      expect(findConfigFor(io, "a/b/c/x.pkt", root)).to.equal(path.join(root, "a/b/c/mptcpdrill.json"));
+      expect(findConfigFor(memoryIo({ cwd: "/" }), "/proc/x.pkt", "/")).to.equal(null);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("never walks above the working directory, or above the PATH a script outside it was found under", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "mpd-config-"));
+    try {
+      fs.mkdirSync(path.join(root, "project/suite/sub"), { recursive: true });
+      fs.mkdirSync(path.join(root, "elsewhere/scripts"), { recursive: true });
+      fs.writeFileSync(path.join(root, "mptcpdrill.json"), "{}");
+      const io = memoryIo({ cwd: path.join(root, "project") });
+      expect(configWalkTop(io, "suite/sub/x.pkt", ["suite"])).to.equal(path.join(root, "project"));
+      expect(findConfigFor(io, "suite/sub/x.pkt", configWalkTop(io, "suite/sub/x.pkt", ["suite"])), "the config above the working directory").to.equal(null);
+      const outside = path.join(root, "elsewhere/scripts/y.pkt");
+      expect(configWalkTop(io, outside, [path.join(root, "elsewhere")])).to.equal(path.join(root, "elsewhere"));
+      expect(configWalkTop(io, outside, [outside])).to.equal(path.join(root, "elsewhere/scripts"));
+      expect(findConfigFor(io, outside, configWalkTop(io, outside, [path.join(root, "elsewhere")]))).to.equal(null);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
