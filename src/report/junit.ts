@@ -5,8 +5,11 @@
  * script's known-difference tag expects) becomes `<skipped>` with the tag's reason and the
  * mismatch, `xpass` (a stale tag) becomes `<failure type="xpass">`; the body is the full failure
  * text (cause, packetdrill's field line, script and live packet dumps) from the fatal `eventFail`,
- * then the capture file when there is one. XML cannot be streamed, so the document is written at
- * `runEnd`, which the CLI also emits when SIGINT/SIGTERM stops a run.
+ * then the capture file when there is one. XML cannot be streamed: into a file, the whole document
+ * is replaced atomically at the run's start, after each job (at most every quarter second) and at
+ * `runEnd`, so a run killed even with SIGKILL leaves a valid document with the verdicts so far
+ * (marked by a comment as a run in progress); on stdout it is written once, at `runEnd`, which the
+ * CLI also emits when SIGINT/SIGTERM stops a run.
  */
 import { VARIANTS, emptyCounts, type FailureDetail, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
 import { FailureBook, describeKnown, withLocation, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
@@ -67,25 +70,49 @@ function suiteXml(file: string, cases: readonly Case[]): string {
   return [`  <testsuite ${attrs}>`, ...cases.map(caseXml), "  </testsuite>"].join("\n");
 }
 
+/** At most one interim document per this many milliseconds. */
+const INTERIM_MS = 250;
+
 class JunitReporter implements Reporter {
   private readonly cases = new Map<string, Case[]>();
   private readonly failures = new FailureBook();
+  private total = 0;
+  private lastInterim = -Infinity;
 
-  constructor(private readonly sink: ReportSink) {}
+  constructor(private readonly sink: ReportSink, private readonly now: () => number) {}
 
   onEvent(event: RunEvent): void {
     this.failures.note(event);
-    if (event.kind === "scriptEnd") {
+    if (event.kind === "runStart") {
+      this.total = event.total;
+      this.interim(true);
+    } else if (event.kind === "scriptEnd") {
       const list = this.cases.get(event.file) ?? [];
       const failure = this.failures.take(event);
       list.push({ end: event, detail: failure === null ? null : failureBody(event, failure) });
       this.cases.set(event.file, list);
+      this.interim(false);
     } else if (event.kind === "runEnd") {
-      this.write(event.ms);
+      const doc = this.document(event.ms, null);
+      if (this.sink.replace !== undefined) this.sink.replace(doc);
+      else {
+        this.sink.write(doc);
+        this.sink.flush?.();
+      }
     }
   }
 
-  private write(ms: number): void {
+  /** The document so far, replacing the file's (file sinks only). */
+  private interim(force: boolean): void {
+    if (this.sink.replace === undefined) return;
+    const t = this.now();
+    if (!force && t - this.lastInterim < INTERIM_MS) return;
+    this.lastInterim = t;
+    const done = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
+    this.sink.replace(this.document(0, `mptcpdrill: run in progress, ${done} of ${this.total} jobs reported`));
+  }
+
+  private document(ms: number, inProgress: string | null): string {
     const counts = emptyCounts();
     for (const list of this.cases.values()) for (const c of list) counts[c.end.verdict] += 1;
     const files = [...this.cases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -95,10 +122,10 @@ class JunitReporter implements Reporter {
     });
     const tests = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
     const head = `<testsuites name="mptcpdrill" tests="${tests}" failures="${counts.fail + counts.xpass}" errors="${counts.error}" skipped="${counts.skip + counts.xfail}" time="${seconds(ms)}">`;
-    this.sink.write(`<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...suites, "</testsuites>"].join("\n")}\n`);
-    this.sink.flush?.();
+    const note = inProgress === null ? [] : [`<!-- ${inProgress} -->`];
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${[...note, head, ...suites, "</testsuites>"].join("\n")}\n`;
   }
 }
 
 /** Factory for `--reporter junit`. */
-export const junitReporter: ReporterFactory = (sink) => new JunitReporter(sink);
+export const junitReporter: ReporterFactory = (sink, options) => new JunitReporter(sink, options.now ?? Date.now);

@@ -12,6 +12,12 @@ export interface ReportSink {
   flush?(): void;
   /** Release the destination; no write follows. */
   close?(): void;
+  /**
+   * Replace the whole destination with `text` at once (file sinks: a temporary file renamed over
+   * it), for documents that cannot be streamed: a run killed at any moment leaves the last
+   * complete one, never a truncated file. Absent for streams (stdout).
+   */
+  replace?(text: string): void;
   /** True for an interactive terminal: reporters may redraw a progress line. */
   readonly isTTY: boolean;
 }
