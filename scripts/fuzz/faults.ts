@@ -140,7 +140,7 @@ export async function runFault(fault: Fault, rng: Rng, dir: string): Promise<Fau
     writeFileSync(join(dir, "stuck-blocking-call.pkt"), STUCK["blocking-call"]);
     writeFileSync(join(dir, "stuck-backtick.pkt"), STUCK.backtick);
     args = ["run", "-j", "2", "stuck-blocking-call.pkt", "stuck-backtick.pkt"];
-  } else args = ["interop", "bulk-20mb-two-subflows"];
+  } else args = ["interop"]; // every default scenario: ~15 s, long enough for any fault moment
   const run = start(args, dir);
   const cli = run.child.pid as number;
   if (fault.kind === "signal") {
