@@ -5,8 +5,11 @@
  *
  * Order of the socket choice (after the listen child and the active SYN of §5.5): an MP_JOIN SYN
  * opens a new subflow (inbound: a variable source gets a new packetdrill address and an ephemeral
- * port; outbound: the remote comes from the tuple), then the first socket whose live tuple matches
- * the bound `addr[…]` sides becomes current; else the current socket.
+ * port; outbound: only the tuple's destination is used, the source is learned from the live SYN),
+ * then the sockets are searched **newest first** and the first whose live tuple matches the line's
+ * bound `addr[…]` sides (unbound sides are wildcards) becomes current. A line without bound sides
+ * therefore belongs to the newest socket, e.g. the newest MP_JOIN subflow, even right after a line
+ * that named an older subflow. With bound sides that match no socket, the current socket.
  */
 import type * as ast from "../script/ast.ts";
 import type { SutNetConfig } from "../sut/sut.ts";
@@ -16,8 +19,12 @@ import { allocatePeerIp } from "./mptcp-addr.ts";
 import { scriptToken } from "./mptcp-join.ts";
 import type { MptcpConnState, MptcpRunState } from "./mptcp-state.ts";
 import type { ScriptTcpPacket } from "./script-packet.ts";
-import { type SocketEntry, type SocketTable, canonicalIp, sameEndpoint } from "./sockets.ts";
+import { type SocketEntry, type SocketTable, canonicalIp } from "./sockets.ts";
 import type { ValueEnv } from "./values.ts";
+
+const SOCK_STREAM = 1;
+const IPPROTO_TCP = 6;
+const IPPROTO_MPTCP = 262;
 
 /** The `addr[…]` sides of a line's tuple (null where a side is absent or not an addr ref). */
 function addrSides(sp: ScriptTcpPacket): { src: ast.AddrRef | null; dst: ast.AddrRef | null } {
@@ -51,7 +58,7 @@ function ownerSocket(c: MptcpConnState | null, fds: SocketTable): SocketEntry | 
   return c === null ? fds.current : (fds.all().find((s) => s.conn.mptcp === c) ?? fds.current);
 }
 
-/** §8.3 for an inbound line that is not a listen child: MP_JOIN SYN → new subflow, else tuple match. */
+/** §8.3 for an inbound line that is not a listen child: MP_JOIN SYN → new subflow, else the newest socket matching the tuple. */
 export function mptcpSocketForInbound(sp: ScriptTcpPacket, fds: SocketTable, net: SutNetConfig, env: ValueEnv): SocketEntry | null {
   const { src, dst } = addrSides(sp);
   const run = fds.mptcp;
@@ -65,10 +72,15 @@ export function mptcpSocketForInbound(sp: ScriptTcpPacket, fds: SocketTable, net
     s.conn.remoteIsn = sp.seq;
     return s;
   }
-  return byTuple(boundEp(dst, run), boundEp(src, run), fds);
+  return newestMatch(boundEp(dst, run), boundEp(src, run), fds);
 }
 
-/** §8.3 for an outbound line: a kernel MP_JOIN SYN to the tuple's remote opens a subflow, else tuple match. */
+/**
+ * §8.3 for an outbound line: a kernel MP_JOIN SYN to the tuple's remote opens a subflow, else the
+ * newest socket matching the tuple. Only the join's destination is used: the kernel picks the
+ * subflow's source port (and the script's `addr[c1]` may have been bound by an ADD_ADDR, with the
+ * initial subflow's port), so the live local endpoint is left open and learned from the live SYN.
+ */
 export function mptcpSocketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): SocketEntry | null {
   const { src, dst } = addrSides(sp);
   const run = fds.mptcp;
@@ -76,20 +88,53 @@ export function mptcpSocketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): S
   const remote = boundEp(dst, run);
   if (join !== null && remote !== undefined) {
     const target = fds.current?.conn.mptcp ?? null;
-    const s = fds.addSubflow(ownerSocket(target, fds), boundEp(src, run) ?? { ip: "", port: 0 }, remote);
+    const s = fds.addSubflow(ownerSocket(target, fds), { ip: "", port: 0 }, remote);
     s.phase = "connecting";
     s.conn.mptcp = target;
     return s;
   }
-  return byTuple(boundEp(src, run), remote, fds);
+  return newestMatch(boundEp(src, run), remote, fds);
 }
 
-/** The first socket whose live tuple matches the bound sides (from the SUT's view); it becomes current. */
-function byTuple(local: LiveEndpoint | undefined, remote: LiveEndpoint | undefined, fds: SocketTable): SocketEntry | null {
-  if (local === undefined && remote === undefined) return null;
-  const match = (have: LiveEndpoint | null, want: LiveEndpoint | undefined): boolean =>
-    want === undefined || (have !== null && (want.port === 0 ? canonicalIp(have.ip) === canonicalIp(want.ip) : sameEndpoint(have, want)));
-  const s = fds.all().find((x) => x.conn.liveLocal !== null && match(x.conn.liveLocal, local) && match(x.conn.liveRemote, remote));
+/**
+ * A TCP or MPTCP stream socket with a live tuple, the only kind a TCP line with addresses can
+ * name. A listener or a socket not yet connected has no tuple: the fork's would match any line,
+ * but a line for a listener makes a child (§5.5) and its children are newer.
+ */
+function isConnectedStream(s: SocketEntry): boolean {
+  const stream = s.type === SOCK_STREAM && (s.protocol === 0 || s.protocol === IPPROTO_TCP || s.protocol === IPPROTO_MPTCP);
+  return stream && s.conn.liveLocal !== null && s.conn.liveRemote !== null;
+}
+
+/** An unset address (`""`, `0.0.0.0`, `::`): matches any address, as an absent side does. */
+function anyIp(ip: string): boolean {
+  return ip === "" || canonicalIp(ip) === "0.0.0.0" || canonicalIp(ip) === "::";
+}
+
+/**
+ * Whether a socket's live endpoint `have` can be the line's bound side `want`: an absent side,
+ * port 0 (a port not learned yet, an `addr[…]` without one) and an unset address are wildcards
+ * (§8.3).
+ */
+function endpointMatches(have: LiveEndpoint | null, want: LiveEndpoint | undefined): boolean {
+  if (want === undefined) return true;
+  if (have === null) return false;
+  const portOk = want.port === 0 || have.port === 0 || want.port === have.port;
+  return portOk && (anyIp(want.ip) || anyIp(have.ip) || canonicalIp(want.ip) === canonicalIp(have.ip));
+}
+
+/**
+ * §8.3 "first socket whose live tuple matches", searched newest first: each socket, accepted
+ * child and MP_JOIN subflow is put at the head of the fork's socket list, which is walked from
+ * the head. Without bound sides the newest socket is the answer (the current socket of upstream
+ * packetdrill, §5.5, whose scripts never name an older one). The socket found becomes current;
+ * null when bound sides match no stream socket.
+ */
+function newestMatch(local: LiveEndpoint | undefined, remote: LiveEndpoint | undefined, fds: SocketTable): SocketEntry | null {
+  const newest = fds.newestFirst();
+  const s = local === undefined && remote === undefined
+    ? newest[0]
+    : newest.find((x) => isConnectedStream(x) && endpointMatches(x.conn.liveLocal, local) && endpointMatches(x.conn.liveRemote, remote));
   if (s) fds.current = s;
   return s ?? null;
 }

@@ -31,7 +31,10 @@ export interface PacketContext {
   readonly gsoSize: number;
 }
 
-/** §5.5 for an inbound TCP line: child of a listener (or of nothing), else the current socket. */
+/**
+ * §5.5 for an inbound TCP line: child of a listener (or of nothing), else the socket §8.3 picks
+ * (an MP_JOIN subflow, the newest socket matching the tuple), else the current socket.
+ */
 export function socketForInbound(sp: ScriptTcpPacket, ctx: PacketContext): SocketEntry {
   const { fds, sut } = ctx;
   const cur = fds.current;
@@ -40,13 +43,15 @@ export function socketForInbound(sp: ScriptTcpPacket, ctx: PacketContext): Socke
     child.conn.remoteIsn = (sp.flags & TCP_FLAG.SYN) !== 0 ? sp.seq : seqNum(0);
     return child;
   }
-  const sub = mptcpSocketForInbound(sp, fds, sut.net, sp.env);
-  if (sub) return sub;
-  if ((sp.flags & TCP_FLAG.SYN) !== 0 && cur.conn.remoteIsn === null) cur.conn.remoteIsn = sp.seq;
-  return cur;
+  const s = mptcpSocketForInbound(sp, fds, sut.net, sp.env) ?? cur;
+  if ((sp.flags & TCP_FLAG.SYN) !== 0 && s.conn.remoteIsn === null) s.conn.remoteIsn = sp.seq;
+  return s;
 }
 
-/** §5.5 for an outbound TCP line: a connecting socket for a SYN, else the current socket. */
+/**
+ * §5.5 for an outbound TCP line: a connecting socket for a SYN, else the socket §8.3 picks (a
+ * kernel MP_JOIN subflow, the newest socket matching the tuple), else the current socket.
+ */
 export function socketForOutbound(sp: ScriptTcpPacket, fds: SocketTable): SocketEntry {
   const synOnly = (sp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
   // A retransmitted SYN belongs to the current socket, whose first SYN already fixed its ISN.

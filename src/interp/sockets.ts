@@ -88,9 +88,17 @@ export class SocketTable {
     return [...this.fds.values()];
   }
 
-  /** Every socket ever created. */
+  /** Every socket ever created, oldest first. */
   all(): readonly SocketEntry[] {
     return this.sockets;
+  }
+
+  /**
+   * Every socket ever created, newest first: the order in which packetdrill searches its socket
+   * list, to whose head each new socket, child and MP_JOIN subflow is added (§8.3).
+   */
+  newestFirst(): readonly SocketEntry[] {
+    return [...this.sockets].reverse();
   }
 
   /**
