@@ -118,6 +118,7 @@ class ScriptRun {
       failure = this.reported(await runCode(this.sut, this.codeParts, this.script.file, this.codeLines));
     }
     if (!failure) failure = await this.endPending();
+    this.started(last?.span.start.line ?? null, "end of the script: closing its sockets");
     failure = this.reported(await closeEverything(this.sut, this.fds, this.script.file)) ?? failure;
     return failure;
   }

@@ -47,36 +47,38 @@ async function runJobInitScripts(config: KernelTunConfig, flags: FlagValues): Pr
  * Holds back each event's `eventStart` for a moment: an event that ends within it never crosses
  * to the parent (nor does its pass); one still running then is sent, and so is its end, so the
  * parent knows where a job that hits its time limit is stuck (scheduler.ts, JobPosition) without
- * an IPC message per event. System calls are the exception: their start goes at once, since one
- * can block the thread that would send it later.
+ * an IPC message per event. System calls are the exception: their start goes at once (and their
+ * end not at all), since one can block the thread that would send anything later.
  */
 export class SlowEvents {
   /** An event still running after this long is sent to the parent (ms). */
   static readonly AFTER_MS = 150;
-  readonly #waiting: Array<{ line: number; timer: NodeJS.Timeout | null }> = [];
+  readonly #waiting: Array<{ line: number; timer: NodeJS.Timeout | null; sentLate: boolean }> = [];
 
   constructor(private readonly send: (e: EventStartEvent) => void) {}
 
   started(e: EventStartEvent): void {
-    const entry: { line: number; timer: NodeJS.Timeout | null } = { line: e.line, timer: null };
+    const entry: { line: number; timer: NodeJS.Timeout | null; sentLate: boolean } = { line: e.line, timer: null, sentLate: false };
     this.#waiting.push(entry);
     // A system call may block this very thread (a call made in-line that does not return): its
-    // start has to be out before it is made.
-    if (e.what.startsWith("syscall ")) return this.send(e);
+    // start has to be out before it is made. Its end is not sent: the parent takes any later
+    // start as the script having moved on (scheduler.ts, JobPosition).
+    if (e.what.startsWith("syscall ") && !e.what.includes("(blocking")) return this.send(e);
     entry.timer = setTimeout(() => {
       entry.timer = null;
+      entry.sentLate = true;
       this.send(e);
     }, SlowEvents.AFTER_MS);
   }
 
-  /** The event of `e.line` that started first ended; true when its start was sent (so its end must be too). */
+  /** The event of `e.line` that started first ended; true when its end must be sent too (its start was sent late). */
   ended(e: { readonly line: number | null }): boolean {
     const i = this.#waiting.findIndex((w) => w.line === e.line);
     if (i < 0) return false;
     const [w] = this.#waiting.splice(i, 1);
-    if (w?.timer === null) return true;
-    clearTimeout(w?.timer ?? undefined);
-    return false;
+    if (w === undefined) return false;
+    if (w.timer !== null) clearTimeout(w.timer);
+    return w.sentLate;
   }
 
   clear(): void {

@@ -117,26 +117,35 @@ async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now
 }
 
 /**
- * Where a job is, from its event stream: the events started and not yet ended (`eventStart`, then
- * the `eventPass`/`eventFail` of the same line; a line's events end in the order they started),
- * and the last line that ended. A job that hits its time limit names the oldest of them.
+ * Where a job is, from its event stream: the script's current event (the latest `eventStart`,
+ * until the `eventPass`/`eventFail` of its line or a later start), the blocking calls it is
+ * waiting for (a start whose description says `blocking`, until its line's end), and the last
+ * line that ended. A job that hits its time limit names the current event, else the oldest wait.
+ * Script hosts send only some of these events (host-job.ts, SlowEvents), which this allows for.
  */
 export class JobPosition {
-  readonly #running: Array<{ line: number; what: string; ms: number }> = [];
+  #current: { line: number; what: string; ms: number } | null = null;
+  readonly #waits: Array<{ line: number; what: string; ms: number }> = [];
   #lastEnded: number | null = null;
 
   see(e: ScriptEvent): void {
-    if (e.kind === "eventStart") this.#running.push({ line: e.line, what: e.what, ms: e.ms });
-    else if ((e.kind === "eventPass" || e.kind === "eventFail") && e.line !== null) {
-      const i = this.#running.findIndex((r) => r.line === e.line);
-      if (i >= 0) this.#running.splice(i, 1);
+    if (e.kind === "eventStart") {
+      const at = { line: e.line, what: e.what, ms: e.ms };
+      if (e.what.includes("(blocking")) this.#waits.push(at);
+      else this.#current = at;
+    } else if ((e.kind === "eventPass" || e.kind === "eventFail") && e.line !== null) {
+      if (this.#current?.line === e.line) this.#current = null;
+      else {
+        const i = this.#waits.findIndex((w) => w.line === e.line);
+        if (i >= 0) this.#waits.splice(i, 1);
+      }
       this.#lastEnded = e.line;
     }
   }
 
   /** The outcome of a job stopped by its time limit, naming the line it was stuck on. */
   timedOut(prefix: string): JobOutcome {
-    const stuck = this.#running[0];
+    const stuck = this.#current ?? this.#waits[0];
     if (stuck !== undefined) {
       return { verdict: "fail", line: stuck.line, message: `${prefix} at line ${stuck.line}: ${stuck.what}, not ended since ${(stuck.ms / 1000).toFixed(3)} s into the script` };
     }

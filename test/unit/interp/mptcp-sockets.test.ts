@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { bindTupleVariables, mptcpSocketForInbound, mptcpSocketForOutbound } from "../../../src/interp/mptcp-sockets.ts";
 import { type SocketEntry, SocketTable } from "../../../src/interp/sockets.ts";
 import { seqNum } from "../../../src/wire/seq.ts";
+import { SeededRng } from "../../../src/rng.ts";
 import { NET4, pkt } from "./helpers.ts";
 
 const S0 = { ip: NET4.localIp, port: 8080 };
@@ -15,7 +16,7 @@ const C1 = { ip: "192.0.2.2", port: 40001 };
 
 /** A listener (fd 3) and its established MPTCP child c0 ↔ s0, as after a server's handshake. */
 function serverWithChild(): { fds: SocketTable; child: SocketEntry } {
-  const fds = new SocketTable(40000);
+  const fds = new SocketTable(40000, new SeededRng(1));
   const listener = fds.addSocket(3, 3, 1, 262);
   listener.phase = "listening";
   const child = fds.addChild(listener, S0, NET4.remoteIp);
@@ -77,7 +78,7 @@ describe("interp/mptcp-sockets socket choice (§8.3)", () => {
   });
 
   it("an outbound MP_JOIN SYN takes only its tuple's destination: a source bound with another port is not used", () => {
-    const fds = new SocketTable(40001);
+    const fds = new SocketTable(40001, new SeededRng(1));
     const client = fds.addSocket(3, 3, 1, 262);
     client.phase = "established";
     client.conn.liveLocal = { ip: NET4.localIp, port: 35000 };
@@ -98,7 +99,7 @@ describe("interp/mptcp-sockets socket choice (§8.3)", () => {
   });
 
   it("an outbound MP_JOIN SYN whose destination is unbound opens no subflow", () => {
-    const fds = new SocketTable(40001);
+    const fds = new SocketTable(40001, new SeededRng(1));
     const client = fds.addSocket(3, 3, 1, 262);
     client.conn.liveLocal = { ip: NET4.localIp, port: 35000 };
     client.conn.liveRemote = { ip: NET4.remoteIp, port: 8080 };
