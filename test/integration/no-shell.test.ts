@@ -128,4 +128,17 @@ describe("cli: --no-shell", function () {
     expect(r.status, r.stderr).to.equal(0);
     rmSync(join(dir, "mptcpdrill.json"));
   });
+
+  it("\"noShell\": true in a config refuses like --no-shell for the scripts it applies to", () => {
+    const guarded = join(dir, "guarded");
+    mkdirSync(guarded, { recursive: true });
+    writeFileSync(join(guarded, "mptcpdrill.json"), JSON.stringify({ noShell: true }));
+    writeFileSync(join(guarded, "cmd.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 `true`\n+0 close(3) = 0\n");
+    const r = cli(dir, "run", "--sut", "reference", "--ip-version", "ipv4", "--reporter", "jsonl", "guarded");
+    const row = JSON.parse(r.stdout.split("\n")[0] ?? "{}") as { verdict?: string; message?: string };
+    expect(row.verdict).to.equal("error");
+    expect(row.message).to.match(/^refused by --no-shell \(nothing was run\): line 2: /);
+    writeFileSync(join(guarded, "mptcpdrill.json"), JSON.stringify({ noShell: "yes" }));
+    expect(cli(dir, "run", "--sut", "reference", "guarded").stderr).to.contain("config.noShell: expected true or false");
+  });
 });

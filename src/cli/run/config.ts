@@ -6,7 +6,8 @@
  *   { "description": "…",
  *     "flags":   { "send_omit_free": true, "tolerance_usecs": 4000 },   // every variant
  *     "defines": { "NAME": "VALUE" },                                     // every variant
- *     "variants": { "ipv4" | "ipv6" | "ipv4-mapped-ipv6": { "flags": {…}, "defines": {…} } } }
+ *     "variants": { "ipv4" | "ipv6" | "ipv4-mapped-ipv6": { "flags": {…}, "defines": {…} } },
+ *     "noShell": true }                                                   // as run --no-shell
  *
  * Flag names are packetdrill's (pkt-language.md §1.6) without `--`; a flag taking no value is
  * `true`, others a string or number. `ip_version` and `define` are not flags here: the variant
@@ -35,6 +36,8 @@ export interface RunConfig extends FlagSet {
   /** Absolute path of the file it came from. */
   readonly path: string;
   readonly variants: Readonly<Partial<Record<Variant, FlagSet>>>;
+  /** `"noShell": true`: as `run --no-shell` for the scripts this config applies to (docs/security.md). */
+  readonly noShell: boolean;
 }
 
 /** The config or the reason it is unusable. */
@@ -104,7 +107,9 @@ export function parseConfig(text: string, file: string): ConfigResult {
   }
   if (!isRecord(doc)) return { ok: false, message: `${file}: expected a JSON object` };
   const problems: string[] = [];
-  unknownKeys(doc, ["$schema", "description", "flags", "defines", "variants"], "config", problems);
+  unknownKeys(doc, ["$schema", "description", "flags", "defines", "variants", "noShell"], "config", problems);
+  const noShell = doc["noShell"] ?? false;
+  if (typeof noShell !== "boolean") problems.push(`config.noShell: expected true or false, got ${JSON.stringify(noShell)}`);
   const common = parseFlagSet({ flags: doc["flags"], defines: doc["defines"] }, "config", problems);
   const variants: Partial<Record<Variant, FlagSet>> = {};
   const rawVariants = doc["variants"] ?? {};
@@ -117,7 +122,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     }
   }
   if (problems.length > 0) return { ok: false, message: `${file}: ${problems.join("; ")}` };
-  return { ok: true, value: { path: file, flags: common.flags, defines: common.defines, variants } };
+  return { ok: true, value: { path: file, flags: common.flags, defines: common.defines, variants, noShell: noShell === true } };
 }
 
 /** Reads and parses the config at `file` (relative to `io.cwd`). */

@@ -73,7 +73,7 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[], s
       const family = addressFamilyProblem(flags, variant === "ipv6" ? 6 : 4);
       if (family !== null) problems.push(`${family}, for the ${variant} jobs${config === null ? "" : ` (config ${config.path})`}`);
       jobs.push({
-        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose, seed, noShell: args.noShell, allowScriptPrograms: args.allowScriptPrograms,
+        file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose, seed, noShell: args.noShell || config?.noShell === true, allowScriptPrograms: args.allowScriptPrograms,
         ...(args.logOnError || args.logOnSuccess ? { packetLog: true } : {}),
         capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
       });
