@@ -211,7 +211,7 @@ function processesWith(text: string): number[] {
 
   it("a host past its hard timeout is killed with its command children", async () => {
     const marker = `mpd-timeout-${process.pid}`;
-    const sut = await openRemoteKernelSut({ net: resolveNetConfig({ ipVersion: "ipv4" }), scriptDir: "/tmp" }, { timeoutMs: 2500 }, sup);
+    const sut = await openRemoteKernelSut({ net: resolveNetConfig({ ipVersion: "ipv4" }), scriptDir: "/tmp" }, { timeoutMs: 6000 }, sup);
     const cmd = sut.runCommand(`sleep 300; echo ${marker}`);
     const exit = await sut.host.exited;
     expect(exit.reason).to.equal("timeout");
