@@ -33,7 +33,7 @@ export const FULL_RUN: readonly RunEvent[] = [
   { kind: "scriptStart", file: C, variant: "ipv6" },
   { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: `${C}:2: parse error at 'foo': syntax error`, ms: 35 },
   { kind: "scriptEnd", file: B, variant: "ipv4-mapped-ipv6", verdict: "pass", line: null, message: null, ms: 1499 },
-  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false },
+  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false },
 ];
 
 /** A run stopped by SIGINT: one job done, one killed while running, two never started. */
@@ -43,7 +43,7 @@ export const INTERRUPTED_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
   { kind: "scriptStart", file: A, variant: "ipv6" },
   { kind: "scriptEnd", file: A, variant: "ipv6", verdict: "skip", line: null, message: "interrupted by SIGINT", ms: 250 },
-  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3, xfail: 0, xpass: 0 }, ms: 700, interrupted: true },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3, xfail: 0, xpass: 0, flaky: 0 }, ms: 700, interrupted: true },
 ];
 
 const D = "suites/reference/dss/dss-04-32bit-dsn-inferred-listener-v4.pkt";
@@ -69,7 +69,7 @@ export const TAGGED_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: E, variant: "ipv4", verdict: "xpass", line: 3, message: "passed, but line 3 tags it kernel-differs kernel-deviation: remove or update the tag", ms: 1700, known: KNOWN_E },
   { kind: "scriptStart", file: A, variant: "ipv4" },
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
-  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 0, xfail: 1, xpass: 1 }, ms: 4100, interrupted: false },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 0, xfail: 1, xpass: 1, flaky: 0 }, ms: 4100, interrupted: false },
 ];
 
 /** A sink collecting text and counting flushes. */

@@ -59,7 +59,7 @@ describe("reporters (seed)", () => {
     { kind: "runStart", total: 1, jobs: 1, sut: "reference" },
     { kind: "scriptStart", file: "a.pkt", variant: "ipv4" },
     { kind: "scriptEnd", file: "a.pkt", variant: "ipv4", verdict, line: verdict === "pass" ? null : 3, message: verdict === "pass" ? null : "boom", ms: 1, seed: 4242 },
-    { kind: "runEnd", counts: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, [verdict]: 1 }, ms: 1, interrupted: false },
+    { kind: "runEnd", counts: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 0, [verdict]: 1 }, ms: 1, interrupted: false },
   ];
   it("human prints the run seed under a failing or erroring job, not under a passing one", () => {
     expect(render("human", run("fail"))).to.contain("seed 4242 (replay with --seed 4242)");
@@ -98,7 +98,7 @@ describe("reporters (streaming)", () => {
   it("every jsonl line of a full run parses with the documented keys", () => {
     const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known", "failure"]);
-    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false });
+    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false });
   });
 });
 
