@@ -62,8 +62,8 @@ function usage(io: CliIo, message: string, text: string): number {
   return EXIT_USAGE;
 }
 
-/** Opens every reporter; on failure closes those opened and returns the message. */
-function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks: ReportSink[] } | string {
+/** Opens every reporter; on failure closes those opened and returns the message (also used by `merge`). */
+export function openReporters(io: CliIo, args: Pick<RunArgs, "reporters" | "verbose" | "logOnError" | "logOnSuccess">): { reporters: Reporter[]; sinks: ReportSink[] } | string {
   const reporters: Reporter[] = [];
   const sinks: ReportSink[] = [];
   for (const spec of args.reporters) {
