@@ -21,7 +21,7 @@
  */
 import { emptyCounts, type AttemptRecord, type FailureDetail, type FixedCost, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../interp/events.ts";
 import { isMptcpdrillError } from "../errors.ts";
-import { applyBaseline, type BaselineRow, type RecordedResult } from "./baseline.ts";
+import { applyBaseline, type BaselinedOutcome, type BaselineRow, type RecordedResult } from "./baseline.ts";
 import { applyKnownDifference, type TaggedOutcome } from "./known-differences.ts";
 
 /** What a job reports back: the verdict and the first fatal problem. */
@@ -150,16 +150,20 @@ async function runOne<J extends SeededJobRef>(job: J, repeat: number | undefined
   const attempts: AttemptRecord[] = [];
   const retries = Math.max(0, Math.floor(o.retries ?? 0));
   const tag = o.known?.(job) ?? null;
+  const row = o.baselineRow?.(job) ?? null;
   let tagged: TaggedOutcome | null = null;
-  while (tagged === null || (failing(tagged.verdict) && attempts.length <= retries && o.signal?.aborted !== true)) {
+  let final: BaselinedOutcome | null = null;
+  // A failure the tag or the baseline expects is not retried: only what would fail the run is.
+  while (final === null || (failing(final.verdict) && attempts.length <= retries && o.signal?.aborted !== true)) {
     const a = await attemptOnce(job, o, now, stamp);
     tagged = applyKnownDifference(a.outcome, tag);
+    final = applyBaseline(tagged, row);
     attempts.push({ attempt: attempts.length + 1, verdict: tagged.verdict, line: tagged.line, message: tagged.message, ms: a.ms, failure: a.failure });
   }
-  const flaky = attempts.length > 1 && tagged.verdict === "pass";
-  const recorded: TaggedOutcome = flaky ? { ...tagged, verdict: "flaky" } : tagged;
+  const flaky = attempts.length > 1 && tagged?.verdict === "pass";
+  if (flaky) final = { ...(tagged ?? final), verdict: "flaky" };
+  const recorded = flaky ? final : tagged ?? final;
   results.push({ file: job.file, variant: job.variant, verdict: recorded.verdict, line: recorded.line, message: recorded.message });
-  const final = flaky ? recorded : applyBaseline(recorded, o.baselineRow?.(job) ?? null);
   const seed = job.seed === undefined ? {} : { seed: job.seed };
   const tried = attempts.length > 1 ? { attempts } : {};
   o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started, ...seed, ...tried, ...stamp });
