@@ -67,6 +67,12 @@ export interface ScheduleOptions<J extends SeededJobRef> {
   readonly retries?: number;
   /** Runs of every job (default 1). */
   readonly repeat?: number;
+  /**
+   * The job as handed to {@link RunJob} for a repetition and an attempt after the first (e.g. its
+   * own capture file, so a retry does not overwrite the capture of the failure it retries);
+   * default: the job unchanged.
+   */
+  readonly runAs?: (job: J, run: { readonly repeat: number | undefined; readonly attempt: number }) => J;
 }
 
 /** The run's result. */
@@ -108,6 +114,7 @@ interface Attempt {
 }
 
 async function attemptOnce<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now: () => number, stamp: { repeat?: number }): Promise<Attempt> {
+  // `job` may be a variant of the scheduled one (runAs); events and verdicts name the file and variant, which it keeps.
   const started = now();
   const controller = new AbortController();
   let open = true;
@@ -155,7 +162,8 @@ async function runOne<J extends SeededJobRef>(job: J, repeat: number | undefined
   let final: BaselinedOutcome | null = null;
   // A failure the tag or the baseline expects is not retried: only what would fail the run is.
   while (final === null || (failing(final.verdict) && attempts.length <= retries && o.signal?.aborted !== true)) {
-    const a = await attemptOnce(job, o, now, stamp);
+    const as = o.runAs?.(job, { repeat, attempt: attempts.length + 1 }) ?? job;
+    const a = await attemptOnce(as, o, now, stamp);
     tagged = applyKnownDifference(a.outcome, tag);
     final = applyBaseline(tagged, row);
     attempts.push({ attempt: attempts.length + 1, verdict: tagged.verdict, line: tagged.line, message: tagged.message, ms: a.ms, failure: a.failure });

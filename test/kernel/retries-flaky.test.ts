@@ -3,7 +3,8 @@
  * an absolute 100 ms, and a command before it sleeps 200 ms on the first attempt only (it leaves a
  * marker file), so that attempt misses the SYN's 25 ms tolerance and the retry, in a fresh
  * namespace, does not. The job must be reported flaky (not failed, exit 0), with both attempts
- * and the first one's timing failure in the jsonl report, which still validates against its schema.
+ * and the first one's timing failure in the jsonl report, which still validates against its schema;
+ * with `--capture` each attempt keeps its own pcap.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -44,7 +45,7 @@ describe("kernel: --retries reports a job flaky when it passes on a retry", func
   after(() => dir !== "" && rmSync(dir, { recursive: true, force: true }));
 
   it("flaky, exit 0, every attempt with the first one's failure in the jsonl", () => {
-    const r = spawnSync(process.execPath, [BIN, "run", "--ip-version", "ipv4", "--retries", "2", "--reporter", "jsonl:r.jsonl", "flaky.pkt"], { cwd: dir, encoding: "utf8", timeout: 90_000 });
+    const r = spawnSync(process.execPath, [BIN, "run", "--ip-version", "ipv4", "--retries", "2", "--capture", "caps", "--reporter", "jsonl:r.jsonl", "flaky.pkt"], { cwd: dir, encoding: "utf8", timeout: 90_000 });
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^FLAKY flaky\.pkt \[ipv4\]/m).and.contain("0 passed, 0 failed, 0 errors, 0 skipped, 1 flaky");
     const rows = readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -53,6 +54,9 @@ describe("kernel: --retries reports a job flaky when it passes on a retry", func
     const job = rows[0] as { verdict: string; attempts: Array<{ attempt: number; verdict: string; line: number | null; failure: { kind: string; line: number } | null }> };
     expect(job.verdict).to.equal("flaky");
     expect(job.attempts.map((a) => [a.attempt, a.verdict, a.line, a.failure?.kind ?? null, a.failure?.line ?? null])).to.deep.equal([[1, "fail", 7, "timing", 7], [2, "pass", null, null, null]]);
+    // Each attempt keeps its own capture; the first attempt's failure names the plain file.
+    expect(existsSync(join(dir, "caps/flaky.ipv4.pcap")) && existsSync(join(dir, "caps/flaky.ipv4.attempt2.pcap"))).to.equal(true);
+    expect((job.attempts[0]?.failure as { capture?: string } | null)?.capture).to.equal(join(dir, "caps/flaky.ipv4.pcap"));
     expect(rows[1]).to.deep.include({ summary: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 1 } });
   });
 });

@@ -178,6 +178,16 @@ function runnerFor(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], deps: 
   return deps.runnerFor(args, io, jobs);
 }
 
+/**
+ * A repetition's or retry's own capture file (`….ipv4.repeat2.attempt3.pcap`), so each keeps its
+ * packets; the first attempt of a job run once keeps the plain name.
+ */
+function captureOfRun(job: RunJobSpec, run: { readonly repeat: number | undefined; readonly attempt: number }): RunJobSpec {
+  if (job.capturePath === null || (run.repeat === undefined && run.attempt === 1)) return job;
+  const suffix = `${run.repeat === undefined ? "" : `.repeat${run.repeat}`}${run.attempt === 1 ? "" : `.attempt${run.attempt}`}`;
+  return { ...job, capturePath: job.capturePath.replace(/\.pcap$/, `${suffix}.pcap`) };
+}
+
 async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps, baseline: OpenBaseline | null): Promise<number> {
   const runner = await runnerFor(io, args, jobs, deps);
   const environmentProblem = typeof runner === "string" ? runner : null;
@@ -194,7 +204,7 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
     const result = await schedule({
       jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known,
       emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
-      retries: args.retries, repeat: args.repeat, ...(baseline === null || args.updateBaseline ? {} : { baselineRow: baseline.rowFor }),
+      retries: args.retries, repeat: args.repeat, runAs: captureOfRun, ...(baseline === null || args.updateBaseline ? {} : { baselineRow: baseline.rowFor }),
     });
     if (result.interrupted) return controller.signal.reason === "SIGTERM" ? EXIT_SIGTERM : EXIT_SIGINT;
     if (environmentProblem !== null) return EXIT_USAGE;
