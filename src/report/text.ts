@@ -154,7 +154,8 @@ class TextReporter implements Reporter {
     if (this.failures.length > 0) {
       out.push("failures:");
       for (const f of this.failures) {
-        out.push(`  ${f.verdict.padEnd(5)} [${f.variant}] ${withLocation(f.file, f.line, f.message ?? "")}`.trimEnd());
+        const repeat = f.repeat === undefined ? "" : ` #${f.repeat}`;
+        out.push(`  ${f.verdict.padEnd(5)} [${f.variant}]${repeat} ${withLocation(f.file, f.line, f.message ?? "")}`.trimEnd());
       }
       out.push("");
     }

@@ -142,6 +142,7 @@ describe("CI gate: shards, merge, baselines (compiled CLI)", function () {
       rmSync(join(work, "gate/baseline.json"), { force: true });
       const w = run("--update-baseline");
       expect(w.status, w.stdout + w.stderr).to.equal(0);
+      expect(w.stderr).to.contain("baseline written: gate/baseline.json (reference: 1 expected failures)");
       const written = JSON.parse(readFileSync(join(work, "gate/baseline.json"), "utf8")) as object;
       const schema = JSON.parse(readFileSync(join(ROOT, "docs/schema/baseline.schema.json"), "utf8")) as object;
       const validate = new Ajv({ allErrors: true }).compile(schema);

@@ -36,7 +36,7 @@ import { schedule } from "../../runner/scheduler.ts";
 import { MAX_SEED } from "../../rng.ts";
 import { dryRunner } from "../../runner/dry-run.ts";
 import { release as kernelRelease } from "node:os";
-import { updateBaseline } from "../../runner/baseline.ts";
+import { sectionIndex, updateBaseline } from "../../runner/baseline.ts";
 import { asBaselineResults, openBaseline, writeBaseline, type OpenBaseline } from "./baseline-file.ts";
 import { formatJobList } from "./job-list.ts";
 import { durationsFromJsonl, filterJobs, shardJobs, type Durations } from "./select.ts";
@@ -212,7 +212,11 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
       const updated = updateBaseline(baseline.baseline, baseline.sut, baseline.release, asBaselineResults(baseline, result.results));
       const problem = writeBaseline(io, baseline.file, updated);
       if (problem !== null) io.stderr.write(`${problem}\n`);
-      else io.stderr.write(`baseline written: ${path.relative(io.cwd, baseline.file) || baseline.file}\n`);
+      else {
+        const section = updated.sections[sectionIndex(updated, baseline.sut, baseline.release)];
+        const key = section?.kernel === undefined ? args.sut : `${args.sut}, kernel ${section.kernel}`;
+        io.stderr.write(`baseline written: ${path.relative(io.cwd, baseline.file) || baseline.file} (${key}: ${section?.jobs.length ?? 0} expected failures)\n`);
+      }
       return problem === null ? EXIT_OK : EXIT_USAGE;
     }
     return result.counts.fail + result.counts.error + result.counts.xpass > 0 ? EXIT_FAIL : EXIT_OK;
