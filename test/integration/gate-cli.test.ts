@@ -95,7 +95,7 @@ describe("CI gate: shards, merge, baselines (compiled CLI)", function () {
     expect(twice.stderr).to.match(/is also in .*shard1\.jsonl:1/);
   });
 
-  describe("baseline", () => {
+  describe("fixture scripts (reference SUT): baseline, retries, repeat", () => {
     let work = "";
     const mutate = (from: string, to: string): string => BASIC.split("\n").map((l) => (l.trim() === from ? `   ${to}` : l)).join("\n");
     const baselineFile = (rows: object[]): string => JSON.stringify({ version: 1, sections: [{ sut: "reference", jobs: rows }] });
@@ -154,6 +154,23 @@ describe("CI gate: shards, merge, baselines (compiled CLI)", function () {
       const again = run("--update-baseline");
       expect(again.status).to.equal(0);
       expect(JSON.parse(readFileSync(join(work, "gate/baseline.json"), "utf8"))).to.deep.equal(written);
+    });
+
+    it("--retries keeps every attempt of a job that keeps failing; --repeat prints pass rates; the jsonl validates", () => {
+      const schema = JSON.parse(readFileSync(join(ROOT, "docs/schema/run-events.schema.json"), "utf8")) as object;
+      const validate = new Ajv({ allErrors: true }).compile(schema);
+      const r = cli(["run", "--sut", "reference", "--ip-version", "ipv4", "-j", "1", "--retries", "2", "--reporter", "jsonl:retry.jsonl", "gate/s"], work);
+      expect(r.status).to.equal(1);
+      const rows = rowsOf(join(work, "retry.jsonl")) as Array<Row & { attempts?: Array<{ verdict: string; line: number }> }>;
+      for (const row of rows) expect(validate(row), JSON.stringify(validate.errors)).to.equal(true);
+      expect(rows.find((x) => x.file === "gate/s/b-fail.pkt")?.attempts?.map((a) => `${a.verdict} ${a.line}`)).to.deep.equal(["fail 19", "fail 19", "fail 19"]);
+      expect(rows.find((x) => x.file === "gate/s/a-pass.pkt")?.attempts).to.equal(undefined);
+      const rep = cli(["run", "--sut", "reference", "--ip-version", "ipv4", "-j", "2", "--repeat", "3", "--reporter", "jsonl:repeat.jsonl", "gate/s"], work);
+      expect(rep.status).to.equal(1);
+      expect(rep.stdout).to.contain("pass rate (--repeat):\n  100% 3/3 gate/s/a-pass.pkt [ipv4]\n    0% 0/3 gate/s/b-fail.pkt [ipv4]");
+      const reps = rowsOf(join(work, "repeat.jsonl")) as Array<Row & { repeat?: number }>;
+      for (const row of reps) expect(validate(row), JSON.stringify(validate.errors)).to.equal(true);
+      expect(reps.filter((x) => x.summary === undefined).map((x) => x.repeat).sort()).to.deep.equal([1, 1, 2, 2, 3, 3]);
     });
 
     it("a baseline that is not valid is a usage error naming the problem", () => {
