@@ -20,12 +20,15 @@ export const VARIANTS: readonly Variant[] = ["ipv4", "ipv4-mapped-ipv6", "ipv6"]
  * could not be parsed or the environment could not run it: not root, no /dev/net/tun, a crashed
  * child), `skip` (not run: the run was interrupted before it started), `xfail` (it would be
  * `fail`, but the script carries a known-difference tag for this SUT: not a failure of the run),
- * `xpass` (it passed although tagged: a failure of the run, so stale tags get noticed).
+ * `xpass` (it passed although tagged: a failure of the run, so stale tags get noticed). A failure
+ * an expected-failure baseline (`run --baseline FILE`) lists with the same verdict and line is
+ * `xfail` too. `flaky` (`run --retries N`): it failed, then passed on a retry; not a failure of
+ * the run, counted apart so it stays visible.
  */
-export type Verdict = "pass" | "fail" | "error" | "skip" | "xfail" | "xpass";
+export type Verdict = "pass" | "fail" | "error" | "skip" | "xfail" | "xpass" | "flaky";
 
 /** Every verdict, in the order summaries list them. */
-export const VERDICTS: readonly Verdict[] = ["pass", "fail", "error", "skip", "xfail", "xpass"];
+export const VERDICTS: readonly Verdict[] = ["pass", "fail", "error", "skip", "xfail", "xpass", "flaky"];
 
 /**
  * A script's known-difference tag for the SUT of the run (`// mptcpdrill: kernel-differs …`,
@@ -45,6 +48,8 @@ export interface JobRef {
   /** Script path as given on the command line or found under a folder (relative stays relative). */
   readonly file: string;
   readonly variant: Variant;
+  /** `run --repeat N` (N > 1): which repetition of the job an event belongs to, 1-based; absent otherwise. */
+  readonly repeat?: number;
 }
 
 /** The run begins: `total` jobs (script × variant) will be scheduled, at most `jobs` at once. */
@@ -165,6 +170,37 @@ export interface ScriptEndEvent extends JobRef {
   readonly fixedMs?: FixedCost;
   /** The run's seed (`mptcpdrill run --seed N` replays the job's random values), when the runner has one. */
   readonly seed?: number;
+  /**
+   * With `--retries N`, when the job was run more than once: every attempt in order, the last one
+   * giving the verdict (`flaky` when an earlier one failed and the last passed).
+   */
+  readonly attempts?: readonly AttemptRecord[];
+  /** With `--baseline FILE`: how the outcome compares with the baseline's row for the job, when it has one. */
+  readonly baseline?: BaselineNote;
+}
+
+/** One attempt of a job run with `--retries`: its own verdict, first fatal problem and failure. */
+export interface AttemptRecord {
+  /** 1-based. */
+  readonly attempt: number;
+  readonly verdict: Verdict;
+  readonly line: number | null;
+  readonly message: string | null;
+  readonly ms: number;
+  /** The attempt's first fatal failure as data, null when it has none. */
+  readonly failure: FailureDetail | null;
+}
+
+/**
+ * A job's outcome against its row of an expected-failure baseline: `known` (failed with the
+ * baseline's verdict and line: reported `xfail`), `changed` (failed otherwise than the row says:
+ * a new failure), `fixed` (passed although the row expects a failure: update the baseline).
+ */
+export interface BaselineNote {
+  readonly status: "known" | "changed" | "fixed";
+  /** The row's expected verdict and failing line. */
+  readonly verdict: "fail" | "error";
+  readonly line: number | null;
 }
 
 /**
@@ -203,7 +239,7 @@ export type EmitScriptEvent = (event: ScriptEvent) => void;
 
 /** Zero counts. */
 export function emptyCounts(): Record<Verdict, number> {
-  return { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 };
+  return { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 0 };
 }
 
 const SCRIPT_KINDS: ReadonlySet<string> = new Set(["scriptStart", "eventStart", "eventPass", "eventFail", "log", "scriptEnd"]);

@@ -5,12 +5,14 @@
  * `failure`: the job's first fatal failure as data (kind, cause, detail, field, expected, actual,
  * line, column, packet dumps, capture, text), else null; then `fixedMs` `{start,end}`, the runner's
  * own cost around a kernel script, where measured; then `seed`, the run's seed that `--seed`
- * replays, when the runner has one), written and flushed as each job ends so a
+ * replays, when the runner has one; `attempts`, every attempt of a job `--retries` ran more than
+ * once; `repeat`, the repetition under `--repeat`; `baseline`, the job against its `--baseline`
+ * row), written and flushed as each job ends so a
  * killed run keeps every verdict already known. The last line is a summary object
- * `{"summary":{pass,fail,error,skip,xfail,xpass},"ms","interrupted"}` when the run ends normally
+ * `{"summary":{pass,fail,error,skip,xfail,xpass,flaky},"ms","interrupted"}` when the run ends normally
  * or on a signal. docs/schema/run-events.schema.json is the schema of both records.
  */
-import type { FailureDetail, FixedCost, KnownDifferenceTag, RunEvent } from "../interp/events.ts";
+import type { AttemptRecord, BaselineNote, FailureDetail, FixedCost, KnownDifferenceTag, RunEvent } from "../interp/events.ts";
 import { FailureBook, type Reporter, type ReporterFactory, type ReportSink } from "./reporter.ts";
 
 /** One line of the jsonl report. Keys in this order. */
@@ -28,6 +30,12 @@ export interface JsonlVerdictLine {
   readonly fixedMs?: FixedCost;
   /** The run's seed (`mptcpdrill run --seed N` replays the job's random values), when known. */
   readonly seed?: number;
+  /** `--retries`: every attempt of a job run more than once, with its failure. */
+  readonly attempts?: readonly AttemptRecord[];
+  /** `--repeat`: the repetition, 1-based. */
+  readonly repeat?: number;
+  /** `--baseline`: the job against its baseline row. */
+  readonly baseline?: BaselineNote;
 }
 
 class JsonlReporter implements Reporter {
@@ -42,6 +50,9 @@ class JsonlReporter implements Reporter {
         file: event.file, variant: event.variant, verdict: event.verdict, line: event.line, message: event.message, ms: Math.round(event.ms),
         known: event.known ?? null, failure: this.failures.take(event), ...(event.fixedMs === undefined ? {} : { fixedMs: event.fixedMs }),
         ...(event.seed === undefined ? {} : { seed: event.seed }),
+        ...(event.attempts === undefined ? {} : { attempts: event.attempts }),
+        ...(event.repeat === undefined ? {} : { repeat: event.repeat }),
+        ...(event.baseline === undefined ? {} : { baseline: event.baseline }),
       };
       this.emit(row);
     } else if (event.kind === "runEnd") {

@@ -3,7 +3,8 @@
  * order (files sorted, variants in run_all.py order) whatever the completion order. `fail` becomes
  * `<failure>`, `error` becomes `<error>`, `skip` becomes `<skipped>`, `xfail` (a failure the
  * script's known-difference tag expects) becomes `<skipped>` with the tag's reason and the
- * mismatch, `xpass` (a stale tag) becomes `<failure type="xpass">`; the body is the full failure
+ * mismatch, `xpass` (a stale tag) becomes `<failure type="xpass">`, `flaky` (passed on a retry) a
+ * passing case whose `<system-out>` lists every attempt and the first failure; the body is the full failure
  * text (cause, packetdrill's field line, script and live packet dumps) from the fatal `eventFail`,
  * then the capture file when there is one. XML cannot be streamed: into a file, the whole document
  * is replaced atomically at the run's start, after each job (at most every quarter second) and at
@@ -31,6 +32,13 @@ function failureBody(e: ScriptEndEvent, f: FailureDetail): string {
   return f.capture === null ? text : `${text}\ncapture: ${f.capture}`;
 }
 
+/** A flaky case's note: its attempts, each with its verdict and first problem. */
+function flakyText(e: ScriptEndEvent): string {
+  const attempts = e.attempts ?? [];
+  const lines = attempts.map((a) => `attempt ${a.attempt}: ${a.verdict}${a.message === null ? "" : ` ${withLocation(e.file, a.line, a.message)}`}`);
+  return [`flaky: passed on attempt ${attempts.length} of ${attempts.length}`, ...lines].join("\n");
+}
+
 interface Case {
   readonly end: ScriptEndEvent;
   readonly detail: string | null;
@@ -38,7 +46,8 @@ interface Case {
 
 function caseXml(c: Case): string {
   const e = c.end;
-  const open = `    <testcase classname="${xmlEscape(e.file)}" name="${e.variant}" time="${seconds(e.ms)}"`;
+  const name = e.repeat === undefined ? e.variant : `${e.variant} #${e.repeat}`;
+  const open = `    <testcase classname="${xmlEscape(e.file)}" name="${name}" time="${seconds(e.ms)}"`;
   const message = xmlEscape(e.message ?? "");
   const body = xmlEscape(c.detail ?? withLocation(e.file, e.line, e.message ?? ""));
   switch (e.verdict) {
@@ -51,11 +60,13 @@ function caseXml(c: Case): string {
     case "error":
       return `${open}>\n      <error message="${message}" type="error">${body}</error>\n    </testcase>`;
     case "xfail": {
-      const why = xmlEscape(e.known === undefined ? "known difference" : describeKnown(e.known));
+      const why = xmlEscape(e.known === undefined ? "known failure (baseline)" : describeKnown(e.known));
       return `${open}>\n      <skipped message="${why}">${body}</skipped>\n    </testcase>`;
     }
     case "xpass":
       return `${open}>\n      <failure message="${message}" type="xpass">${body}</failure>\n    </testcase>`;
+    case "flaky":
+      return `${open}>\n      <system-out>${xmlEscape(flakyText(e))}${c.detail === null ? "" : `\n${body}`}</system-out>\n    </testcase>`;
   }
 }
 
@@ -117,7 +128,7 @@ class JunitReporter implements Reporter {
     for (const list of this.cases.values()) for (const c of list) counts[c.end.verdict] += 1;
     const files = [...this.cases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const suites = files.map((f) => {
-      const cases = [...(this.cases.get(f) ?? [])].sort((a, b) => VARIANTS.indexOf(a.end.variant) - VARIANTS.indexOf(b.end.variant));
+      const cases = [...(this.cases.get(f) ?? [])].sort((a, b) => VARIANTS.indexOf(a.end.variant) - VARIANTS.indexOf(b.end.variant) || (a.end.repeat ?? 0) - (b.end.repeat ?? 0));
       return suiteXml(f, cases);
     });
     const tests = [...this.cases.values()].reduce((n, l) => n + l.length, 0);

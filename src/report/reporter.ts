@@ -67,7 +67,7 @@ export function describeKnown(tag: KnownDifferenceTag): string {
 }
 
 function jobKey(e: JobRef): string {
-  return `${e.file}\u0000${e.variant}`;
+  return `${e.file}\u0000${e.variant}\u0000${e.repeat ?? ""}`;
 }
 
 /**

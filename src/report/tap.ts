@@ -5,7 +5,8 @@
  * detail, field, expected, actual, line, column, the script and live packet dumps, the capture
  * file, and the whole text as a literal block); jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
  * the script's known-difference tag expects) is `not ok … # TODO <reason>`, which TAP consumers do
- * not count as a failure; an `xpass` is a plain `not ok` (a stale tag fails the run). An
+ * not count as a failure; an `xpass` is a plain `not ok` (a stale tag fails the run); a `flaky` job
+ * (passed on a retry) is `ok … # flaky` with every attempt and the first failure in YAML. An
  * interrupted run ends with `Bail out!` so consumers know the plan was not completed.
  */
 import type { FailureDetail, RunEvent, ScriptEndEvent } from "../interp/events.ts";
@@ -17,7 +18,7 @@ function yamlString(s: string): string {
 }
 
 function description(e: ScriptEndEvent): string {
-  return `${e.file} [${e.variant}]`.replace(/#/g, "\\#");
+  return `${e.file} [${e.variant}]${e.repeat === undefined ? "" : ` repeat ${e.repeat}`}`.replace(/#/g, "\\#");
 }
 
 const yamlText = (s: string | null): string => (s === null ? "~" : yamlString(s));
@@ -38,10 +39,25 @@ function failureYaml(f: FailureDetail): string[] {
   ];
 }
 
+/** The attempts of a retried job, as a YAML sequence. */
+function attemptsYaml(e: ScriptEndEvent): string[] {
+  return ["  attempts:", ...(e.attempts ?? []).flatMap((a) => [
+    `    - attempt: ${a.attempt}`, `      verdict: ${a.verdict}`, `      line: ${a.line === null ? "~" : a.line}`, `      message: ${yamlText(a.message)}`,
+  ])];
+}
+
+/** A `flaky` job: `ok` (it passed on a retry), the attempts and the first failure in its YAML block. */
+function flakyPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null): string {
+  const yaml = ["  ---", "  verdict: flaky", `  file: ${yamlString(e.file)}`, `  variant: ${e.variant}`, `  ms: ${Math.round(e.ms)}`, ...attemptsYaml(e)];
+  if (failure !== null) yaml.push(...failureYaml(failure));
+  return `ok ${n} - ${description(e)} # flaky: passed on attempt ${e.attempts?.length ?? 1}\n${[...yaml, "  ..."].join("\n")}\n`;
+}
+
 function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null): string {
   const time = `time=${Math.round(e.ms)}ms`;
-  if (e.verdict === "pass") return `ok ${n} - ${description(e)} # ${time}\n`;
+  if (e.verdict === "pass") return `ok ${n} - ${description(e)} # ${time}${e.baseline?.status === "fixed" ? " fixed: the baseline expects a failure" : ""}\n`;
   if (e.verdict === "skip") return `ok ${n} - ${description(e)} # SKIP ${e.message ?? "not run"}\n`;
+  if (e.verdict === "flaky") return flakyPoint(n, e, failure);
   const yaml = [
     "  ---",
     `  verdict: ${e.verdict}`,
@@ -53,8 +69,11 @@ function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null):
     "  ...",
   ];
   if (e.known !== undefined) yaml.splice(-1, 0, `  known: ${yamlString(describeKnown(e.known))}`);
+  if (e.baseline !== undefined) yaml.splice(-1, 0, `  baseline: ${e.baseline.status} (expected ${e.baseline.verdict}${e.baseline.line === null ? "" : ` at line ${e.baseline.line}`})`);
+  if ((e.attempts?.length ?? 0) > 1) yaml.splice(-1, 0, ...attemptsYaml(e));
   if (failure !== null) yaml.splice(-1, 0, ...failureYaml(failure));
-  const directive = e.verdict === "xfail" && e.known !== undefined ? `TODO ${describeKnown(e.known).replace(/#/g, "\\#")}` : time;
+  const why = e.known !== undefined ? describeKnown(e.known) : "known failure (baseline)";
+  const directive = e.verdict === "xfail" ? `TODO ${why.replace(/#/g, "\\#")}` : time;
   return `not ok ${n} - ${description(e)} # ${directive}\n${yaml.join("\n")}\n`;
 }
 
@@ -77,7 +96,8 @@ class TapReporter implements Reporter {
       case "runEnd": {
         const c = event.counts;
         const known = c.xfail + c.xpass > 0 ? `# xfail ${c.xfail}\n# xpass ${c.xpass}\n` : "";
-        const tail = `# pass ${c.pass}\n# fail ${c.fail}\n# error ${c.error}\n# skip ${c.skip}\n${known}`;
+        const flaky = c.flaky > 0 ? `# flaky ${c.flaky}\n` : "";
+        const tail = `# pass ${c.pass}\n# fail ${c.fail}\n# error ${c.error}\n# skip ${c.skip}\n${known}${flaky}`;
         this.out(event.interrupted ? `${tail}Bail out! interrupted\n` : tail);
         break;
       }

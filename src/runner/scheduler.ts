@@ -9,11 +9,20 @@
  * run_all.py counts its 180 s limit). Cancel (the run's signal, from SIGINT/SIGTERM): nothing new
  * starts, running jobs are aborted and end as `skip`, unstarted jobs are counted as `skip`.
  * A job whose script carries a known-difference tag for this SUT (`known`) ends `xfail` instead
- * of `fail` and `xpass` instead of `pass` (known-differences.ts).
+ * of `fail` and `xpass` instead of `pass` (known-differences.ts); then its row in an
+ * expected-failure baseline (`baselineRow`, baseline.ts) may turn a `fail`/`error` into `xfail`.
+ *
+ * Retries (`retries` N): a job still `fail` or `error` after those is run again, up to N more
+ * times, each attempt a fresh call of {@link RunJob} (the real runner: a fresh namespace), all
+ * inside the job's one `scriptStart`…`scriptEnd`; a job that passes on a retry ends `flaky`, and its
+ * `scriptEnd` lists every attempt with its failure. Repeat (`repeat` N > 1): every job is run N
+ * times, each repetition framed on its own and stamped `repeat: k` on every event, so reporters
+ * keep concurrent repetitions apart; `runStart.total` counts repetitions.
  */
-import { emptyCounts, type FixedCost, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../interp/events.ts";
+import { emptyCounts, type AttemptRecord, type FailureDetail, type FixedCost, type EmitRunEvent, type EmitScriptEvent, type JobRef, type KnownDifferenceTag, type ScriptEvent, type Verdict, type VerdictCounts } from "../interp/events.ts";
 import { isMptcpdrillError } from "../errors.ts";
-import { applyKnownDifference } from "./known-differences.ts";
+import { applyBaseline, type BaselinedOutcome, type BaselineRow, type RecordedResult } from "./baseline.ts";
+import { applyKnownDifference, type TaggedOutcome } from "./known-differences.ts";
 
 /** What a job reports back: the verdict and the first fatal problem. */
 export interface JobOutcome {
@@ -52,12 +61,29 @@ export interface ScheduleOptions<J extends SeededJobRef> {
   readonly now?: () => number;
   /** The job's known-difference tag for this SUT, or null (default: no job is tagged). */
   readonly known?: (job: J) => KnownDifferenceTag | null;
+  /** The job's row in the run's expected-failure baseline, or null (default: no baseline). */
+  readonly baselineRow?: (job: J) => BaselineRow | null;
+  /** Reruns of a job still failing (`fail`/`error`), at most (default 0). */
+  readonly retries?: number;
+  /** Runs of every job (default 1). */
+  readonly repeat?: number;
+  /**
+   * The job as handed to {@link RunJob} for a repetition and an attempt after the first (e.g. its
+   * own capture file, so a retry does not overwrite the capture of the failure it retries);
+   * default: the job unchanged.
+   */
+  readonly runAs?: (job: J, run: { readonly repeat: number | undefined; readonly attempt: number }) => J;
 }
 
 /** The run's result. */
 export interface ScheduleResult {
   readonly counts: VerdictCounts;
   readonly interrupted: boolean;
+  /**
+   * Every job that ended, in completion order, with its verdict before the baseline (after tags
+   * and retries): what `--update-baseline` records.
+   */
+  readonly results: readonly RecordedResult[];
 }
 
 const TIMEOUT = Symbol("timeout");
@@ -80,16 +106,25 @@ function delay(ms: number, done: Promise<unknown>): Promise<void> {
   });
 }
 
-async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now: () => number): Promise<Verdict> {
+/** One attempt of a job: its outcome (before tags), its first fatal failure, its wall time. */
+interface Attempt {
+  readonly outcome: JobOutcome;
+  readonly failure: FailureDetail | null;
+  readonly ms: number;
+}
+
+async function attemptOnce<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now: () => number, stamp: { repeat?: number }): Promise<Attempt> {
+  // `job` may be a variant of the scheduled one (runAs); events and verdicts name the file and variant, which it keeps.
   const started = now();
-  o.emit({ kind: "scriptStart", file: job.file, variant: job.variant });
   const controller = new AbortController();
   let open = true;
+  let failure: FailureDetail | null = null;
   const where = new JobPosition();
   const forward: EmitScriptEvent = (e: ScriptEvent) => {
     if (!open || e.kind === "scriptStart" || e.kind === "scriptEnd") return;
     where.see(e);
-    o.emit({ ...e, file: job.file, variant: job.variant });
+    if (e.kind === "eventFail" && e.fatal && failure === null && e.failure !== undefined) failure = e.failure;
+    o.emit({ ...e, file: job.file, variant: job.variant, ...stamp });
   };
   const onCancel = (): void => controller.abort(o.signal?.reason ?? "interrupt");
   o.signal?.addEventListener("abort", onCancel, { once: true });
@@ -110,9 +145,36 @@ async function runOne<J extends SeededJobRef>(job: J, o: ScheduleOptions<J>, now
   clearTimeout(timer);
   o.signal?.removeEventListener("abort", onCancel);
   open = false;
-  const final = applyKnownDifference(outcome, o.known?.(job) ?? null);
+  return { outcome, failure, ms: now() - started };
+}
+
+const failing = (v: Verdict): boolean => v === "fail" || v === "error";
+
+async function runOne<J extends SeededJobRef>(job: J, repeat: number | undefined, o: ScheduleOptions<J>, now: () => number, results: RecordedResult[]): Promise<Verdict> {
+  const started = now();
+  const stamp = repeat === undefined ? {} : { repeat };
+  o.emit({ kind: "scriptStart", file: job.file, variant: job.variant, ...stamp });
+  const attempts: AttemptRecord[] = [];
+  const retries = Math.max(0, Math.floor(o.retries ?? 0));
+  const tag = o.known?.(job) ?? null;
+  const row = o.baselineRow?.(job) ?? null;
+  let tagged: TaggedOutcome | null = null;
+  let final: BaselinedOutcome | null = null;
+  // A failure the tag or the baseline expects is not retried: only what would fail the run is.
+  while (final === null || (failing(final.verdict) && attempts.length <= retries && o.signal?.aborted !== true)) {
+    const as = o.runAs?.(job, { repeat, attempt: attempts.length + 1 }) ?? job;
+    const a = await attemptOnce(as, o, now, stamp);
+    tagged = applyKnownDifference(a.outcome, tag);
+    final = applyBaseline(tagged, row);
+    attempts.push({ attempt: attempts.length + 1, verdict: tagged.verdict, line: tagged.line, message: tagged.message, ms: a.ms, failure: a.failure });
+  }
+  const flaky = attempts.length > 1 && tagged?.verdict === "pass";
+  if (flaky) final = { ...(tagged ?? final), verdict: "flaky" };
+  const recorded = flaky ? final : tagged ?? final;
+  results.push({ file: job.file, variant: job.variant, verdict: recorded.verdict, line: recorded.line, message: recorded.message });
   const seed = job.seed === undefined ? {} : { seed: job.seed };
-  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started, ...seed });
+  const tried = attempts.length > 1 ? { attempts } : {};
+  o.emit({ kind: "scriptEnd", file: job.file, variant: job.variant, ...final, ms: now() - started, ...seed, ...tried, ...stamp });
   return final.verdict;
 }
 
@@ -159,18 +221,22 @@ export async function schedule<J extends SeededJobRef>(o: ScheduleOptions<J>): P
   const now = o.now ?? Date.now;
   const started = now();
   const counts = emptyCounts();
+  const results: RecordedResult[] = [];
   const parallel = Math.max(1, Math.floor(o.parallel));
-  o.emit({ kind: "runStart", total: o.jobs.length, jobs: parallel, sut: o.sut });
+  const repeat = Math.max(1, Math.floor(o.repeat ?? 1));
+  // Repetitions in rounds (every job once, then again), so one job's repetitions spread in time.
+  const runs = Array.from({ length: repeat }, (_, r) => o.jobs.map((job) => ({ job, repeat: repeat > 1 ? r + 1 : undefined }))).flat();
+  o.emit({ kind: "runStart", total: runs.length, jobs: parallel, sut: o.sut });
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < o.jobs.length && o.signal?.aborted !== true) {
-      const job = o.jobs[next++];
-      if (job !== undefined) counts[await runOne(job, o, now)] += 1;
+    while (next < runs.length && o.signal?.aborted !== true) {
+      const run = runs[next++];
+      if (run !== undefined) counts[await runOne(run.job, run.repeat, o, now, results)] += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, o.jobs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallel, runs.length) }, worker));
   const interrupted = o.signal?.aborted === true;
-  counts.skip += o.jobs.length - next;
+  counts.skip += runs.length - next;
   o.emit({ kind: "runEnd", counts, ms: now() - started, interrupted });
-  return { counts, interrupted };
+  return { counts, interrupted, results };
 }

@@ -47,7 +47,7 @@ describe("cli: mptcpdrill run (usage and environment)", function () {
     expect(rows[0]).to.deep.include({ file: "s/only-v6.pkt", variant: "ipv6", verdict: "error", line: null });
     expect(String(rows[0]?.["message"])).to.match(/^error\[MPD_ERR_NOT_ROOT\]: the kernel SUT needs root/);
     expect(r.stderr).to.match(/^error\[MPD_ERR_NOT_ROOT\]: the kernel SUT needs root/m);
-    expect(rows[1]).to.deep.include({ summary: { pass: 0, fail: 0, error: 1, skip: 0, xfail: 0, xpass: 0 } });
+    expect(rows[1]).to.deep.include({ summary: { pass: 0, fail: 0, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 } });
   });
 
   for (const [argv, message] of usageCases) {

@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "fmt", summary: "print scripts in canonical form (--write rewrites, --check verifies)", load: async () => (await import("./fmt.ts")).fmtCommand },
   { name: "decode", summary: "print a pcap/pcapng capture as .pkt lines", load: async () => (await import("./decode.ts")).decodeCommand },
   { name: "run", summary: "run scripts against a SUT (kernel in a network namespace) and report verdicts", load: async () => (await import("./run.ts")).runCommand },
+  { name: "merge", summary: "join the jsonl reports of a sharded run (run --shard I/N) into one set of reports", load: async () => (await import("./merge.ts")).mergeCommand },
   { name: "verify", summary: "check a pcap/pcapng capture against RFC 8684 (keys, HMACs, DSS checksums, mappings)", load: async () => (await import("./verify.ts")).verifyCommand },
   { name: "interop", summary: "run the reference stack against the live kernel's MPTCP (veth + libpcap, or TUN)", load: async () => (await import("./interop.ts")).interopCommand },
 ];

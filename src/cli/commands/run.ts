@@ -47,6 +47,27 @@ options:
                             command line is always used)
   -h, --help                this help
 
+selection and scale-out (a job's name is 'FILE [VARIANT]', as --list prints it):
+  --grep REGEX              run only jobs whose name matches (repeatable: any of them)
+  --exclude REGEX           skip jobs whose name matches (repeatable)
+  --shard I/N               run the I-th of N parts of the (filtered) job list: every job is in
+                            exactly one part, the same on every machine; merge the parts' jsonl
+                            reports with 'mptcpdrill merge'
+  --durations FILE          a previous run's jsonl report: --shard balances the parts by its job
+                            durations (jobs it lacks weigh its mean)
+
+gating:
+  --baseline FILE           expected failures (JSON, docs/schema/baseline.schema.json), per SUT
+                            and kernel release pattern: a job failing with its row's verdict and
+                            line is xfail; a failure without a row or on another line fails the
+                            run; a row whose job now passes is reported as fixed (exit 0)
+  --update-baseline         write FILE from this run's failures (this SUT and release; rows of jobs
+                            not run are kept), exit 0 unless interrupted
+  --retries N               rerun a failing job up to N times, each in a fresh namespace; a job
+                            that passes on a retry is 'flaky' (counted apart, exit 0), every
+                            attempt is kept in the reports
+  --repeat N                run every job N times and print each script's pass rate
+
 packetdrill flags (pkt-language.md §1.6) are passed down to every job:
   -D NAME=VALUE, --define=NAME=VALUE, --tolerance_usecs=N, --non_fatal=packet, --mtu=N, ...
   --ip_version=V selects variants like --ip-version.
@@ -64,7 +85,8 @@ run_all.py options, as they map here:
   -l, -L                    the packet log of failing (-l) / passing (-L) jobs under their result
   (run_all.py's --dry_run is --list here; -p and -s are refused)
 
-exit status: 0 all passed, 1 a job failed or had an error, 2 usage, config or environment
+exit status: 0 all passed (flaky, xfail and baseline-known failures included), 1 a job failed,
+had an error or was xpass, 2 usage, config or environment
 problem (e.g. not root: every job is reported as error), 130 stopped by SIGINT, 143 by SIGTERM
 `;
 

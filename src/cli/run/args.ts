@@ -48,6 +48,21 @@ export interface RunArgs {
   readonly defines: Readonly<Record<string, string>>;
   /** `--seed N`: the run's seed (u32), or null to let the run pick one. */
   readonly seed: number | null;
+  /** `--baseline FILE`: the expected-failure baseline (runner/baseline.ts), or null. */
+  readonly baselineFile: string | null;
+  /** `--update-baseline`: write the baseline from this run's failures (needs `--baseline`). */
+  readonly updateBaseline: boolean;
+  /** `--retries N`: reruns of a failing job, at most. */
+  readonly retries: number;
+  /** `--repeat N`: runs of every job. */
+  readonly repeat: number;
+  /** `--grep`/`--exclude`: a job runs when its name (`FILE [VARIANT]`) matches a grep (if any) and no exclude. */
+  readonly grep: readonly RegExp[];
+  readonly exclude: readonly RegExp[];
+  /** `--shard I/N`: run the I-th (1-based) of N parts of the job list, or null for all. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** `--durations FILE`: a previous run's jsonl report, to balance shards by job durations. */
+  readonly durationsFile: string | null;
 }
 
 /** Parsed arguments or a usage message. */
@@ -67,6 +82,27 @@ interface Draft extends RunAllDraft {
   flags: Record<string, string | true>;
   defines: Record<string, string>;
   seed: number | null;
+  baselineFile: string | null;
+  updateBaseline: boolean;
+  retries: number;
+  repeat: number;
+  grep: RegExp[];
+  exclude: RegExp[];
+  shard: { index: number; count: number } | null;
+  durationsFile: string | null;
+}
+
+function count(v: string, option: string, min: number): { n: number } | string {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 1000) return `${option} expects an integer from ${min} to 1000, got '${v}'`;
+  return { n: Number(v) };
+}
+
+function pattern(v: string, option: string): RegExp | string {
+  try {
+    return new RegExp(v);
+  } catch (e) {
+    return `${option}: bad regular expression '${v}': ${e instanceof Error ? e.message : String(e)}`;
+  }
 }
 
 /** Our options that take a value, each with a setter returning a problem or null. */
@@ -98,6 +134,31 @@ const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> =
     d.seed = Number(v);
     return null;
   },
+  "--baseline": (d, v) => ((d.baselineFile = v), null),
+  "--retries": (d, v) => {
+    const r = count(v, "--retries", 0);
+    return typeof r === "string" ? r : ((d.retries = r.n), null);
+  },
+  "--repeat": (d, v) => {
+    const r = count(v, "--repeat", 1);
+    return typeof r === "string" ? r : ((d.repeat = r.n), null);
+  },
+  "--grep": (d, v) => {
+    const r = pattern(v, "--grep");
+    return typeof r === "string" ? r : (d.grep.push(r), null);
+  },
+  "--exclude": (d, v) => {
+    const r = pattern(v, "--exclude");
+    return typeof r === "string" ? r : (d.exclude.push(r), null);
+  },
+  "--shard": (d, v) => {
+    const m = /^(\d+)\/(\d+)$/.exec(v);
+    const [index, total] = [Number(m?.[1]), Number(m?.[2])];
+    if (m === null || total < 1 || index < 1 || index > total) return `--shard expects I/N with 1 <= I <= N (e.g. 2/3), got '${v}'`;
+    d.shard = { index, count: total };
+    return null;
+  },
+  "--durations": (d, v) => ((d.durationsFile = v), null),
   ...RUN_ALL_VALUED,
 };
 
@@ -186,6 +247,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
   const d: Draft = {
     paths: [], sut: "kernel", jobs: defaultJobs(), variants: null, captureDir: null, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     verbose: false, noShell: false, allowScriptPrograms: false, configFile: null, reporters: [], flags: {}, defines: {}, seed: null,
+    baselineFile: null, updateBaseline: false, retries: 0, repeat: 1, grep: [], exclude: [], shard: null, durationsFile: null,
     list: false, runAllVariants: [], serialized: false, tapDir: null, logOnError: false, logOnSuccess: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -200,6 +262,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
       break;
     } else if (/^-v+$/.test(a) || a === "--verbose") d.verbose = true;
     else if (a === "--list") d.list = true;
+    else if (a === "--update-baseline") d.updateBaseline = true;
     else if (a === "--no-shell") d.noShell = true;
     else if (a === "--allow-script-programs") d.allowScriptPrograms = true;
     else if (runAllSwitch !== undefined) problem = runAllSwitch(d);
@@ -220,6 +283,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgsResult {
 function finish(d: Draft): RunArgsResult {
   if (d.paths.length === 0) return { ok: false, message: "expected at least one PATH (a .pkt file or a folder)" };
   if (d.runAllVariants.length > 0 && d.variants !== null) return { ok: false, message: "-4/-6/--ipv4mappedv6 and --ip-version (or --ip_version) both select variants: give one of them" };
+  if (d.updateBaseline && d.baselineFile === null) return { ok: false, message: "--update-baseline needs --baseline FILE (the file to write)" };
+  if (d.updateBaseline && d.repeat > 1) return { ok: false, message: "--update-baseline records one outcome per job: it cannot be combined with --repeat" };
+  if (d.durationsFile !== null && d.shard === null) return { ok: false, message: "--durations FILE balances shards: give --shard I/N as well" };
   const tap = tapReporter(d);
   if (typeof tap === "string") return { ok: false, message: tap };
   const all = tap === null ? d.reporters : [...d.reporters, tap];

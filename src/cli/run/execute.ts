@@ -6,8 +6,15 @@
  * `--list` prints the planned jobs and stops; a run whose every job is a `--dry_run` only parses
  * and checks (runner/dry-run.ts), never asking for the SUT's runner.
  *
- * Exit codes: 0 every job passed (or failed as its known-difference tag expects: `xfail`); 1 a job
- * failed, ended in `error`, or passed against its tag (`xpass`); 2 usage, config, file or
+ * Selection: `--grep`/`--exclude` filter the planned jobs by name, then `--shard I/N` keeps one
+ * part of them (select.ts, balanced by `--durations FILE`), before `--list` or the run.
+ *
+ * Exit codes: 0 every job passed, was `flaky` (failed, then passed on a `--retries` attempt:
+ * reported and counted, not a failure of the run), or failed as its known-difference tag or its
+ * `--baseline` row expects (`xfail`); a baseline row now passing (`fixed`) is reported and does
+ * not fail the run; 1 a job failed (with no baseline row, or otherwise than its row says), ended
+ * in `error`, or passed against its tag (`xpass`); `--update-baseline` writes the baseline
+ * from the run and exits 0 unless the run was interrupted (then nothing is written); 2 usage, config, file or
  * environment problem (also when the environment check failed, after reporting every job as
  * `error`); 130 the run was stopped by SIGINT, 143 by SIGTERM (verdicts known so far are
  * written, the reporters print their summary).
@@ -28,7 +35,11 @@ import { REFERENCE_SEED } from "../../runner/job-seed.ts";
 import { schedule } from "../../runner/scheduler.ts";
 import { MAX_SEED } from "../../rng.ts";
 import { dryRunner } from "../../runner/dry-run.ts";
+import { release as kernelRelease } from "node:os";
+import { sectionIndex, updateBaseline } from "../../runner/baseline.ts";
+import { asBaselineResults, openBaseline, writeBaseline, type OpenBaseline } from "./baseline-file.ts";
 import { formatJobList } from "./job-list.ts";
+import { durationsFromJsonl, filterJobs, shardJobs, type Durations } from "./select.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
@@ -51,8 +62,8 @@ function usage(io: CliIo, message: string, text: string): number {
   return EXIT_USAGE;
 }
 
-/** Opens every reporter; on failure closes those opened and returns the message. */
-function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks: ReportSink[] } | string {
+/** Opens every reporter; on failure closes those opened and returns the message (also used by `merge`). */
+export function openReporters(io: CliIo, args: Pick<RunArgs, "reporters" | "verbose" | "logOnError" | "logOnSuccess">): { reporters: Reporter[]; sinks: ReportSink[] } | string {
   const reporters: Reporter[] = [];
   const sinks: ReportSink[] = [];
   for (const spec of args.reporters) {
@@ -100,9 +111,19 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     io.stderr.write(`error[MPD_ERR_FILE]: nothing to run: no .pkt script (with a selected variant) under ${args.paths.map((p) => `'${p}'`).join(", ")}\n`);
     return EXIT_USAGE;
   }
+  const selected = selectJobs(io, args, plan.jobs);
+  if (typeof selected === "string") {
+    io.stderr.write(`${selected}\n`);
+    return EXIT_USAGE;
+  }
   if (args.list) {
-    io.stdout.write(formatJobList(plan.jobs));
+    io.stdout.write(formatJobList(selected));
     return EXIT_OK;
+  }
+  const baseline = args.baselineFile === null ? null : openBaseline(io, args.baselineFile, args.sut, args.sut === "kernel" ? kernelRelease() : null, args.updateBaseline);
+  if (typeof baseline === "string") {
+    io.stderr.write(`${baseline}\n`);
+    return EXIT_USAGE;
   }
   if (args.captureDir !== null) {
     const problem = makeFolder(io.fs, path.resolve(io.cwd, args.captureDir));
@@ -117,11 +138,35 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     return EXIT_USAGE;
   }
   try {
-    const code = await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
+    const code = await runPlanned(io, args, selected, fanOut(opened.reporters), deps, baseline);
     return found.unreadable.length > 0 && code !== EXIT_SIGINT && code !== EXIT_SIGTERM ? EXIT_USAGE : code;
   } finally {
     opened.sinks.forEach((s) => s.close?.());
   }
+}
+
+/**
+ * `--grep`/`--exclude`, then `--shard`: the jobs to run, or an error line. Filters that leave no job
+ * are an error (a CI matrix with a typo would otherwise pass on nothing); an empty shard is not
+ * (more shards than jobs).
+ */
+function selectJobs(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[]): readonly RunJobSpec[] | string {
+  const filtered = filterJobs(jobs, args.grep, args.exclude);
+  if (filtered.length === 0) return `error[MPD_ERR_USAGE]: nothing to run: --grep/--exclude leave none of the ${jobs.length} planned jobs`;
+  if (args.shard === null) return filtered;
+  let durations: Durations | null = null;
+  if (args.durationsFile !== null) {
+    let text: string;
+    try {
+      text = io.fs.readFileSync(path.resolve(io.cwd, args.durationsFile), "utf8");
+    } catch (e) {
+      return `error[MPD_ERR_FILE]: cannot read --durations '${args.durationsFile}': ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const d = durationsFromJsonl(text, args.durationsFile);
+    if (typeof d === "string") return `error[MPD_ERR_USAGE]: --durations: ${d}`;
+    durations = d;
+  }
+  return shardJobs(filtered, args.shard.index, args.shard.count, durations);
 }
 
 /**
@@ -133,7 +178,17 @@ function runnerFor(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], deps: 
   return deps.runnerFor(args, io, jobs);
 }
 
-async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps): Promise<number> {
+/**
+ * A repetition's or retry's own capture file (`….ipv4.repeat2.attempt3.pcap`), so each keeps its
+ * packets; the first attempt of a job run once keeps the plain name.
+ */
+function captureOfRun(job: RunJobSpec, run: { readonly repeat: number | undefined; readonly attempt: number }): RunJobSpec {
+  if (job.capturePath === null || (run.repeat === undefined && run.attempt === 1)) return job;
+  const suffix = `${run.repeat === undefined ? "" : `.repeat${run.repeat}`}${run.attempt === 1 ? "" : `.attempt${run.attempt}`}`;
+  return { ...job, capturePath: job.capturePath.replace(/\.pcap$/, `${suffix}.pcap`) };
+}
+
+async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[], reporter: Reporter, deps: RunDeps, baseline: OpenBaseline | null): Promise<number> {
   const runner = await runnerFor(io, args, jobs, deps);
   const environmentProblem = typeof runner === "string" ? runner : null;
   // Said once on stderr as well (CI logs), besides every job's `error` verdict carrying it.
@@ -149,9 +204,21 @@ async function runPlanned(io: CliIo, args: RunArgs, jobs: readonly RunJobSpec[],
     const result = await schedule({
       jobs, parallel: args.jobs, timeoutMs: args.timeoutSeconds * 1000, runJob, sut: args.sut, known,
       emit: (e) => reporter.onEvent(e), signal: controller.signal, ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
+      retries: args.retries, repeat: args.repeat, runAs: captureOfRun, ...(baseline === null || args.updateBaseline ? {} : { baselineRow: baseline.rowFor }),
     });
     if (result.interrupted) return controller.signal.reason === "SIGTERM" ? EXIT_SIGTERM : EXIT_SIGINT;
     if (environmentProblem !== null) return EXIT_USAGE;
+    if (baseline !== null && args.updateBaseline) {
+      const updated = updateBaseline(baseline.baseline, baseline.sut, baseline.release, asBaselineResults(baseline, result.results));
+      const problem = writeBaseline(io, baseline.file, updated);
+      if (problem !== null) io.stderr.write(`${problem}\n`);
+      else {
+        const section = updated.sections[sectionIndex(updated, baseline.sut, baseline.release)];
+        const key = section?.kernel === undefined ? args.sut : `${args.sut}, kernel ${section.kernel}`;
+        io.stderr.write(`baseline written: ${path.relative(io.cwd, baseline.file) || baseline.file} (${key}: ${section?.jobs.length ?? 0} expected failures)\n`);
+      }
+      return problem === null ? EXIT_OK : EXIT_USAGE;
+    }
     return result.counts.fail + result.counts.error + result.counts.xpass > 0 ? EXIT_FAIL : EXIT_OK;
   } finally {
     unsubscribe?.();

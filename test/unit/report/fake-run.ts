@@ -33,7 +33,7 @@ export const FULL_RUN: readonly RunEvent[] = [
   { kind: "scriptStart", file: C, variant: "ipv6" },
   { kind: "scriptEnd", file: C, variant: "ipv6", verdict: "error", line: 2, message: `${C}:2: parse error at 'foo': syntax error`, ms: 35 },
   { kind: "scriptEnd", file: B, variant: "ipv4-mapped-ipv6", verdict: "pass", line: null, message: null, ms: 1499 },
-  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false },
+  { kind: "runEnd", counts: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false },
 ];
 
 /** A run stopped by SIGINT: one job done, one killed while running, two never started. */
@@ -43,7 +43,7 @@ export const INTERRUPTED_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
   { kind: "scriptStart", file: A, variant: "ipv6" },
   { kind: "scriptEnd", file: A, variant: "ipv6", verdict: "skip", line: null, message: "interrupted by SIGINT", ms: 250 },
-  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3, xfail: 0, xpass: 0 }, ms: 700, interrupted: true },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 3, xfail: 0, xpass: 0, flaky: 0 }, ms: 700, interrupted: true },
 ];
 
 const D = "suites/reference/dss/dss-04-32bit-dsn-inferred-listener-v4.pkt";
@@ -69,7 +69,40 @@ export const TAGGED_RUN: readonly RunEvent[] = [
   { kind: "scriptEnd", file: E, variant: "ipv4", verdict: "xpass", line: 3, message: "passed, but line 3 tags it kernel-differs kernel-deviation: remove or update the tag", ms: 1700, known: KNOWN_E },
   { kind: "scriptStart", file: A, variant: "ipv4" },
   { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "pass", line: null, message: null, ms: 400 },
-  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 0, xfail: 1, xpass: 1 }, ms: 4100, interrupted: false },
+  { kind: "runEnd", counts: { pass: 1, fail: 0, error: 0, skip: 0, xfail: 1, xpass: 1, flaky: 0 }, ms: 4100, interrupted: false },
+];
+
+const TIMING: import("../../../src/interp/events.ts").FailureDetail = {
+  kind: "timing", cause: "timing error: inbound packet 0.081033 sec too late (beyond its 0.025000 sec tolerance)",
+  detail: "timing error: expected inbound packet at 0.100000 sec but happened at 0.206033 sec; tolerance 0.025000 sec", field: "timing",
+  expected: "100000", actual: "206033", line: 7, column: 1, scriptPacket: null, livePacket: null, capture: "caps/flaky.ipv4.pcap",
+  text: "flaky.pkt:7: timing error: inbound packet 0.081033 sec too late (beyond its 0.025000 sec tolerance)\ntiming error: expected inbound packet at 0.100000 sec but happened at 0.206033 sec; tolerance 0.025000 sec",
+};
+
+/**
+ * A CI-gate run: a job flaky under `--retries` (failed, then passed), a failure a baseline knows
+ * (xfail), a baseline row now passing (fixed), a failure on another line than its row (changed),
+ * and a job repeated twice (`--repeat`).
+ */
+export const GATE_RUN: readonly RunEvent[] = [
+  { kind: "runStart", total: 6, jobs: 1, sut: "kernel" },
+  { kind: "scriptStart", file: "flaky.pkt", variant: "ipv4" },
+  { kind: "eventFail", file: "flaky.pkt", variant: "ipv4", line: 7, message: TIMING.text, fatal: true, ms: 206, failure: TIMING },
+  { kind: "scriptEnd", file: "flaky.pkt", variant: "ipv4", verdict: "flaky", line: null, message: null, ms: 1076, attempts: [
+    { attempt: 1, verdict: "fail", line: 7, message: TIMING.text.split("\n")[0] ?? "", ms: 852, failure: TIMING },
+    { attempt: 2, verdict: "pass", line: null, message: null, ms: 172, failure: null },
+  ] },
+  { kind: "scriptStart", file: A, variant: "ipv4" },
+  { kind: "scriptEnd", file: A, variant: "ipv4", verdict: "xfail", line: 9, message: `${A}:9: expected ack 1001, live packet has ack 1`, ms: 300, baseline: { status: "known", verdict: "fail", line: 9 } },
+  { kind: "scriptStart", file: A, variant: "ipv6" },
+  { kind: "scriptEnd", file: A, variant: "ipv6", verdict: "pass", line: null, message: null, ms: 280, baseline: { status: "fixed", verdict: "fail", line: 9 } },
+  { kind: "scriptStart", file: B, variant: "ipv4" },
+  { kind: "scriptEnd", file: B, variant: "ipv4", verdict: "fail", line: 14, message: `${B}:14: expected ack 1001, live packet has ack 1`, ms: 900, baseline: { status: "changed", verdict: "fail", line: 12 } },
+  { kind: "scriptStart", file: C, variant: "ipv6", repeat: 1 },
+  { kind: "scriptEnd", file: C, variant: "ipv6", repeat: 1, verdict: "pass", line: null, message: null, ms: 100 },
+  { kind: "scriptStart", file: C, variant: "ipv6", repeat: 2 },
+  { kind: "scriptEnd", file: C, variant: "ipv6", repeat: 2, verdict: "fail", line: 4, message: `${C}:4: boom`, ms: 100 },
+  { kind: "runEnd", counts: { pass: 2, fail: 2, error: 0, skip: 0, xfail: 1, xpass: 0, flaky: 1 }, ms: 2800, interrupted: false },
 ];
 
 /** A sink collecting text and counting flushes. */

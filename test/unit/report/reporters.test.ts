@@ -3,7 +3,7 @@ import yaml from "js-yaml";
 import type { RunEvent } from "../../../src/interp/events.ts";
 import { REPORTERS } from "../../../src/report/registry.ts";
 import { expectGolden } from "../../support/golden.ts";
-import { FULL_RUN, INTERRUPTED_RUN, TAGGED_RUN, memorySink } from "./fake-run.ts";
+import { FULL_RUN, GATE_RUN, INTERRUPTED_RUN, TAGGED_RUN, memorySink } from "./fake-run.ts";
 
 function render(name: string, events: readonly RunEvent[], options: { verbose?: boolean; tty?: boolean } = {}): string {
   const factory = REPORTERS.get(name);
@@ -20,10 +20,37 @@ describe("reporters (golden)", () => {
     it(`${name} renders a full run`, () => expectGolden(`reports/full-run.${ext}`, render(name, FULL_RUN)));
     it(`${name} renders an interrupted run`, () => expectGolden(`reports/interrupted-run.${ext}`, render(name, INTERRUPTED_RUN)));
     it(`${name} renders xfail and xpass verdicts of tagged scripts`, () => expectGolden(`reports/tagged-run.${ext}`, render(name, TAGGED_RUN)));
+    it(`${name} renders flaky jobs, baseline notes and repetitions`, () => expectGolden(`reports/gate-run.${ext}`, render(name, GATE_RUN)));
   }
   it("human -v shows passing events and log output", () => expectGolden("reports/full-run-verbose.txt", render("human", FULL_RUN, { verbose: true })));
   it("human on a TTY draws a progress line and clears it before results", () => {
     expectGolden("reports/full-run-tty.txt", JSON.stringify(render("human", FULL_RUN, { tty: true }).split("\r"), null, 1) + "\n");
+  });
+});
+
+describe("reporters (CI gate)", () => {
+  it("tap: a flaky job is ok with its attempts in YAML, a baseline-known failure a TODO; every YAML block parses", () => {
+    const tap = render("tap", GATE_RUN);
+    expect(tap).to.match(/^ok 1 - flaky\.pkt \[ipv4\] # flaky: passed on attempt 2$/m);
+    expect(tap).to.match(/^not ok 2 - .* # TODO known failure \(baseline\)$/m);
+    expect(tap).to.match(/^ok 3 - .* fixed: the baseline expects a failure$/m);
+    expect(tap).to.contain("# flaky 1\n");
+    const blocks = [...tap.matchAll(/\n {2}---\n([\s\S]*?)\n {2}\.\.\./g)].map((m) => yaml.load((m[1] ?? "").replace(/^ {2}/gm, "")) as Record<string, unknown>);
+    expect(blocks[0]).to.deep.include({ verdict: "flaky" });
+    expect(blocks[0]?.["attempts"]).to.deep.equal([{ attempt: 1, verdict: "fail", line: 7, message: "flaky.pkt:7: timing error: inbound packet 0.081033 sec too late (beyond its 0.025000 sec tolerance)" }, { attempt: 2, verdict: "pass", line: null, message: null }]);
+  });
+  it("junit: a flaky job is a passing case whose system-out lists its attempts", () => {
+    const xml = render("junit", GATE_RUN);
+    expect(xml).to.match(/<testcase classname="flaky\.pkt" name="ipv4" time="1\.076">\n {6}<system-out>flaky: passed on attempt 2 of 2\nattempt 1: fail flaky\.pkt:7: timing error/);
+    expect(xml).to.include('name="ipv6 #2"');
+  });
+  it("human: FLAKY, the baseline notes, the fixed list and the pass rate of repeated jobs", () => {
+    const text = render("human", GATE_RUN);
+    expect(text).to.contain("FLAKY flaky.pkt [ipv4]").and.contain("2 attempts: fail (line 7), pass");
+    expect(text).to.contain("known failure (baseline: fail at line 9)").and.contain("new failure: the baseline expects fail at line 12");
+    expect(text).to.contain("fixed (the baseline expects a failure):\n  [ipv6] suites/tcp/connect/basic.pkt");
+    expect(text).to.match(/pass rate \(--repeat\):\n {2} 50% 1\/2 suites\/tcp\/ts\/bad<&>"name"\.pkt \[ipv6\]/);
+    expect(text).to.contain("2 passed, 2 failed, 0 errors, 0 skipped, 1 xfail, 0 xpass, 1 flaky");
   });
 });
 
@@ -59,7 +86,7 @@ describe("reporters (seed)", () => {
     { kind: "runStart", total: 1, jobs: 1, sut: "reference" },
     { kind: "scriptStart", file: "a.pkt", variant: "ipv4" },
     { kind: "scriptEnd", file: "a.pkt", variant: "ipv4", verdict, line: verdict === "pass" ? null : 3, message: verdict === "pass" ? null : "boom", ms: 1, seed: 4242 },
-    { kind: "runEnd", counts: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, [verdict]: 1 }, ms: 1, interrupted: false },
+    { kind: "runEnd", counts: { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 0, [verdict]: 1 }, ms: 1, interrupted: false },
   ];
   it("human prints the run seed under a failing or erroring job, not under a passing one", () => {
     expect(render("human", run("fail"))).to.contain("seed 4242 (replay with --seed 4242)");
@@ -98,7 +125,7 @@ describe("reporters (streaming)", () => {
   it("every jsonl line of a full run parses with the documented keys", () => {
     const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known", "failure"]);
-    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0 }, ms: 1999, interrupted: false });
+    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false });
   });
 });
 

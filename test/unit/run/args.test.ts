@@ -76,3 +76,27 @@ describe("run argument parsing", () => {
     it(`rejects ${JSON.stringify(argv)}`, () => expect(problem(argv)).to.equal(message));
   }
 });
+
+describe("run argument parsing: CI gate options", () => {
+  it("reads --baseline, --update-baseline, --retries, --repeat, --grep, --exclude, --shard, --durations", () => {
+    const a = ok(["--baseline", "b.json", "--update-baseline", "--retries=2", "--grep", "tcp/", "--grep=x", "--exclude", "\\[ipv6\\]", "--shard", "2/3", "--durations", "r.jsonl", "d/"]);
+    expect(a).to.deep.include({ baselineFile: "b.json", updateBaseline: true, retries: 2, repeat: 1, shard: { index: 2, count: 3 }, durationsFile: "r.jsonl" });
+    expect(a.grep.map(String)).to.deep.equal(["/tcp\\//", "/x/"]);
+    expect(a.exclude.map(String)).to.deep.equal(["/\\[ipv6\\]/"]);
+    expect(ok(["--repeat", "5", "x"])).to.deep.include({ repeat: 5, retries: 0, baselineFile: null, updateBaseline: false, shard: null });
+  });
+  const errors: Array<[string[], string]> = [
+    [["--retries", "-1", "x"], "--retries expects an integer from 0 to 1000, got '-1'"],
+    [["--repeat", "0", "x"], "--repeat expects an integer from 1 to 1000, got '0'"],
+    [["--shard", "4/3", "x"], "--shard expects I/N with 1 <= I <= N (e.g. 2/3), got '4/3'"],
+    [["--shard", "0/3", "x"], "--shard expects I/N with 1 <= I <= N (e.g. 2/3), got '0/3'"],
+    [["--shard", "1-3", "x"], "--shard expects I/N with 1 <= I <= N (e.g. 2/3), got '1-3'"],
+    [["--grep", "(", "x"], "--grep: bad regular expression '(': Invalid regular expression: /(/: Unterminated group"],
+    [["--update-baseline", "x"], "--update-baseline needs --baseline FILE (the file to write)"],
+    [["--baseline", "b", "--update-baseline", "--repeat", "2", "x"], "--update-baseline records one outcome per job: it cannot be combined with --repeat"],
+    [["--durations", "r.jsonl", "x"], "--durations FILE balances shards: give --shard I/N as well"],
+  ];
+  for (const [argv, message] of errors) {
+    it(`rejects ${JSON.stringify(argv)}`, () => expect(problem(argv)).to.equal(message));
+  }
+});

@@ -40,7 +40,7 @@ describe("known differences: scheduler", () => {
       jobs, parallel: 1, timeoutMs: 50, runJob, emit: (e) => events.push(e), sut: "kernel", settleMs: 10,
       known: (job) => (job.file === "c.pkt" ? null : TAG),
     });
-    expect(result.counts).to.deep.equal({ pass: 0, fail: 1, error: 0, skip: 0, xfail: 2, xpass: 1 });
+    expect(result.counts).to.deep.equal({ pass: 0, fail: 1, error: 0, skip: 0, xfail: 2, xpass: 1, flaky: 0 });
     const ends = events.filter((e) => e.kind === "scriptEnd");
     expect(ends.map((e) => [e.file, e.verdict])).to.deep.equal([["a.pkt", "xfail"], ["b.pkt", "xpass"], ["c.pkt", "fail"], ["d.pkt", "xfail"]]);
     expect(ends[0]).to.deep.include({ known: TAG, line: 16 });

@@ -38,7 +38,7 @@ describe("scheduler", () => {
     };
     const { result } = await collect({ n: 9, parallel: 3, runJob });
     expect(peak).to.equal(3);
-    expect(result.counts).to.deep.equal({ pass: 9, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 });
+    expect(result.counts).to.deep.equal({ pass: 9, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 0 });
   });
 
   it("frames each job with one scriptStart and one scriptEnd, and re-emits job events stamped with the job", async () => {
@@ -82,7 +82,7 @@ describe("scheduler", () => {
     };
     const { events, result } = await collect({ n: 2, parallel: 1, runJob, timeoutMs: 50 });
     expect(abortedJobs).to.deep.equal(["s0.pkt"]);
-    expect(result.counts).to.deep.equal({ pass: 1, fail: 1, error: 0, skip: 0, xfail: 0, xpass: 0 });
+    expect(result.counts).to.deep.equal({ pass: 1, fail: 1, error: 0, skip: 0, xfail: 0, xpass: 0, flaky: 0 });
     expect(events.find((e) => e.kind === "scriptEnd")).to.include({ verdict: "fail", message: "timed out after 0.1 s (--timeout) before the script's first event" });
   });
 
@@ -109,7 +109,7 @@ describe("scheduler", () => {
     await sleep(20);
     expect(result.interrupted).to.equal(true);
     expect(started).to.equal(3);
-    expect(result.counts).to.deep.equal({ pass: 1, fail: 0, error: 0, skip: 9, xfail: 0, xpass: 0 });
+    expect(result.counts).to.deep.equal({ pass: 1, fail: 0, error: 0, skip: 9, xfail: 0, xpass: 0, flaky: 0 });
     expect(events.filter((e) => e.kind === "scriptEnd" && e.verdict === "skip")).to.have.length(2);
     expect(events.filter((e) => e.kind === "log")).to.have.length(0);
     expect(events.at(-1)).to.deep.include({ kind: "runEnd", interrupted: true });
