@@ -6,22 +6,17 @@
  */
 import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
 import type { DataSeq, SeqNum } from "../wire/seq.ts";
+import type { Dir, FlowBase } from "../capture/flow-table.ts";
 import { MappingBook } from "./mapping-book.ts";
 
 /** A side of an MPTCP connection: the host that sent the MP_CAPABLE SYN, or the one that answered it. */
 export type Side = "initiator" | "listener";
 
-/** A direction on a subflow: `fwd` from the subflow's SYN sender, `rev` towards it. */
-export type Dir = "fwd" | "rev";
+export { type Dir, otherDir } from "../capture/flow-table.ts";
 
 /** The other side. */
 export function otherSide(s: Side): Side {
   return s === "initiator" ? "listener" : "initiator";
-}
-
-/** The other direction. */
-export function otherDir(d: Dir): Dir {
-  return d === "fwd" ? "rev" : "fwd";
 }
 
 /** Data-level state of the data one side sends (RFC 8684 §3.3). */
@@ -80,7 +75,7 @@ export interface MptcpConnection {
 export type SubflowKind = "initial" | "join" | "plain" | "unknown";
 
 /** One TCP flow: the initial subflow of an MPTCP connection, a joined subflow, or plain TCP. */
-export interface Subflow {
+export interface Subflow extends FlowBase {
   /** 1-based, in order of discovery. */
   readonly id: number;
   kind: SubflowKind;

@@ -4,7 +4,7 @@
  * the ledger findings go to. One `VerifyState` per run; nothing lives at module level.
  */
 import { type Dir, type MptcpConnection, type Side, type Subflow, tokenOf, idsnOf } from "./connection.ts";
-import type { Segment } from "./segment.ts";
+import type { Segment } from "../capture/capture-segment.ts";
 import type { CheckId, CheckLedger } from "./violation.ts";
 import { dataSeqAdd } from "../wire/seq.ts";
 
@@ -12,7 +12,6 @@ import { dataSeqAdd } from "../wire/seq.ts";
 export interface VerifyState {
   readonly ledger: CheckLedger;
   readonly connections: MptcpConnection[];
-  readonly subflows: Subflow[];
   /** Token → the connection and the side whose key it is. */
   readonly byToken: Map<number, { readonly conn: MptcpConnection; readonly side: Side }>;
 }
