@@ -23,6 +23,8 @@ export interface RunnableOptions {
 
 /** Lowest `--tolerance_usecs` a runnable script gets: a loaded machine delays by tens of ms. */
 export const MIN_TOLERANCE_US = 100_000;
+/** packetdrill's default bind port (pkt-language.md §1.6). */
+const BIND_PORT = 8080;
 /** Injected payloads above this many bytes do not fit a 1500-byte packet with full options: GSO. */
 const GSO_ABOVE = 1400;
 /** A SUT packet later than this after the packet it answers is timer-driven, not a reaction. */
@@ -79,12 +81,19 @@ class ScriptWriter {
     this.push(t, `socket(..., SOCK_STREAM, ${proto}) = 3`);
     if (this.ex.open === "passive") {
       this.push(t, "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
-      this.push(t, "bind(3, ..., ...) = 0");
+      // Joins to an address the SUT announced reach the listener only if it is bound to any address.
+      if (this.announces()) this.push(t, `bind(3, {sa_family=AF_INET, sin_port=htons(${BIND_PORT}), sin_addr=inet_addr("0.0.0.0")}, 16) = 0`);
+      else this.push(t, "bind(3, ..., ...) = 0");
       this.push(t, "listen(3, 1) = 0");
     } else {
       this.push(t, "fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0");
       this.push(t, "connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)");
     }
+  }
+
+  /** The SUT announced an address (ADD_ADDR, RFC 8684 §3.4.1). */
+  private announces(): boolean {
+    return this.ex.segments.some((s) => s.fromSut && s.seg.mptcp.some((o) => o.subtype === "addAddr" && !o.echo));
   }
 
   private segment(s: ExchangeSegment): void {
@@ -246,6 +255,10 @@ class ScriptWriter {
       `// Runnable script decoded from ${this.options.source} by mptcpdrill decode --runnable.`,
       `// SUT: ${this.ex.sutAddress} (${this.ex.open} open${this.ex.mptcp !== undefined ? ", MPTCP" : ""}); '>' = sent by the SUT, '<' = injected.`,
     ];
+    if (this.announces()) {
+      header.push("// IPv4 only: a bare addr[VAR] in ADD_ADDR is an IPv4 address (pkt-language.md §8.7), and the");
+      header.push(`// listener is bound to 0.0.0.0:${BIND_PORT} so that joins to the announced address reach it.`);
+    }
     for (const s of this.ex.skipped.slice(0, 10)) header.push(`// left out: ${s}`);
     if (this.ex.skipped.length > 10) header.push(`// left out: ${this.ex.skipped.length - 10} more frames`);
     const tol = toleranceUs(this.ex);
