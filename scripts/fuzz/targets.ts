@@ -13,7 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { PktDecoder } from "../../src/cli/pkt-decoder.ts";
+import { PktDecoder } from "../../src/capture/pkt-decoder.ts";
 import { referenceRunner } from "../../src/runner/reference-runner.ts";
 import type { RunJobSpec } from "../../src/runner/job-spec.ts";
 import { checkScript } from "../../src/script/check-script.ts";

@@ -6,12 +6,13 @@
  * `decode --runnable`; pure data built from capture items.
  */
 import { formatIpAddress } from "../wire/address.ts";
-import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
+import { mptcpIdsn, type MptcpVersion } from "../wire/mptcp-crypto.ts";
 import { MPC_FLAG } from "../wire/mptcp-options.ts";
 import type { CaptureItem } from "../wire/pcap/captured-packet.ts";
 import { TCP_FLAG } from "../wire/tcp.ts";
 import { type Segment, segmentOf } from "./capture-segment.ts";
 import { type Dir, type FlowBase, FlowTable, type FlowStart } from "./flow-table.ts";
+import { TokenIndex } from "./token-index.ts";
 
 /** A flow of the capture with what the exchange knows about it. */
 export interface ExchangeFlow extends FlowBase {
@@ -128,9 +129,12 @@ function classify(flow: ExchangeFlow, seg: Segment, initialKey: string, mptcp: E
   const join = seg.mptcp.find((o) => o.subtype === "mpJoinSyn");
   if (join?.subtype !== "mpJoinSyn" || mptcp === undefined || flow.start !== "syn") return;
   // RFC 8684 §3.2: the SYN's token is the receiver's token: it names whose key it is.
-  const toSut = mptcp.sutKey !== undefined && mptcpToken(mptcp.sutKey, mptcp.version) === join.receiversToken;
-  const toPeer = mptcp.peerKey !== undefined && mptcpToken(mptcp.peerKey, mptcp.version) === join.receiversToken;
-  if (!toSut && !toPeer) return;
+  const tokens = new TokenIndex<ExchangeMptcp, "sut" | "peer">();
+  if (mptcp.sutKey !== undefined) tokens.add(mptcp, "sut", mptcp.sutKey, mptcp.version);
+  if (mptcp.peerKey !== undefined) tokens.add(mptcp, "peer", mptcp.peerKey, mptcp.version);
+  const owner = tokens.get(join.receiversToken)?.side;
+  if (owner === undefined) return;
+  const toSut = owner === "sut";
   flow.role = "join";
   flow.sutDir = toSut ? "rev" : "fwd";
   (toSut ? sutIps : peerIps).add(ipOf(flow.endpoints.rev));

@@ -14,6 +14,7 @@ import { type Dir, type MptcpConnection, type Side, type Subflow, newSubflow, ot
 import { check, type SegmentContext, type VerifyState } from "./context.ts";
 import { type Segment, segmentOf } from "../capture/capture-segment.ts";
 import { FlowTable } from "../capture/flow-table.ts";
+import { TokenIndex } from "../capture/token-index.ts";
 import { type CheckCount, type CheckId, CheckLedger, type Violation } from "./violation.ts";
 
 /** Counters of a run. */
@@ -53,7 +54,7 @@ export interface VerifyReport {
 
 /** Checks a capture packet by packet, in time order; create one per file, `push` every item, then `finish`. */
 export class Verifier {
-  private readonly st: VerifyState = { ledger: new CheckLedger(), connections: [], byToken: new Map() };
+  private readonly st: VerifyState = { ledger: new CheckLedger(), connections: [], byToken: new TokenIndex() };
   private readonly flows = new FlowTable<Subflow>((fwd, rev, start, id) => newSubflow(id, fwd, rev, start === "syn" ? "plain" : "unknown"));
   private readonly decodeErrors: string[] = [];
   private readonly frames: CapturedPacket[] = [];

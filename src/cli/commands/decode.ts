@@ -7,7 +7,7 @@
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import { readCaptureFile } from "../pcap-source.ts";
-import { PktDecoder, type DecodeOptions } from "../pkt-decoder.ts";
+import { PktDecoder, type DecodeOptions } from "../../capture/pkt-decoder.ts";
 import { parseIpAddress, formatIpAddress } from "../../wire/address.ts";
 import type { CaptureItem } from "../../wire/pcap/captured-packet.ts";
 import { analyzeExchange } from "../../capture/exchange.ts";
