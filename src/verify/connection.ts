@@ -69,6 +69,23 @@ export interface MptcpConnection {
   /** Whether each side has sent a DSS yet (the connection is fully established once it has, §3.1). */
   readonly dssSent: Record<Side, boolean>;
   readonly pendingFallback: PendingFallback[];
+  /** The IDSN of each side's key, computed once (SHA-256 per Data ACK was a fifth of verify's time). */
+  readonly idsnMemo: Partial<Record<Side, { readonly key: bigint; readonly idsn: DataSeq }>>;
+}
+
+/** A Data ACK below the highest one, waiting for the next to tell which of the two is wrong. */
+export interface DataAckDip {
+  readonly ack: DataSeq;
+  readonly frame: number;
+  readonly flow: string;
+}
+
+/** The highest Data ACK of a subflow direction, its frame, the one before it, and a pending dip (DSS-05). */
+export interface DataAckHistory {
+  readonly ack: DataSeq;
+  readonly frame: number;
+  readonly before?: DataSeq;
+  readonly dip?: DataAckDip;
 }
 
 /** What a TCP flow turned out to be. */
@@ -93,8 +110,8 @@ export interface Subflow extends FlowBase {
   synHadMpCapable?: boolean;
   /** Mappings and checksum assembly per direction. */
   readonly books: Record<Dir, MappingBook>;
-  /** Last Data ACK sent in each direction (DSS-05). */
-  readonly lastDataAck: Partial<Record<Dir, DataSeq>>;
+  /** Highest good Data ACK sent in each direction, with its history (DSS-05). */
+  readonly lastDataAck: Partial<Record<Dir, DataAckHistory>>;
   /** Some segment of the flow carried an MPTCP option (a flow without handshake that did is an MPTCP subflow left unchecked). */
   mptcpSeen?: boolean;
 }
@@ -113,7 +130,7 @@ export function newConnection(id: number, version: MptcpVersion, synFlags: numbe
   return {
     id, version, keys: {}, flags: { syn: synFlags }, checksums: false, subflows: [],
     data: { initiator: level(), listener: level() },
-    dssSent: { initiator: false, listener: false }, pendingFallback: [],
+    dssSent: { initiator: false, listener: false }, pendingFallback: [], idsnMemo: {},
   };
 }
 
@@ -123,10 +140,15 @@ export function sideOf(sf: Subflow, dir: Dir): Side | undefined {
   return dir === "fwd" ? sf.initiatorSide : otherSide(sf.initiatorSide);
 }
 
-/** IDSN of a side's key (RFC 8684 §3.1), when the key is known. */
+/** IDSN of a side's key (RFC 8684 §3.1), when the key is known; hashed once per key. */
 export function idsnOf(conn: MptcpConnection, side: Side): DataSeq | undefined {
   const key = conn.keys[side];
-  return key === undefined ? undefined : mptcpIdsn(key, conn.version);
+  if (key === undefined) return undefined;
+  const memo = conn.idsnMemo[side];
+  if (memo?.key === key) return memo.idsn;
+  const idsn = mptcpIdsn(key, conn.version);
+  conn.idsnMemo[side] = { key, idsn };
+  return idsn;
 }
 
 /** Token of a side's key (RFC 8684 §3.2), when the key is known. */

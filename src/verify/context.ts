@@ -6,7 +6,7 @@
 import { TokenIndex } from "../capture/token-index.ts";
 import { type Dir, type MptcpConnection, type Side, type Subflow, idsnOf } from "./connection.ts";
 import type { Segment } from "../capture/capture-segment.ts";
-import type { CheckId, CheckLedger } from "./violation.ts";
+import type { CheckId, CheckLedger, FailureText } from "./violation.ts";
 import { dataSeqAdd } from "../wire/seq.ts";
 
 /** Everything one verify run knows. */
@@ -27,9 +27,9 @@ export interface SegmentContext {
   readonly flow: string;
 }
 
-/** Runs check `id` on the segment; records a violation when `ok` is false. */
-export function check(cx: SegmentContext, id: CheckId, ok: boolean, message: () => string): boolean {
-  return cx.st.ledger.check(id, ok, cx.seg.frame, cx.flow, message);
+/** Runs check `id` on the segment; records a violation (or one more packet of its cause) when `ok` is false. */
+export function check(cx: SegmentContext, id: CheckId, ok: boolean, text: () => string | FailureText): boolean {
+  return cx.st.ledger.check(id, ok, cx.seg.frame, cx.flow, text);
 }
 
 /** Hex with a `0x` prefix, zero-padded to `digits`. */

@@ -134,10 +134,23 @@ export class MappingBook {
       if (from >= to) return true;
       a.frames.push(frame);
       a.truncated ||= truncated;
-      for (let x = from; x < to; x++) {
-        const i = x - a.entry.ssn;
-        if (a.have[i] === 0) [a.have[i], a.count] = [1, a.count + 1];
-        a.buf[i] = payload[x - rel] as number;
+      // One copy, then a count of the bytes not seen before (no allocation per byte: this runs
+      // for every payload byte of a capture with checksums).
+      const at = from - a.entry.ssn;
+      a.buf.set(payload.subarray(from - rel, to - rel), at);
+      const have = a.have;
+      const end = to - a.entry.ssn;
+      if (a.count === 0) {
+        // Nothing seen yet (the usual case: one segment per mapping): mark the range at once.
+        have.fill(1, at, end);
+        a.count = end - at;
+      } else {
+        for (let i = at; i < end; i++) {
+          if (have[i] === 0) {
+            have[i] = 1;
+            a.count++;
+          }
+        }
       }
       if (a.count < a.buf.length) return true;
       const out = a.truncated ? { skipped: "payload cut by the snap length" } : a.buf;

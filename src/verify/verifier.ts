@@ -7,7 +7,7 @@ import type { CaptureItem, CapturedPacket } from "../wire/pcap/captured-packet.t
 import { seqGe } from "../wire/seq.ts";
 import { TCP_FLAG } from "../wire/tcp.ts";
 import { onAddAddr, reservedBits } from "./check-addr.ts";
-import { assembled, onDss, onPayload } from "./check-dss.ts";
+import { assembled, onDss, onPayload, settleDataAcks } from "./check-dss.ts";
 import { onMpCapable } from "./check-handshake.ts";
 import { onMpJoin } from "./check-join.ts";
 import { type Dir, type MptcpConnection, type Side, type Subflow, newSubflow, otherDir, sideOf } from "./connection.ts";
@@ -122,7 +122,12 @@ export class Verifier {
     if (fb !== undefined && fb.order < seg.order) {
       // RFC 8684 §3.7: after fallback, "no more MPTCP options" are sent (MP_FAIL and MP_TCPRST aside).
       const stray = seg.mptcp.filter((o) => o.subtype !== "mpFail" && o.subtype !== "mpTcpRst" && !(o.subtype === "dss" && o.mapping?.dataLevelLength === 0));
-      check(cx, fb.id, stray.length === 0, () => `${stray.map((o) => o.subtype).join(", ")} sent after fallback (${fb.reason}, frame ${fb.frame})`);
+      check(cx, fb.id, stray.length === 0, () => ({
+        message: `${stray.map((o) => o.subtype).join(", ")} sent after fallback (${fb.reason}, frame ${fb.frame})`,
+        field: "MPTCP options", carried: stray.map((o) => o.subtype).join(", "), expected: "none",
+        // Every option after one fallback has that fallback as its cause.
+        cause: `fallback@${fb.frame}`,
+      }));
       return;
     }
     this.options(cx, side);
@@ -157,13 +162,17 @@ export class Verifier {
     if (sf.kind === "unknown" || seg.mptcp.length === 0) return;
     const synAckMpc = (seg.tcp.flags & TCP_FLAG.SYN) !== 0 && seg.mptcp.every((o) => o.subtype === "mpCapable");
     if (synAckMpc) return;
-    check(cx, "MPC-06", false, () => `${seg.mptcp.map((o) => o.subtype).join(", ")} on a connection whose SYN had no MP_CAPABLE or MP_JOIN`);
+    check(cx, "MPC-06", false, () => ({
+      message: `${seg.mptcp.map((o) => o.subtype).join(", ")} on a connection whose SYN had no MP_CAPABLE or MP_JOIN`,
+      field: "MPTCP options", carried: seg.mptcp.map((o) => o.subtype).join(", "), expected: "none", cause: "plain-flow",
+    }));
   }
 
   /** Ends the run: flushes pending checksum assemblies and returns the report. */
   finish(): VerifyReport {
     this.run();
     for (const sf of this.flows.flows) {
+      settleDataAcks(this.st, sf);
       for (const dir of ["fwd", "rev"] as const) {
         assembled(this.st, `${sf.endpoints[dir]} > ${sf.endpoints[otherDir(dir)]}`, sf.books[dir].close());
       }
