@@ -61,17 +61,32 @@ export function applyMapping(cx: SegmentContext, side: Side, m: ReceivedMapping)
   const end = dataSeqAdd(m.dsn, m.dll);
   if (data.sentEnd === undefined || dataSeqLt(data.sentEnd, end)) data.sentEnd = end;
   data.lastDsn = m.dsn;
-  const entry: MappingEntry = { ssn: m.ssn, dsn: m.dsn, dll: m.dll, fin: m.fin, frame: cx.seg.frame };
+  const book = cx.sf.books[cx.dir];
+  const continuityDsn = book.dsnAfter(m.ssn);
+  const entry: MappingEntry = {
+    ssn: m.ssn, dsn: m.dsn, dll: m.dll, fin: m.fin, frame: cx.seg.frame,
+    ...(continuityDsn === undefined ? {} : { continuityDsn }), ...(m.checksum === undefined ? {} : { checksum: m.checksum }),
+  };
   if (mappedDataLen(entry) === 0) {
     if (m.checksum !== undefined) assembled(cx.st, cx.flow, [{ entry, checksum: m.checksum, frame: cx.seg.frame, frames: [], payload: new Uint8Array(0) }]);
     return;
   }
-  const book = cx.sf.books[cx.dir];
   const added = book.add(entry);
   check(cx, "DSS-02", added.kind !== "conflict", () => {
     const e = added.kind === "conflict" ? added.earlier : entry;
-    return `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
+    // The earlier mapping gives this mapping's first subflow byte its DSN.
+    const want = e.dsn + BigInt(m.ssn - e.ssn);
+    const message = `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
+    return want !== m.dsn ? { message, field: "DSN", carried: `${m.dsn}`, expected: `${want}` } : { message, field: "DLL", carried: `${m.dll}`, expected: `${e.dll}` };
   });
+  if (added.kind === "repeat" && m.checksum !== undefined && added.entry.checksum !== undefined) {
+    // RFC 8684 §3.3.1: the checksum belongs to the mapping; a repeat of the mapping repeats it.
+    const first = added.entry;
+    check(cx, "CS-02", m.checksum === first.checksum, () => ({
+      message: `DSS checksum ${hex(m.checksum ?? 0, 4)} of a repeated mapping (dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll}) differs from ${hex(first.checksum ?? 0, 4)} sent with it in frame ${first.frame}`,
+      field: "DSS checksum", carried: hex(m.checksum ?? 0, 4), expected: hex(first.checksum ?? 0, 4), cause: `repeat-of-${first.frame}`,
+    }));
+  }
   // A repeated mapping is put together again only from a segment that starts it (a retransmission
   // of the whole mapping); a segment in its middle is part of the assembly already open.
   const isn = cx.sf.isn[cx.dir];
@@ -191,7 +206,18 @@ export function assembled(st: VerifyState, flow: string, done: readonly Assemble
     const computed = dssChecksum(dsn, ssn, dll, a.payload);
     const others = a.frames.filter((f) => f !== a.frame);
     const where = others.length > 0 ? `; payload in frames ${[...new Set(a.frames)].join(", ")}` : "";
-    st.ledger.check("CS-02", computed === a.checksum, a.frame, flow, () => `DSS checksum ${hex(a.checksum, 4)} does not match ${hex(computed, 4)} (dsn ${dsn} ssn ${ssn} dll ${dll}${where})`);
+    st.ledger.check("CS-02", computed === a.checksum, a.frame, flow, () => {
+      // The checksum covers the DSN (§3.3.1 pseudo-header): if the DSN that continues the
+      // subflow's previous mapping makes it match, the DSN is what changed, not the payload.
+      const alt = a.entry.continuityDsn;
+      if (alt !== undefined && alt !== dsn && dssChecksum(alt, ssn, dll, a.payload as Uint8Array) === a.checksum) {
+        return {
+          message: `DSS checksum ${hex(a.checksum, 4)} does not match the mapping's DSN ${dsn}, but matches DSN ${alt}, where the subflow's previous mapping ends: the DSN is wrong (ssn ${ssn} dll ${dll}${where})`,
+          field: "DSN", carried: `${dsn}`, expected: `${alt}`,
+        };
+      }
+      return { message: `DSS checksum ${hex(a.checksum, 4)} does not match ${hex(computed, 4)} (dsn ${dsn} ssn ${ssn} dll ${dll}${where})`, field: "DSS checksum", carried: hex(a.checksum, 4), expected: hex(computed, 4) };
+    });
   }
 }
 

@@ -106,6 +106,8 @@ export interface Subflow extends FlowBase {
   /** MP_JOIN nonces (R-A from the SYN, R-B from the SYN/ACK) and the SYN's token. */
   readonly nonce: Partial<Record<Dir, number>>;
   joinToken?: number;
+  /** Frame of the MP_JOIN SYN. */
+  joinSynFrame?: number;
   /** MP_CAPABLE was in the SYN (initial subflows) — to judge the SYN/ACK. */
   synHadMpCapable?: boolean;
   /** Mappings and checksum assembly per direction. */

@@ -12,6 +12,13 @@ export interface MappingEntry {
   readonly dll: number;
   readonly fin: boolean;
   readonly frame: number;
+  /**
+   * The DSN the subflow's previous mapping implies (it ends where this one starts, and data
+   * continues at the data level), when there is one: the candidate when the DSN proves wrong.
+   */
+  readonly continuityDsn?: bigint;
+  /** The DSS checksum the mapping carried, when checksums are in use. */
+  readonly checksum?: number;
 }
 
 /** The subflow bytes a mapping covers: DLL minus the DATA_FIN octet, which has none (§3.3.3). */
@@ -93,6 +100,14 @@ export class MappingBook {
     }
     this.entries.splice(at + 1, 0, m);
     return { kind: "new", entry: m };
+  }
+
+  /** The DSN right after the mapping that ends at subflow byte `ssn`, if one does. */
+  dsnAfter(ssn: number): bigint | undefined {
+    const i = this.floor(ssn - 1);
+    const e = i < 0 ? undefined : this.entries[i];
+    if (e === undefined || e.ssn + mappedDataLen(e) !== ssn) return undefined;
+    return e.dsn + BigInt(mappedDataLen(e));
   }
 
   /** True when every byte of relative subflow range [from, to) lies in some recorded mapping. */

@@ -92,7 +92,7 @@ describe("cli: mptcpdrill verify", function () {
     const r = cli("verify", join(dir, "bad.pcap"));
     expect(r.status).to.equal(1);
     const first = r.stdout.split("\n")[0] ?? "";
-    expect(first).to.match(/^frame 4: CS-02: DSS checksum 0x1234 does not match 0x[0-9a-f]{4} \(dsn \d+ ssn 1 dll 64\) \[10\.0\.0\.1:40000 > 10\.0\.0\.2:80\]$/);
+    expect(first).to.match(/^frame 4: CS-02 \(RFC 8684 §3\.3\.1\): DSS checksum 0x1234 does not match 0x[0-9a-f]{4} \(dsn \d+ ssn 1 dll 64\); DSS checksum carried 0x1234, expected 0x[0-9a-f]{4} \[10\.0\.0\.1:40000 > 10\.0\.0\.2:80\]$/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).to.equal("verify: 1 violation");
   });
 

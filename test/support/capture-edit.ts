@@ -82,3 +82,25 @@ export function writeEdited(path: string, frames: readonly CapturedPacket[], vic
   const records = frames.map((f) => ({ tsSec: f.tsSec, tsNsec: f.tsNsec, originalLength: f.originalLength, data: f === victim ? data : f.data }));
   writeFileSync(path, emitPcapFile({ linkType: victim.linkType, precision: "ns" }, records));
 }
+
+/** Offsets of a DSS option's fields (RFC 8684 §3.3, Figure 9); absent ones are undefined. */
+export function dssFields(data: Uint8Array, at: number): { dack?: { at: number; len: 4 | 8 }; dsn?: { at: number; len: 4 | 8 }; ssn?: number; dll?: number; checksum?: number } {
+  const len = data[at + 1] as number;
+  const flags = data[at + 3] as number;
+  let p = at + 4;
+  const out: ReturnType<typeof dssFields> = {};
+  if (flags & 0x01) {
+    const w = flags & 0x02 ? 8 : 4;
+    out.dack = { at: p, len: w };
+    p += w;
+  }
+  if (flags & 0x04) {
+    const w = flags & 0x08 ? 8 : 4;
+    out.dsn = { at: p, len: w };
+    p += w;
+    out.ssn = p;
+    out.dll = p + 4;
+    if (p + 8 <= at + len) out.checksum = p + 6;
+  }
+  return out;
+}

@@ -130,7 +130,8 @@ describe("verify: synthetic captures", () => {
       };
       const good = verifyCapture(build(false).items);
       expect(lines(good)).to.deep.equal([]);
-      expect(good.checks.get("CS-02")).to.deep.equal({ run: 2, failed: 0, skipped: 0 });
+      // One assembly verdict, and the two repeats of the mapping carry its checksum.
+      expect(good.checks.get("CS-02")).to.deep.equal({ run: 4, failed: 0, skipped: 0 });
       expect(lines(verifyCapture(build(true).items))).to.have.members([
         `frame 6: CS-02: DSS checksum 0x${dssChecksum(IDSN_C + 101n, 101, 300, p).toString(16)} does not match 0x${dssChecksum(IDSN_C + 101n, 101, 300, p.map((b, i) => (i === 107 ? b ^ 0x20 : b))).toString(16)} (dsn ${IDSN_C + 101n} ssn 101 dll 300; payload in frames 6, 7, 8)`,
       ]);
@@ -198,7 +199,7 @@ describe("verify: synthetic captures", () => {
   describe("MP_JOIN and ADD_ADDR", () => {
     it("MPJ-01 flags a SYN/ACK accepting a token of no known key; MPJ-03/04 flag wrong HMACs", () => {
       const unknown = established();
-      join(unknown, { token: 0xdeadbeef });
+      join(unknown, { token: 0xdeadbeef, synAckHmac: 0x1122334455667788n });
       expect(lines(verifyCapture(unknown.items))).to.deep.equal(["frame 7: MPJ-01: SYN/ACK accepts an MP_JOIN whose token 0xdeadbeef matches no key in the capture"]);
       const bad = established();
       join(bad, { synAckHmac: 0x1122334455667788n, ackHmac: new Uint8Array(20) });
@@ -206,6 +207,33 @@ describe("verify: synthetic captures", () => {
       expect(out).to.have.length(2);
       expect(out[0]).to.match(/^frame 7: MPJ-03: MP_JOIN SYN\/ACK HMAC 0x1122334455667788 does not match 0x[0-9a-f]{16} \(R-B 0xb1b2b3b4, R-A 0xa1a2a3a4\)$/);
       expect(out[1]).to.match(/^frame 8: MPJ-04: MP_JOIN third ACK HMAC 0{40} does not match [0-9a-f]{40}$/);
+    });
+
+    it("MPJ-01: a wrong token whose SYN/ACK HMAC proves the connection is one finding at the SYN, with both tokens", () => {
+      const cap = established();
+      join(cap, { token: 0xdeadbeef });
+      const r = verifyCapture(cap.items);
+      expect(r.violations).to.have.length(1);
+      expect(r.violations[0]).to.include({ frame: 6, id: "MPJ-01", field: "token", carried: "0xdeadbeef", packets: 1 });
+      expect(r.violations[0]?.expected).to.match(/^0x[0-9a-f]{8}$/);
+      expect(r.checks.get("MPJ-04")?.run, "the join is checked as part of its connection").to.equal(1);
+    });
+
+    it("DSS-05: one wrong Data ACK is one finding, not one per later packet", () => {
+      for (const wrong of [IDSN_C + 5000n, IDSN_C + 50n]) {
+        const cap = established();
+        let seq = ISN_C + 101;
+        for (let i = 0; i < 10; i++) {
+          const p = bytes(100, i);
+          cap.add({ from: C1, to: S1, flags: ACK, seq, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + BigInt(seq - ISN_C), ssn: seq - ISN_C, payload: p })], payload: p });
+          seq += 100;
+          const ack = i === 4 ? wrong : IDSN_C + BigInt(seq - ISN_C);
+          cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: seq, options: [dss({ ack })] });
+        }
+        const r = verifyCapture(cap.items);
+        expect(r.violations.map((v) => [v.frame, v.id, v.field, v.packets]), `${wrong - IDSN_C}`).to.deep.equal([[4 + 2 * 5 + 1, "DSS-05", "Data ACK", 1]]);
+        expect(r.violations[0]?.carried).to.match(new RegExp(`\\(idsn\\+${wrong - IDSN_C}\\)$`));
+      }
     });
 
     it("AA-01 flags a wrong ADD_ADDR HMAC; AA-02 an echo of an address never announced", () => {
