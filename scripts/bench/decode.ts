@@ -69,7 +69,7 @@ const ts = (v: number): TcpOption => ({ kind: "timestamps", tsVal: v, tsEcr: v -
 export function buildCapture(path: string): { packets: number; bytes: number } {
   const frames: Uint8Array[] = [
     segment(true, 0x02, 100, 0, [{ kind: "mss", mss: 1460 }, { kind: "sackPermitted" }, ts(1), { kind: "nop" }, { kind: "wscale", shift: 7 }, mp({ subtype: "mpCapable", version: 1, flags: 0x81 })], 0),
-    segment(false, 0x12, 900, 101, [{ kind: "mss", mss: 1460 }, { kind: "nop" }, { kind: "nop" }, ts(2), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_S })], 0),
+    segment(false, 0x12, 900, 101, [{ kind: "mss", mss: 1460 }, { kind: "nop" }, { kind: "wscale", shift: 7 }, ts(2), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_S })], 0),
     segment(true, 0x10, 101, 901, [ts(3), mp({ subtype: "mpCapable", version: 1, flags: 0x81, sendersKey: KEY_C, receiversKey: KEY_S })], 0),
     // The join SYN comes from another port: on the initial subflow's 4-tuple it would be a new
     // connection reusing the ports, and every later segment would be judged against its ISN.

@@ -30,6 +30,7 @@ export function onAddAddr(cx: SegmentContext, side: Side, o: AddAddrOption): voi
     return;
   }
   conn.data[side].announced.add(addrKey(o));
+  conn.data[side].addressIds.add(o.addressId);
   const [mine, theirs] = [conn.keys[side], conn.keys[otherSide(side)]];
   if (o.hmac === undefined) {
     check(cx, "AA-01", false, () => `ADD_ADDR (${addrText(o)}) without E carries no HMAC`);

@@ -10,6 +10,7 @@ import { type DataSeq, dataSeqAdd, dataSeqDiff, dataSeqLt, expandDataSeq32, seqA
 import { type DataAckDip, type DataAckHistory, type MptcpConnection, type Side, type Subflow, idsnOf, otherDir, otherSide, sideOf } from "./connection.ts";
 import { check, hex, type SegmentContext, type VerifyState } from "./context.ts";
 import { type AssembledMapping, type MappingEntry, mappedDataLen } from "./mapping-book.ts";
+import { checkWindow, noteWindow } from "./check-window.ts";
 
 /** A mapping as received, the DSN already 64 bits wide. */
 export interface ReceivedMapping {
@@ -59,6 +60,7 @@ export function applyMapping(cx: SegmentContext, side: Side, m: ReceivedMapping)
     check(cx, "DSS-07", !dataSeqLt(fin, dataSeqAdd(m.dsn, m.dll - 1)), () => `mapping dsn ${dsnText(conn, side, m.dsn)} dll ${m.dll} goes past the DATA_FIN at ${dsnText(conn, side, fin)}`);
   }
   const end = dataSeqAdd(m.dsn, m.dll);
+  checkWindow(cx, side, m.dsn, dataSeqAdd(m.dsn, mappedDataLen(m)));
   if (data.sentEnd === undefined || dataSeqLt(data.sentEnd, end)) data.sentEnd = end;
   data.lastDsn = m.dsn;
   const book = cx.sf.books[cx.dir];
@@ -146,6 +148,7 @@ function onDataAck(cx: SegmentContext, side: Side, raw: bigint, wide: boolean): 
     }));
   }
   if (!ok) return;
+  noteWindow(cx, side, ack);
   const pending = hist?.dip;
   if (hist !== undefined && pending !== undefined) {
     // RFC 8684 §3.3.2: the Data ACK is cumulative. The previous one went back below `last`: this

@@ -35,6 +35,7 @@ function onSyn(cx: SegmentContext, o: MpJoinSynOption): void {
   sf.conn = found.conn;
   sf.initiatorSide = otherSide(found.side);
   found.conn.subflows.push(sf);
+  found.conn.data[sf.initiatorSide].addressIds.add(o.addressId);
   check(cx, "MPJ-01", true, () => "");
 }
 
@@ -66,6 +67,7 @@ function onSynAck(cx: SegmentContext, o: MpJoinSynAckOption): void {
     cx.st.ledger.check("MPJ-03", true, cx.seg.frame, cx.flow, () => "");
     return;
   }
+  if (sf.initiatorSide !== undefined) conn.data[otherSide(sf.initiatorSide)].addressIds.add(o.addressId);
   const keys = joinKeys(conn, sf.initiatorSide === "initiator");
   const ra = sf.nonce.fwd;
   if (keys === undefined || ra === undefined) {

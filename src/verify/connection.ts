@@ -31,6 +31,10 @@ export interface DataLevel {
   fallbackFrom?: FallbackMark;
   /** ADD_ADDR announcements this side made, by `id|address|port`. */
   readonly announced: Set<string>;
+  /** The highest data-level right edge (Data ACK + scaled window) the peer gave this side (DSS-06). */
+  windowEdge?: DataSeq;
+  /** Address IDs this side announced or used on a subflow (0: the initial subflow's, §3.4.2). */
+  readonly addressIds: Set<number>;
 }
 
 /** Where a side fell back: segments after `order` (time order) carry no MPTCP option (§3.7). */
@@ -106,6 +110,8 @@ export interface Subflow extends FlowBase {
   /** MP_JOIN nonces (R-A from the SYN, R-B from the SYN/ACK) and the SYN's token. */
   readonly nonce: Partial<Record<Dir, number>>;
   joinToken?: number;
+  /** Window Scale shift each direction's SYN offered (RFC 7323 §2.3). */
+  readonly wscale: Partial<Record<Dir, number>>;
   /** Frame of the MP_JOIN SYN. */
   joinSynFrame?: number;
   /** MP_CAPABLE was in the SYN (initial subflows) — to judge the SYN/ACK. */
@@ -122,13 +128,13 @@ export interface Subflow extends FlowBase {
 export function newSubflow(id: number, src: string, dst: string, kind: SubflowKind): Subflow {
   return {
     id, kind, endpoints: { fwd: src, rev: dst }, isn: {}, nonce: {},
-    books: { fwd: new MappingBook(), rev: new MappingBook() }, lastDataAck: {},
+    books: { fwd: new MappingBook(), rev: new MappingBook() }, lastDataAck: {}, wscale: {},
   };
 }
 
 /** A new connection from an MP_CAPABLE SYN. */
 export function newConnection(id: number, version: MptcpVersion, synFlags: number): MptcpConnection {
-  const level = (): DataLevel => ({ announced: new Set() });
+  const level = (): DataLevel => ({ announced: new Set(), addressIds: new Set([0]) });
   return {
     id, version, keys: {}, flags: { syn: synFlags }, checksums: false, subflows: [],
     data: { initiator: level(), listener: level() },

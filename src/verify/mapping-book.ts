@@ -102,6 +102,11 @@ export class MappingBook {
     return { kind: "new", entry: m };
   }
 
+  /** True when some recorded mapping starts at data sequence number `dsn`. */
+  hasStart(dsn: bigint): boolean {
+    return this.entries.some((e) => e.dsn === dsn);
+  }
+
   /** The DSN right after the mapping that ends at subflow byte `ssn`, if one does. */
   dsnAfter(ssn: number): bigint | undefined {
     const i = this.floor(ssn - 1);

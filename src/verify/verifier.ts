@@ -7,6 +7,7 @@ import type { CaptureItem, CapturedPacket } from "../wire/pcap/captured-packet.t
 import { seqGe } from "../wire/seq.ts";
 import { TCP_FLAG } from "../wire/tcp.ts";
 import { onAddAddr, reservedBits } from "./check-addr.ts";
+import { onFastclose, onMpFail, onPrio, onRemoveAddr } from "./check-control.ts";
 import { assembled, onDss, onPayload, settleDataAcks } from "./check-dss.ts";
 import { onMpCapable } from "./check-handshake.ts";
 import { onMpJoin } from "./check-join.ts";
@@ -96,6 +97,10 @@ export class Verifier {
 
   private segment(seg: Segment): void {
     const { flow: sf, dir } = this.flows.lookup(seg);
+    if ((seg.tcp.flags & TCP_FLAG.SYN) !== 0) {
+      const ws = seg.tcp.options.find((o) => o.kind === "wscale");
+      if (ws?.kind === "wscale") sf.wscale[dir] = Math.min(ws.shift, 14);
+    }
     if (seg.mptcp.length > 0) sf.mptcpSeen = true;
     const cx: SegmentContext = { st: this.st, seg, sf, dir, flow: `${seg.src} > ${seg.dst}` };
     for (const o of seg.mptcp) {
@@ -142,6 +147,10 @@ export class Verifier {
         onDss(cx, side, o);
         conn.dssSent[side] = true;
       } else if (o.subtype === "addAddr") onAddAddr(cx, side, o);
+      else if (o.subtype === "removeAddr") onRemoveAddr(cx, side, o);
+      else if (o.subtype === "mpPrio") onPrio(cx, o);
+      else if (o.subtype === "mpFail") onMpFail(cx, o);
+      else if (o.subtype === "mpFastclose") onFastclose(cx, side, o);
     }
   }
 
