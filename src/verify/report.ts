@@ -56,14 +56,21 @@ export function verdictOf(r: VerifyReport): VerifyVerdict {
   return r.incomplete.length > 0 ? "inconclusive" : "clean";
 }
 
-/** The whole report as a JSON-ready value (bigints never escape: messages are text). */
+/** The `schema` tag of `--json` output; docs/verify-report.schema.json describes this version. */
+export const REPORT_SCHEMA = "mptcpdrill-verify-report/1";
+
+/**
+ * The whole report as a JSON-ready value (bigints never escape: values are text), in the shape
+ * docs/verify-report.schema.json describes.
+ */
 export function reportJson(r: VerifyReport, file: string): unknown {
   return {
+    schema: REPORT_SCHEMA,
     file,
     verdict: verdictOf(r),
     clean: verdictOf(r) === "clean",
     incomplete: r.incomplete,
-    violations: r.violations,
+    violations: r.violations.map((v) => ({ ...v })),
     checks: Object.fromEntries(CHECK_IDS.flatMap((id) => {
       const c = r.checks.get(id);
       return c === undefined ? [] : [[id, { ...c }]];
