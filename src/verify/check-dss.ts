@@ -81,14 +81,6 @@ export function applyMapping(cx: SegmentContext, side: Side, m: ReceivedMapping)
     const message = `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
     return want !== m.dsn ? { message, field: "DSN", carried: `${m.dsn}`, expected: `${want}` } : { message, field: "DLL", carried: `${m.dll}`, expected: `${e.dll}` };
   });
-  if (added.kind === "repeat" && m.checksum !== undefined && added.entry.checksum !== undefined) {
-    // RFC 8684 §3.3.1: the checksum belongs to the mapping; a repeat of the mapping repeats it.
-    const first = added.entry;
-    check(cx, "CS-02", m.checksum === first.checksum, () => ({
-      message: `DSS checksum ${hex(m.checksum ?? 0, 4)} of a repeated mapping (dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll}) differs from ${hex(first.checksum ?? 0, 4)} sent with it in frame ${first.frame}`,
-      field: "DSS checksum", carried: hex(m.checksum ?? 0, 4), expected: hex(first.checksum ?? 0, 4), cause: `repeat-of-${first.frame}`,
-    }));
-  }
   // A repeated mapping is put together again only from a segment that starts it (a retransmission
   // of the whole mapping); a segment in its middle is part of the assembly already open.
   const isn = cx.sf.isn[cx.dir];

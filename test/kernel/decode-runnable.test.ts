@@ -87,8 +87,8 @@ describe("kernel: decode --runnable scripts replay their capture", function () {
       const path = captures.get(c.sc.name) as string;
       const frames = readFrames(path);
       const segs = tcpSegments(frames);
-      // The SUT's (server's) first pure ACK after the handshake: its TCP ack (or, with MPTCP, its Data ACK) moves by one.
-      const victim = segs.find((s) => s.srcIp === CAPTURE_LAB.server1 && s.flags === 0x10 && s.payloadLen === 0
+      // The SUT's (server's) first pure ACK after the handshake, on either subflow: its TCP ack (or, with MPTCP, its Data ACK) moves by one.
+      const victim = segs.find((s) => (s.srcIp === CAPTURE_LAB.server1 || s.srcIp === CAPTURE_LAB.server2) && s.flags === 0x10 && s.payloadLen === 0
         && (!c.sc.mptcp || s.mptcp.some((o) => o.subtype === 2 && dssDataAck(s.data, o.at) !== undefined)));
       expect(victim, "a SUT ACK").to.not.equal(undefined);
       const v = victim!;

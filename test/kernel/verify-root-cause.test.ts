@@ -35,6 +35,16 @@ const fromClient = (s: TcpBytes): boolean => s.srcIp === CAPTURE_LAB.client1 || 
 const laterData = (segs: readonly TcpBytes[]): TcpBytes[] =>
   segs.filter((s) => fromClient(s) && s.payloadLen > 0 && s.mptcp.some((o) => o.subtype === 2 && dssFields(s.data, o.at).checksum !== undefined)).slice(2);
 
+const u32 = (d: Uint8Array, at: number): number => new DataView(d.buffer, d.byteOffset).getUint32(at);
+/** True when `s`'s DSS mapping starts at its first payload byte (relative SSN = its relative seq). */
+function startsMapping(segs: readonly TcpBytes[], s: TcpBytes): boolean {
+  const port = (x: TcpBytes): number => ((x.data[x.tcp] as number) << 8) | (x.data[x.tcp + 1] as number);
+  const syn = segs.find((x) => (x.flags & SYN) !== 0 && x.srcIp === s.srcIp && port(x) === port(s));
+  const f = dssFields(s.data, mptcpOf(s, 2) as number);
+  if (syn === undefined || f.ssn === undefined) return false;
+  return ((u32(s.data, s.tcp + 4) - u32(syn.data, syn.tcp + 4)) >>> 0) === u32(s.data, f.ssn);
+}
+
 const CORRUPTIONS: readonly Corruption[] = [
   {
     name: "Data ACK", id: "DSS-05", field: "Data ACK",
@@ -55,8 +65,9 @@ const CORRUPTIONS: readonly Corruption[] = [
     },
   },
   {
+    // On a segment that starts its mapping: the checksum is checked over the mapping's payload.
     name: "DSS checksum", id: "CS-02", field: "DSS checksum",
-    pick: (segs) => laterData(segs)[1],
+    pick: (segs) => laterData(segs).find((s) => startsMapping(segs, s)),
     edit: (s, d) => addToField(d, dssFields(d, mptcpOf(s, 2) as number).checksum!, 2, 0x1234n),
   },
   {
