@@ -49,8 +49,11 @@ interface Assembly {
   readonly entry: MappingEntry;
   readonly checksum: number;
   readonly frame: number;
-  readonly buf: Uint8Array;
-  readonly have: Uint8Array;
+  /** The mapping's subflow byte count. */
+  readonly len: number;
+  /** Allocated on the first segment that does not bring the whole mapping at once. */
+  buf?: Uint8Array;
+  have?: Uint8Array;
   count: number;
   truncated: boolean;
   readonly frames: number[];
@@ -137,7 +140,7 @@ export class MappingBook {
     const same = (a: Assembly): boolean => a.entry.ssn === entry.ssn && a.entry.dsn === entry.dsn && a.entry.dll === entry.dll && a.checksum === checksum;
     if (this.open.some(same)) return [];
     const len = mappedDataLen(entry);
-    const a: Assembly = { entry, checksum, frame, buf: new Uint8Array(len), have: new Uint8Array(len), count: 0, truncated: false, frames: [] };
+    const a: Assembly = { entry, checksum, frame, len, count: 0, truncated: false, frames: [] };
     this.open.push(a);
     if (this.open.length <= MAX_OPEN) return [];
     const dropped = this.open.shift() as Assembly;
@@ -150,21 +153,22 @@ export class MappingBook {
     const done: AssembledMapping[] = [];
     this.open = this.open.filter((a) => {
       const from = Math.max(rel, a.entry.ssn);
-      const to = Math.min(rel + payload.length, a.entry.ssn + a.buf.length);
+      const to = Math.min(rel + payload.length, a.entry.ssn + a.len);
       if (from >= to) return true;
       a.frames.push(frame);
       a.truncated ||= truncated;
-      // One copy, then a count of the bytes not seen before (no allocation per byte: this runs
-      // for every payload byte of a capture with checksums).
       const at = from - a.entry.ssn;
-      a.buf.set(payload.subarray(from - rel, to - rel), at);
-      const have = a.have;
       const end = to - a.entry.ssn;
-      if (a.count === 0) {
-        // Nothing seen yet (the usual case: one segment per mapping): mark the range at once.
-        have.fill(1, at, end);
-        a.count = end - at;
+      let whole: Uint8Array | undefined;
+      if (a.count === 0 && at === 0 && end === a.len) {
+        // The usual case: one segment brings the whole mapping; its payload is the mapping's.
+        whole = payload.subarray(from - rel, to - rel);
+        a.count = a.len;
       } else {
+        // One copy, then a count of the bytes not seen before (no allocation per byte).
+        const buf = (a.buf ??= new Uint8Array(a.len));
+        const have = (a.have ??= new Uint8Array(a.len));
+        buf.set(payload.subarray(from - rel, to - rel), at);
         for (let i = at; i < end; i++) {
           if (have[i] === 0) {
             have[i] = 1;
@@ -172,8 +176,8 @@ export class MappingBook {
           }
         }
       }
-      if (a.count < a.buf.length) return true;
-      const out = a.truncated ? { skipped: "payload cut by the snap length" } : a.buf;
+      if (a.count < a.len) return true;
+      const out = a.truncated ? { skipped: "payload cut by the snap length" } : (whole ?? (a.buf as Uint8Array));
       done.push({ entry: a.entry, checksum: a.checksum, frame: a.frame, frames: a.frames, payload: out });
       return false;
     });
