@@ -4,7 +4,7 @@
  * Data ACK a side sends, with its segment's window (scaled by the subflow's window scale, RFC
  * 7323 §2.3), moves the right edge the peer may send up to; no mapping of the peer may end past
  * the highest edge seen so far (the highest, so that a capture on either host never sees an edge
- * the sender had not yet been given).
+ * the sender had not yet been given). A one-octet zero-window probe past the edge is allowed.
  */
 import { TCP_FLAG } from "../wire/tcp.ts";
 import { otherDir } from "../capture/flow-table.ts";
@@ -26,7 +26,9 @@ export function noteWindow(cx: SegmentContext, side: Side, dataAck: bigint): voi
 export function checkWindow(cx: SegmentContext, side: Side, dsn: bigint, end: bigint): void {
   const edge = (cx.sf.conn as MptcpConnection).data[side].windowEdge;
   if (edge === undefined) return;
-  check(cx, "DSS-06", end <= edge, () => ({
+  // RFC 9293 §3.8.6.1: a sender facing a zero window probes it with one octet past the edge.
+  const probe = end - dsn === 1n && end === edge + 1n;
+  check(cx, "DSS-06", end <= edge || probe, () => ({
     message: `mapping dsn ${dsn} ends at ${end}, ${end - edge} bytes past the receive window the peer gave (Data ACK + window = ${edge})`,
     field: "mapping end", carried: `${end}`, expected: `<= ${edge}`,
     // A sender past the window stays past it for a burst: one finding per flow.

@@ -6,8 +6,11 @@
  * signalled second address, a plain-TCP client (MPTCP fallback) and how the server ends (FIN or
  * RST). Everything is torn down by `NetnsLab.cleanup()`.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parsePacket } from "../../src/wire/packet.ts";
+import { readCapture } from "../../src/wire/pcap/capture-format.ts";
+import { stripLinkLayer } from "../../src/wire/pcap/link-layer.ts";
 import { exited, NetnsLab, waitForOutput } from "./netns.ts";
 
 /** One exchange to capture. */
@@ -87,6 +90,26 @@ print("done", flush=True)
  * the server's namespace) and tears the namespaces down; resolves with the capture's path.
  */
 export async function captureScenario(sc: CaptureScenario, dir: string): Promise<string> {
+  // On a loaded machine tcpdump may say it listens before its socket sees the first packets:
+  // a capture without the client's SYN is taken again.
+  for (let attempt = 1; ; attempt++) {
+    const file = await captureOnce(sc, dir);
+    if (hasSyn(file) || attempt === 3) return file;
+  }
+}
+
+/** True when the capture holds a TCP SYN without ACK. */
+function hasSyn(file: string): boolean {
+  return [...readCapture(new Uint8Array(readFileSync(file)))].some((i) => {
+    if (i.kind !== "packet") return false;
+    const link = stripLinkLayer(i.packet.linkType, i.packet.data);
+    if (!link.ok) return false;
+    const p = parsePacket(link.value.payload);
+    return p.ok && p.value.l4.kind === "tcp" && (p.value.l4.flags & 0x12) === 0x02;
+  });
+}
+
+async function captureOnce(sc: CaptureScenario, dir: string): Promise<string> {
   const lab = new NetnsLab(`cap${sc.name.slice(0, 6)}`);
   try {
     const client = lab.addNetns("c");
@@ -102,6 +125,7 @@ export async function captureScenario(sc: CaptureScenario, dir: string): Promise
     const file = join(dir, `${sc.name}.pcap`);
     const tcpdump = lab.spawn(server, ["tcpdump", "-i", "any", "-y", "LINUX_SLL2", "-Z", "root", "-U", "-n", "-w", file, "tcp"]);
     await waitForOutput(tcpdump, /listening on any/, 10000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const cfg = { ...sc, port: CAPTURE_LAB.port, server: CAPTURE_LAB.server1 };
     writeFileSync(join(dir, "server.py"), SERVER_PY);
     writeFileSync(join(dir, "client.py"), CLIENT_PY);

@@ -343,5 +343,12 @@ describe("verify: control options and the data-level window", () => {
     const r = verifyCapture(cap.items);
     expect(one(r)).to.deep.equal([[frames[10], "DSS-06", "mapping end", `${IDSN_C + 1201n}`, `<= ${IDSN_C + 1101n}`]]);
     expect(r.violations[0]).to.include({ packets: 2, lastFrame: frames[11] });
+    // A one-octet zero-window probe right past the edge is not a violation (RFC 9293 §3.8.6.1).
+    const probe = established();
+    const full = bytes(1000, 9);
+    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 101n, ssn: 101, payload: full })], payload: full });
+    const one = bytes(1, 3);
+    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1101n, ssn: 1101, payload: one })], payload: one });
+    expect(lines(verifyCapture(probe.items))).to.deep.equal([]);
   });
 });
