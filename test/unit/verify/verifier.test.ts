@@ -347,8 +347,8 @@ describe("verify: control options and the data-level window", () => {
     const probe = established();
     const full = bytes(1000, 9);
     probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 101n, ssn: 101, payload: full })], payload: full });
-    const one = bytes(1, 3);
-    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1101n, ssn: 1101, payload: one })], payload: one });
+    const oneByte = bytes(1, 3);
+    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1101n, ssn: 1101, payload: oneByte })], payload: oneByte });
     expect(lines(verifyCapture(probe.items))).to.deep.equal([]);
   });
 });
