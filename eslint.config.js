@@ -59,7 +59,9 @@ export default [
   layer(["src/sut/reference/**/*.ts"], [noIo, noCli, forbid("sut/reference imports wire and stack (house-style rule 1)", ["**/script/**", "**/interp/**", "**/report/**"])]),
   // interop may reuse the kernel SUT's TUN opener and its koffi binding (tun-device.ts, libc.ts), nothing else of kernel-tun.
   layer(["src/interop/**/*.ts"], [noCli, forbid("interop imports wire, stack, verify, sut/pcap and the TUN opener of sut/kernel-tun (issue 8)", ["**/script/**", "**/interp/**", "**/report/**", "**/sut/*.ts", "**/sut/kernel-tun/**", "!**/sut/kernel-tun/tun-device.ts", "!**/sut/kernel-tun/libc.ts", "**/sut/reference/**"])], { noProcess: false }),
-  layer(["src/verify/**/*.ts"], [noIo, noCli, forbid("verify imports only wire (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
+  // capture: the capture-analysis core shared by verify and decode (flows, roles, MPTCP state, runnable scripts).
+  layer(["src/capture/**/*.ts"], [noIo, noCli, forbid("capture imports only wire (issue 18)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**", "**/verify/**", "**/runner/**"])], { sansIo: true }),
+  layer(["src/verify/**/*.ts"], [noIo, noCli, forbid("verify imports wire and the capture core (house-style rule 1)", ["**/script/**", "**/stack/**", "**/interp/**", "**/sut/**", "**/report/**"])], { sansIo: true }),
   // runner: the scheduler, the job runners and the script hosts; it drives interp and the SUTs and
   // reports only through run events (reporters are the CLI's to pick).
   layer(["src/runner/**/*.ts"], [noCli, forbid("runner imports script, interp, sut and wire; reporters and the stack are not its business (house-style rule 1)", ["**/report/**", "**/stack/**"])], { noProcess: false }),

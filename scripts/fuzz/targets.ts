@@ -4,7 +4,7 @@
  *   virtual time). A finding is an exception escaping either, or an inconsistency: the same text
  *   checked alone and after other scripts gives other diagnostics, or run by a fresh runner and
  *   by one that ran other scripts first gives another verdict.
- * - captures: the capture readers, `decode`'s line writer and `verify`. A finding is an
+ * - captures: the capture readers, `decode`'s line writer, `decode --runnable` and `verify`. A finding is an
  *   exception, or a read error reported while `verify` still calls the capture clean.
  * - packets: two reference stacks running an MPTCP transfer (a join, data both ways, DATA_FIN)
  *   while the link flips, cuts and rewrites packets (half of them with a fixed-up TCP checksum, so
@@ -13,7 +13,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { PktDecoder } from "../../src/cli/pkt-decoder.ts";
+import { analyzeExchange } from "../../src/capture/exchange.ts";
+import { PktDecoder } from "../../src/capture/pkt-decoder.ts";
+import { runnableScript } from "../../src/capture/runnable-script.ts";
 import { referenceRunner } from "../../src/runner/reference-runner.ts";
 import type { RunJobSpec } from "../../src/runner/job-spec.ts";
 import { checkScript } from "../../src/script/check-script.ts";
@@ -159,6 +161,9 @@ export class CaptureTarget {
       const items = [...readCapture(file)];
       const decoder = new PktDecoder({ local: [], abs: false, tuple: "auto" });
       for (const item of items) decoder.push(item);
+      // decode --runnable: a damaged capture gives a script or a stated problem, never an exception.
+      const ex = analyzeExchange(items);
+      if (ex.ok) runnableScript(ex.value, { source: "fuzz.pcap" });
       const report = verifyCapture(items);
       if (items.some((i) => i.kind === "error") && verdictOf(report) === "clean") {
         return [{ target: "captures", index, kind: "inconsistent", detail: "verify calls a capture with read errors clean" }];

@@ -30,6 +30,7 @@ export function onAddAddr(cx: SegmentContext, side: Side, o: AddAddrOption): voi
     return;
   }
   conn.data[side].announced.add(addrKey(o));
+  conn.data[side].addressIds.add(o.addressId);
   const [mine, theirs] = [conn.keys[side], conn.keys[otherSide(side)]];
   if (o.hmac === undefined) {
     check(cx, "AA-01", false, () => `ADD_ADDR (${addrText(o)}) without E carries no HMAC`);
@@ -41,7 +42,9 @@ export function onAddAddr(cx: SegmentContext, side: Side, o: AddAddrOption): voi
   }
   // RFC 8684 §3.4.1: HMAC(Key=(Key-A+Key-B), Msg=(Address ID + IP Address + Port)), rightmost 64 bits.
   const want = addAddrHmac(mine, theirs, o.addressId, o.address, o.port ?? 0);
-  check(cx, "AA-01", want === o.hmac, () => `ADD_ADDR (${addrText(o)}) HMAC ${hex(o.hmac ?? 0n, 16)} does not match ${hex(want, 16)}`);
+  check(cx, "AA-01", want === o.hmac, () => ({
+    message: `ADD_ADDR (${addrText(o)}) HMAC ${hex(o.hmac ?? 0n, 16)} does not match ${hex(want, 16)}`, field: "ADD_ADDR HMAC", carried: hex(o.hmac ?? 0n, 16), expected: hex(want, 16),
+  }));
 }
 
 /** RSV-01: reserved bits of options other than MP_CAPABLE (MPC-05) and MP_JOIN (see check-join.ts). */

@@ -7,9 +7,10 @@
 import { dssChecksum } from "../wire/checksum.ts";
 import type { DssOption } from "../wire/mptcp-options.ts";
 import { type DataSeq, dataSeqAdd, dataSeqDiff, dataSeqLt, expandDataSeq32, seqAdd, seqOffset } from "../wire/seq.ts";
-import { type MptcpConnection, type Side, idsnOf, otherDir, otherSide } from "./connection.ts";
+import { type DataAckDip, type DataAckHistory, type MptcpConnection, type Side, type Subflow, idsnOf, otherDir, otherSide, sideOf } from "./connection.ts";
 import { check, hex, type SegmentContext, type VerifyState } from "./context.ts";
 import { type AssembledMapping, type MappingEntry, mappedDataLen } from "./mapping-book.ts";
+import { checkWindow, noteWindow } from "./check-window.ts";
 
 /** A mapping as received, the DSN already 64 bits wide. */
 export interface ReceivedMapping {
@@ -59,18 +60,26 @@ export function applyMapping(cx: SegmentContext, side: Side, m: ReceivedMapping)
     check(cx, "DSS-07", !dataSeqLt(fin, dataSeqAdd(m.dsn, m.dll - 1)), () => `mapping dsn ${dsnText(conn, side, m.dsn)} dll ${m.dll} goes past the DATA_FIN at ${dsnText(conn, side, fin)}`);
   }
   const end = dataSeqAdd(m.dsn, m.dll);
+  checkWindow(cx, side, m.dsn, dataSeqAdd(m.dsn, mappedDataLen(m)));
   if (data.sentEnd === undefined || dataSeqLt(data.sentEnd, end)) data.sentEnd = end;
   data.lastDsn = m.dsn;
-  const entry: MappingEntry = { ssn: m.ssn, dsn: m.dsn, dll: m.dll, fin: m.fin, frame: cx.seg.frame };
+  const book = cx.sf.books[cx.dir];
+  const continuityDsn = book.dsnAfter(m.ssn);
+  const entry: MappingEntry = {
+    ssn: m.ssn, dsn: m.dsn, dll: m.dll, fin: m.fin, frame: cx.seg.frame,
+    ...(continuityDsn === undefined ? {} : { continuityDsn }), ...(m.checksum === undefined ? {} : { checksum: m.checksum }),
+  };
   if (mappedDataLen(entry) === 0) {
     if (m.checksum !== undefined) assembled(cx.st, cx.flow, [{ entry, checksum: m.checksum, frame: cx.seg.frame, frames: [], payload: new Uint8Array(0) }]);
     return;
   }
-  const book = cx.sf.books[cx.dir];
   const added = book.add(entry);
   check(cx, "DSS-02", added.kind !== "conflict", () => {
     const e = added.kind === "conflict" ? added.earlier : entry;
-    return `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
+    // The earlier mapping gives this mapping's first subflow byte its DSN.
+    const want = e.dsn + BigInt(m.ssn - e.ssn);
+    const message = `mapping dsn ${m.dsn} ssn ${m.ssn} dll ${m.dll} changes the mapping dsn ${e.dsn} ssn ${e.ssn} dll ${e.dll} sent in frame ${e.frame}`;
+    return want !== m.dsn ? { message, field: "DSN", carried: `${m.dsn}`, expected: `${want}` } : { message, field: "DLL", carried: `${m.dll}`, expected: `${e.dll}` };
   });
   // A repeated mapping is put together again only from a segment that starts it (a retransmission
   // of the whole mapping); a segment in its middle is part of the assembly already open.
@@ -96,30 +105,89 @@ function dataFin(cx: SegmentContext, side: Side, m: ReceivedMapping): void {
   data.dataFin ??= { dsn: fin, frame: cx.seg.frame };
 }
 
-/** Data ACK sent by `side`, acknowledging the other side's data (RFC 8684 §3.3.2). */
+/**
+ * Data ACK sent by `side`, acknowledging the other side's data (RFC 8684 §3.3.2). A value that
+ * fails is never the reference for later ones: one wrong Data ACK is one finding, not one per
+ * later packet. A Data ACK that later ones go back below, while they stay at or above the one
+ * before it, is the wrong one (a spike), reported at its own frame.
+ */
 function onDataAck(cx: SegmentContext, side: Side, raw: bigint, wide: boolean): void {
   const conn = cx.sf.conn as MptcpConnection;
   const peer = otherSide(side);
   const idsn = idsnOf(conn, peer);
   const sentEnd = conn.data[peer].sentEnd;
-  const last = cx.sf.lastDataAck[cx.dir];
+  const hist = cx.sf.lastDataAck[cx.dir];
+  const last = hist?.ack;
   const near = last ?? sentEnd ?? (idsn === undefined ? undefined : dataSeqAdd(idsn, 1));
   if (!wide && near === undefined) {
     cx.st.ledger.skip("DSS-05", "32-bit Data ACK before the peer's key is known");
     return;
   }
   const ack = wide ? raw : expandDataSeq32(Number(raw), near as DataSeq);
+  const carried = dsnText(conn, peer, ack);
+  let ok = true;
   if (idsn !== undefined) {
-    check(cx, "DSS-05", !dataSeqLt(ack, dataSeqAdd(idsn, 1)), () => `Data ACK ${dsnText(conn, peer, ack)} is below the peer's IDSN + 1`);
+    ok = check(cx, "DSS-05", !dataSeqLt(ack, dataSeqAdd(idsn, 1)), () => ({
+      message: `Data ACK ${carried} is below the peer's IDSN + 1`, field: "Data ACK", carried, expected: `>= ${dsnText(conn, peer, dataSeqAdd(idsn, 1))}`,
+      // The same wrong key or IDSN puts every Data ACK of the flow below it: one cause.
+      cause: "below-idsn",
+    }));
   }
-  if (last !== undefined) {
-    // RFC 8684 §3.3.2: the Data ACK is cumulative; a later one on the same subflow never goes back.
-    check(cx, "DSS-05", !dataSeqLt(ack, last), () => `Data ACK ${dsnText(conn, peer, ack)} goes back from ${dsnText(conn, peer, last)} on this subflow`);
+  if (ok && sentEnd !== undefined) {
+    ok = check(cx, "DSS-05", !dataSeqLt(sentEnd, ack), () => ({
+      message: `Data ACK ${carried} is beyond the data sent, which ends at ${dsnText(conn, peer, sentEnd)}`,
+      field: "Data ACK", carried, expected: `<= ${dsnText(conn, peer, sentEnd)}`,
+    }));
   }
-  if (sentEnd !== undefined) {
-    check(cx, "DSS-05", !dataSeqLt(sentEnd, ack), () => `Data ACK ${dsnText(conn, peer, ack)} is beyond the data sent, which ends at ${dsnText(conn, peer, sentEnd)}`);
+  if (!ok) return;
+  noteWindow(cx, side, ack);
+  const pending = hist?.dip;
+  if (hist !== undefined && pending !== undefined) {
+    // RFC 8684 §3.3.2: the Data ACK is cumulative. The previous one went back below `last`: this
+    // one tells which was wrong. Back at or above `last`: the dip; still below: the spike `last`.
+    if (!dataSeqLt(ack, hist.ack)) reportDip(cx, conn, peer, hist.ack, pending);
+    else reportSpike(cx, conn, peer, hist, pending.ack);
+    const base = dataSeqLt(ack, hist.ack) ? hist.before : hist.ack;
+    cx.sf.lastDataAck[cx.dir] = { ack, frame: cx.seg.frame, ...(base === undefined ? {} : { before: base }) };
+    return;
   }
-  if (last === undefined || dataSeqLt(last, ack)) cx.sf.lastDataAck[cx.dir] = ack;
+  if (hist !== undefined && dataSeqLt(ack, hist.ack)) {
+    cx.sf.lastDataAck[cx.dir] = { ...hist, dip: { ack, frame: cx.seg.frame, flow: cx.flow } };
+    return;
+  }
+  if (hist === undefined || dataSeqLt(hist.ack, ack)) cx.sf.lastDataAck[cx.dir] = { ack, frame: cx.seg.frame, ...(hist === undefined ? {} : { before: hist.ack }) };
+}
+
+/** A Data ACK that went back below `last` while the next one did not: it is the wrong one (DSS-05). */
+function reportDip(cx: SegmentContext, conn: MptcpConnection, peer: Side, last: DataSeq, dip: DataAckDip): void {
+  cx.st.ledger.check("DSS-05", false, dip.frame, dip.flow, () => ({
+    message: `Data ACK ${dsnText(conn, peer, dip.ack)} goes back from ${dsnText(conn, peer, last)} on this subflow`,
+    field: "Data ACK", carried: dsnText(conn, peer, dip.ack), expected: `>= ${dsnText(conn, peer, last)}`,
+  }));
+}
+
+/** A Data ACK the later ones went back below, staying above the one before it: the spike is wrong (DSS-05). */
+function reportSpike(cx: SegmentContext, conn: MptcpConnection, peer: Side, hist: DataAckHistory, after: DataSeq): void {
+  const around = hist.before === undefined ? `${dsnText(conn, peer, after)} after` : `${dsnText(conn, peer, hist.before)} before, ${dsnText(conn, peer, after)} after`;
+  cx.st.ledger.check("DSS-05", false, hist.frame, cx.flow, () => ({
+    message: `Data ACK ${dsnText(conn, peer, hist.ack)} is ahead of the Data ACKs around it (${around})`,
+    field: "Data ACK", carried: dsnText(conn, peer, hist.ack), expected: `<= ${dsnText(conn, peer, after)}`,
+  }));
+}
+
+/** At the end of the capture, a dip no later Data ACK explained is reported as one (DSS-05). */
+export function settleDataAcks(st: VerifyState, sf: Subflow): void {
+  for (const dir of ["fwd", "rev"] as const) {
+    const h = sf.lastDataAck[dir];
+    const conn = sf.conn;
+    const side = sideOf(sf, dir);
+    if (h?.dip === undefined || conn === undefined || side === undefined) continue;
+    const peer = otherSide(side);
+    st.ledger.check("DSS-05", false, h.dip.frame, h.dip.flow, () => ({
+      message: `Data ACK ${dsnText(conn, peer, h.dip!.ack)} goes back from ${dsnText(conn, peer, h.ack)} on this subflow`,
+      field: "Data ACK", carried: dsnText(conn, peer, h.dip!.ack), expected: `>= ${dsnText(conn, peer, h.ack)}`,
+    }));
+  }
 }
 
 /** CS-02 verdicts for mappings whose payload has been put together (RFC 8684 §3.3.1). */
@@ -133,7 +201,18 @@ export function assembled(st: VerifyState, flow: string, done: readonly Assemble
     const computed = dssChecksum(dsn, ssn, dll, a.payload);
     const others = a.frames.filter((f) => f !== a.frame);
     const where = others.length > 0 ? `; payload in frames ${[...new Set(a.frames)].join(", ")}` : "";
-    st.ledger.check("CS-02", computed === a.checksum, a.frame, flow, () => `DSS checksum ${hex(a.checksum, 4)} does not match ${hex(computed, 4)} (dsn ${dsn} ssn ${ssn} dll ${dll}${where})`);
+    st.ledger.check("CS-02", computed === a.checksum, a.frame, flow, () => {
+      // The checksum covers the DSN (§3.3.1 pseudo-header): if the DSN that continues the
+      // subflow's previous mapping makes it match, the DSN is what changed, not the payload.
+      const alt = a.entry.continuityDsn;
+      if (alt !== undefined && alt !== dsn && dssChecksum(alt, ssn, dll, a.payload as Uint8Array) === a.checksum) {
+        return {
+          message: `DSS checksum ${hex(a.checksum, 4)} does not match the mapping's DSN ${dsn}, but matches DSN ${alt}, where the subflow's previous mapping ends: the DSN is wrong (ssn ${ssn} dll ${dll}${where})`,
+          field: "DSN", carried: `${dsn}`, expected: `${alt}`,
+        };
+      }
+      return { message: `DSS checksum ${hex(a.checksum, 4)} does not match ${hex(computed, 4)} (dsn ${dsn} ssn ${ssn} dll ${dll}${where})`, field: "DSS checksum", carried: hex(a.checksum, 4), expected: hex(computed, 4) };
+    });
   }
 }
 
@@ -151,7 +230,11 @@ export function onPayload(cx: SegmentContext, side: Side): void {
   if (!covered && conn.subflows.length === 1 && !conn.dssSent[otherSide(side)]) {
     startFallback(cx, side, "data without a mapping before the connection was fully established");
   } else {
-    check(cx, "DSS-01", covered, () => `payload at relative sequence ${rel} length ${seg.payload.length} is not covered by any mapping`);
+    check(cx, "DSS-01", covered, () => ({
+      message: `payload at relative sequence ${rel} length ${seg.payload.length} is not covered by any mapping`, field: "mapping", carried: "none", expected: `a mapping covering ${rel}..${rel + seg.payload.length}`,
+      // Unmapped data on a subflow is one cause (a middlebox stripping DSS, a lost fallback): one finding.
+      cause: "unmapped",
+    }));
   }
   assembled(cx.st, cx.flow, sf.books[dir].feed(rel, seg.payload, seg.truncated, seg.frame));
 }

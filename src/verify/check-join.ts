@@ -7,7 +7,7 @@
 import { bytesEqual, toHex } from "../wire/bytes.ts";
 import { mpJoinAckHmac, mpJoinSynAckHmac } from "../wire/mptcp-crypto.ts";
 import type { MpJoinAckOption, MpJoinSynAckOption, MpJoinSynOption } from "../wire/mptcp-options.ts";
-import { type MptcpConnection, otherSide } from "./connection.ts";
+import { type MptcpConnection, type Side, otherSide, tokenOf } from "./connection.ts";
 import { check, hex, type SegmentContext } from "./context.ts";
 
 /** An MP_JOIN option of any of its three forms. */
@@ -28,12 +28,14 @@ function onSyn(cx: SegmentContext, o: MpJoinSynOption): void {
   sf.kind = "join";
   sf.nonce.fwd = o.sendersRandom;
   sf.joinToken = o.receiversToken;
+  sf.joinSynFrame = cx.seg.frame;
   const found = st.byToken.get(o.receiversToken);
   if (found === undefined || sf.conn !== undefined) return;
   // RFC 8684 §3.2: the token is "a cryptographic hash of the receiver's key"; the sender is the other side.
   sf.conn = found.conn;
   sf.initiatorSide = otherSide(found.side);
   found.conn.subflows.push(sf);
+  found.conn.data[sf.initiatorSide].addressIds.add(o.addressId);
   check(cx, "MPJ-01", true, () => "");
 }
 
@@ -43,10 +45,29 @@ function onSynAck(cx: SegmentContext, o: MpJoinSynAckOption): void {
   sf.nonce.rev = o.sendersRandom;
   const conn = sf.conn;
   if (conn === undefined) {
-    // The responder accepted a token that names no connection in the capture.
-    check(cx, "MPJ-01", false, () => `SYN/ACK accepts an MP_JOIN whose token ${hex(sf.joinToken ?? 0, 8)} matches no key in the capture`);
+    const found = connectionByHmac(cx, o);
+    if (found === undefined) {
+      // The responder accepted a token that names no connection in the capture.
+      check(cx, "MPJ-01", false, () => ({
+        message: `SYN/ACK accepts an MP_JOIN whose token ${hex(sf.joinToken ?? 0, 8)} matches no key in the capture`,
+        field: "token", carried: hex(sf.joinToken ?? 0, 8), expected: "the token of a key in the capture",
+      }));
+      return;
+    }
+    // The SYN/ACK's HMAC proves which connection the responder joined: the SYN's token was wrong
+    // (one finding, at the SYN), and the subflow is checked as part of that connection.
+    const want = tokenOf(found.conn, otherSide(found.initiatorSide)) ?? 0;
+    cx.st.ledger.check("MPJ-01", false, sf.joinSynFrame ?? cx.seg.frame, `${sf.endpoints.fwd} > ${sf.endpoints.rev}`, () => ({
+      message: `MP_JOIN SYN token ${hex(sf.joinToken ?? 0, 8)} names no key, yet the responder joined it to connection ${found.conn.id} (its SYN/ACK HMAC is that connection's), whose token is ${hex(want, 8)}`,
+      field: "token", carried: hex(sf.joinToken ?? 0, 8), expected: hex(want, 8),
+    }));
+    sf.conn = found.conn;
+    sf.initiatorSide = found.initiatorSide;
+    found.conn.subflows.push(sf);
+    cx.st.ledger.check("MPJ-03", true, cx.seg.frame, cx.flow, () => "");
     return;
   }
+  if (sf.initiatorSide !== undefined) conn.data[otherSide(sf.initiatorSide)].addressIds.add(o.addressId);
   const keys = joinKeys(conn, sf.initiatorSide === "initiator");
   const ra = sf.nonce.fwd;
   if (keys === undefined || ra === undefined) {
@@ -55,7 +76,10 @@ function onSynAck(cx: SegmentContext, o: MpJoinSynAckOption): void {
   }
   // RFC 8684 §3.2: HMAC-B = HMAC(Key=(Key-B+Key-A), Msg=(R-B+R-A)), leftmost 64 bits on the SYN/ACK.
   const want = mpJoinSynAckHmac(keys.b, keys.a, o.sendersRandom, ra, conn.version);
-  check(cx, "MPJ-03", want === o.sendersHmac, () => `MP_JOIN SYN/ACK HMAC ${hex(o.sendersHmac, 16)} does not match ${hex(want, 16)} (R-B ${hex(o.sendersRandom, 8)}, R-A ${hex(ra, 8)})`);
+  check(cx, "MPJ-03", want === o.sendersHmac, () => ({
+    message: `MP_JOIN SYN/ACK HMAC ${hex(o.sendersHmac, 16)} does not match ${hex(want, 16)} (R-B ${hex(o.sendersRandom, 8)}, R-A ${hex(ra, 8)})`,
+    field: "truncated HMAC-B", carried: hex(o.sendersHmac, 16), expected: hex(want, 16),
+  }));
 }
 
 function onAck(cx: SegmentContext, o: MpJoinAckOption): void {
@@ -70,7 +94,27 @@ function onAck(cx: SegmentContext, o: MpJoinAckOption): void {
   }
   // RFC 8684 §3.2: HMAC-A = HMAC(Key=(Key-A+Key-B), Msg=(R-A+R-B)), leftmost 160 bits on the third ACK.
   const want = mpJoinAckHmac(keys.a, keys.b, ra, rb, conn.version);
-  check(cx, "MPJ-04", bytesEqual(want, o.sendersHmac), () => `MP_JOIN third ACK HMAC ${toHex(o.sendersHmac)} does not match ${toHex(want)}`);
+  check(cx, "MPJ-04", bytesEqual(want, o.sendersHmac), () => ({
+    message: `MP_JOIN third ACK HMAC ${toHex(o.sendersHmac)} does not match ${toHex(want)}`, field: "HMAC-A", carried: toHex(o.sendersHmac), expected: toHex(want),
+  }));
+}
+
+/**
+ * The connection (and the joining host's side) whose keys give the SYN/ACK's HMAC-B for the
+ * subflow's nonces: how a join with a wrong token in the capture is still placed.
+ */
+function connectionByHmac(cx: SegmentContext, o: MpJoinSynAckOption): { conn: MptcpConnection; initiatorSide: Side } | undefined {
+  const ra = cx.sf.nonce.fwd;
+  if (ra === undefined) return undefined;
+  for (const conn of cx.st.connections) {
+    for (const initiatorJoins of [true, false]) {
+      const keys = joinKeys(conn, initiatorJoins);
+      if (keys !== undefined && mpJoinSynAckHmac(keys.b, keys.a, o.sendersRandom, ra, conn.version) === o.sendersHmac) {
+        return { conn, initiatorSide: initiatorJoins ? "initiator" : "listener" };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Key-A (the joining host's) and Key-B (the responder's), when both are known. */

@@ -3,18 +3,18 @@
  * connections, the token index (RFC 8684 §3.2: a token names a connection at one host), and
  * the ledger findings go to. One `VerifyState` per run; nothing lives at module level.
  */
-import { type Dir, type MptcpConnection, type Side, type Subflow, tokenOf, idsnOf } from "./connection.ts";
-import type { Segment } from "./segment.ts";
-import type { CheckId, CheckLedger } from "./violation.ts";
+import { TokenIndex } from "../capture/token-index.ts";
+import { type Dir, type MptcpConnection, type Side, type Subflow, idsnOf } from "./connection.ts";
+import type { Segment } from "../capture/capture-segment.ts";
+import type { CheckId, CheckLedger, FailureText } from "./violation.ts";
 import { dataSeqAdd } from "../wire/seq.ts";
 
 /** Everything one verify run knows. */
 export interface VerifyState {
   readonly ledger: CheckLedger;
   readonly connections: MptcpConnection[];
-  readonly subflows: Subflow[];
   /** Token → the connection and the side whose key it is. */
-  readonly byToken: Map<number, { readonly conn: MptcpConnection; readonly side: Side }>;
+  readonly byToken: TokenIndex<MptcpConnection, Side>;
 }
 
 /** One segment being checked, with its subflow and direction. */
@@ -27,9 +27,9 @@ export interface SegmentContext {
   readonly flow: string;
 }
 
-/** Runs check `id` on the segment; records a violation when `ok` is false. */
-export function check(cx: SegmentContext, id: CheckId, ok: boolean, message: () => string): boolean {
-  return cx.st.ledger.check(id, ok, cx.seg.frame, cx.flow, message);
+/** Runs check `id` on the segment; records a violation (or one more packet of its cause) when `ok` is false. */
+export function check(cx: SegmentContext, id: CheckId, ok: boolean, text: () => string | FailureText): boolean {
+  return cx.st.ledger.check(id, ok, cx.seg.frame, cx.flow, text);
 }
 
 /** Hex with a `0x` prefix, zero-padded to `digits`. */
@@ -43,9 +43,9 @@ export function hex(v: number | bigint, digits: number): string {
  */
 export function registerKeys(st: VerifyState, conn: MptcpConnection): void {
   for (const side of ["initiator", "listener"] as const) {
-    const token = tokenOf(conn, side);
+    const key = conn.keys[side];
     const idsn = idsnOf(conn, side);
-    if (token !== undefined && !st.byToken.has(token)) st.byToken.set(token, { conn, side });
+    if (key !== undefined) st.byToken.add(conn, side, key, conn.version);
     if (idsn !== undefined) conn.data[side].sentEnd ??= dataSeqAdd(idsn, 1);
   }
 }

@@ -3,5 +3,5 @@
  * packets. Pure: it imports only src/wire and takes capture items, never files.
  */
 export { Verifier, verifyCapture, type VerifyReport, type VerifyStats } from "./verifier.ts";
-export { formatSummary, formatViolation, reportJson, verdictOf, type VerifyVerdict } from "./report.ts";
-export { CHECK_IDS, CheckLedger, type CheckCount, type CheckId, type Violation } from "./violation.ts";
+export { formatSummary, formatViolation, REPORT_SCHEMA, reportJson, verdictOf, type VerifyVerdict } from "./report.ts";
+export { CHECK_IDS, CHECK_RULES, CheckLedger, type CheckCount, type CheckId, type FailureText, type Violation } from "./violation.ts";

@@ -12,6 +12,13 @@ export interface MappingEntry {
   readonly dll: number;
   readonly fin: boolean;
   readonly frame: number;
+  /**
+   * The DSN the subflow's previous mapping implies (it ends where this one starts, and data
+   * continues at the data level), when there is one: the candidate when the DSN proves wrong.
+   */
+  readonly continuityDsn?: bigint;
+  /** The DSS checksum the mapping carried, when checksums are in use. */
+  readonly checksum?: number;
 }
 
 /** The subflow bytes a mapping covers: DLL minus the DATA_FIN octet, which has none (§3.3.3). */
@@ -42,8 +49,11 @@ interface Assembly {
   readonly entry: MappingEntry;
   readonly checksum: number;
   readonly frame: number;
-  readonly buf: Uint8Array;
-  readonly have: Uint8Array;
+  /** The mapping's subflow byte count. */
+  readonly len: number;
+  /** Allocated on the first segment that does not bring the whole mapping at once. */
+  buf?: Uint8Array;
+  have?: Uint8Array;
   count: number;
   truncated: boolean;
   readonly frames: number[];
@@ -95,6 +105,19 @@ export class MappingBook {
     return { kind: "new", entry: m };
   }
 
+  /** True when some recorded mapping starts at data sequence number `dsn`. */
+  hasStart(dsn: bigint): boolean {
+    return this.entries.some((e) => e.dsn === dsn);
+  }
+
+  /** The DSN right after the mapping that ends at subflow byte `ssn`, if one does. */
+  dsnAfter(ssn: number): bigint | undefined {
+    const i = this.floor(ssn - 1);
+    const e = i < 0 ? undefined : this.entries[i];
+    if (e === undefined || e.ssn + mappedDataLen(e) !== ssn) return undefined;
+    return e.dsn + BigInt(mappedDataLen(e));
+  }
+
   /** True when every byte of relative subflow range [from, to) lies in some recorded mapping. */
   covers(from: number, to: number): boolean {
     let x = from;
@@ -117,7 +140,7 @@ export class MappingBook {
     const same = (a: Assembly): boolean => a.entry.ssn === entry.ssn && a.entry.dsn === entry.dsn && a.entry.dll === entry.dll && a.checksum === checksum;
     if (this.open.some(same)) return [];
     const len = mappedDataLen(entry);
-    const a: Assembly = { entry, checksum, frame, buf: new Uint8Array(len), have: new Uint8Array(len), count: 0, truncated: false, frames: [] };
+    const a: Assembly = { entry, checksum, frame, len, count: 0, truncated: false, frames: [] };
     this.open.push(a);
     if (this.open.length <= MAX_OPEN) return [];
     const dropped = this.open.shift() as Assembly;
@@ -130,17 +153,31 @@ export class MappingBook {
     const done: AssembledMapping[] = [];
     this.open = this.open.filter((a) => {
       const from = Math.max(rel, a.entry.ssn);
-      const to = Math.min(rel + payload.length, a.entry.ssn + a.buf.length);
+      const to = Math.min(rel + payload.length, a.entry.ssn + a.len);
       if (from >= to) return true;
       a.frames.push(frame);
       a.truncated ||= truncated;
-      for (let x = from; x < to; x++) {
-        const i = x - a.entry.ssn;
-        if (a.have[i] === 0) [a.have[i], a.count] = [1, a.count + 1];
-        a.buf[i] = payload[x - rel] as number;
+      const at = from - a.entry.ssn;
+      const end = to - a.entry.ssn;
+      let whole: Uint8Array | undefined;
+      if (a.count === 0 && at === 0 && end === a.len) {
+        // The usual case: one segment brings the whole mapping; its payload is the mapping's.
+        whole = payload.subarray(from - rel, to - rel);
+        a.count = a.len;
+      } else {
+        // One copy, then a count of the bytes not seen before (no allocation per byte).
+        const buf = (a.buf ??= new Uint8Array(a.len));
+        const have = (a.have ??= new Uint8Array(a.len));
+        buf.set(payload.subarray(from - rel, to - rel), at);
+        for (let i = at; i < end; i++) {
+          if (have[i] === 0) {
+            have[i] = 1;
+            a.count++;
+          }
+        }
       }
-      if (a.count < a.buf.length) return true;
-      const out = a.truncated ? { skipped: "payload cut by the snap length" } : a.buf;
+      if (a.count < a.len) return true;
+      const out = a.truncated ? { skipped: "payload cut by the snap length" } : (whole ?? (a.buf as Uint8Array));
       done.push({ entry: a.entry, checksum: a.checksum, frame: a.frame, frames: a.frames, payload: out });
       return false;
     });

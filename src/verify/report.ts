@@ -6,9 +6,15 @@
 import type { VerifyReport } from "./verifier.ts";
 import { CHECK_IDS, type Violation } from "./violation.ts";
 
-/** One violation as a line. */
+/**
+ * One violation as a line: `frame N: ID (RFC 8684 §x): message; Field carried X, expected Y
+ * [flow]`, and `(and K more packets up to frame M)` when the cause affects several.
+ */
 export function formatViolation(v: Violation): string {
-  return `frame ${v.frame}: ${v.id}: ${v.message} [${v.flow}]`;
+  let s = `frame ${v.frame}: ${v.id} (${v.rule}): ${v.message}`;
+  if (v.carried !== undefined || v.expected !== undefined) s += `; ${v.field ?? "value"} carried ${v.carried ?? "?"}, expected ${v.expected ?? "?"}`;
+  if (v.packets > 1) s += ` (and ${v.packets - 1} more packet${v.packets === 2 ? "" : "s"} up to frame ${v.lastFrame}, same cause)`;
+  return `${s} [${v.flow}]`;
 }
 
 /** The summary lines that follow the violations. */
@@ -50,14 +56,21 @@ export function verdictOf(r: VerifyReport): VerifyVerdict {
   return r.incomplete.length > 0 ? "inconclusive" : "clean";
 }
 
-/** The whole report as a JSON-ready value (bigints never escape: messages are text). */
+/** The `schema` tag of `--json` output; docs/verify-report.schema.json describes this version. */
+export const REPORT_SCHEMA = "mptcpdrill-verify-report/1";
+
+/**
+ * The whole report as a JSON-ready value (bigints never escape: values are text), in the shape
+ * docs/verify-report.schema.json describes.
+ */
 export function reportJson(r: VerifyReport, file: string): unknown {
   return {
+    schema: REPORT_SCHEMA,
     file,
     verdict: verdictOf(r),
     clean: verdictOf(r) === "clean",
     incomplete: r.incomplete,
-    violations: r.violations,
+    violations: r.violations.map((v) => ({ ...v })),
     checks: Object.fromEntries(CHECK_IDS.flatMap((id) => {
       const c = r.checks.get(id);
       return c === undefined ? [] : [[id, { ...c }]];

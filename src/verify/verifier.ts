@@ -7,12 +7,15 @@ import type { CaptureItem, CapturedPacket } from "../wire/pcap/captured-packet.t
 import { seqGe } from "../wire/seq.ts";
 import { TCP_FLAG } from "../wire/tcp.ts";
 import { onAddAddr, reservedBits } from "./check-addr.ts";
-import { assembled, onDss, onPayload } from "./check-dss.ts";
+import { onFastclose, onMpFail, onPrio, onRemoveAddr } from "./check-control.ts";
+import { assembled, onDss, onPayload, settleDataAcks } from "./check-dss.ts";
 import { onMpCapable } from "./check-handshake.ts";
 import { onMpJoin } from "./check-join.ts";
 import { type Dir, type MptcpConnection, type Side, type Subflow, newSubflow, otherDir, sideOf } from "./connection.ts";
 import { check, type SegmentContext, type VerifyState } from "./context.ts";
-import { type Segment, segmentOf } from "./segment.ts";
+import { type Segment, segmentOf } from "../capture/capture-segment.ts";
+import { FlowTable } from "../capture/flow-table.ts";
+import { TokenIndex } from "../capture/token-index.ts";
 import { type CheckCount, type CheckId, CheckLedger, type Violation } from "./violation.ts";
 
 /** Counters of a run. */
@@ -50,12 +53,10 @@ export interface VerifyReport {
   readonly stats: VerifyStats;
 }
 
-const flowKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
-
 /** Checks a capture packet by packet, in time order; create one per file, `push` every item, then `finish`. */
 export class Verifier {
-  private readonly st: VerifyState = { ledger: new CheckLedger(), connections: [], subflows: [], byToken: new Map() };
-  private readonly flows = new Map<string, Subflow>();
+  private readonly st: VerifyState = { ledger: new CheckLedger(), connections: [], byToken: new TokenIndex() };
+  private readonly flows = new FlowTable<Subflow>((fwd, rev, start, id) => newSubflow(id, fwd, rev, start === "syn" ? "plain" : "unknown"));
   private readonly decodeErrors: string[] = [];
   private readonly frames: CapturedPacket[] = [];
   private readonly stats: VerifyStats = {
@@ -94,26 +95,12 @@ export class Verifier {
     this.segment(r.segment);
   }
 
-  private subflowFor(seg: Segment): { sf: Subflow; dir: Dir } {
-    const key = flowKey(seg.src, seg.dst);
-    const f = seg.tcp.flags;
-    const isSyn = (f & TCP_FLAG.SYN) !== 0 && (f & TCP_FLAG.ACK) === 0;
-    let sf = this.flows.get(key);
-    // A SYN with a new ISN on a known 4-tuple starts a new flow (port reuse).
-    if (sf === undefined || (isSyn && sf.isn.fwd !== undefined && sf.isn.fwd !== seg.tcp.seq && sf.endpoints.fwd === seg.src)) {
-      // The SYN sender is the `fwd` end; a flow first seen at its SYN/ACK is turned around.
-      const [a, b] = isSyn || (f & TCP_FLAG.SYN) === 0 ? [seg.src, seg.dst] : [seg.dst, seg.src];
-      sf = newSubflow(this.st.subflows.length + 1, a, b, isSyn ? "plain" : "unknown");
-      this.st.subflows.push(sf);
-      this.flows.set(key, sf);
-    }
-    const dir: Dir = seg.src === sf.endpoints.fwd ? "fwd" : "rev";
-    if (f & TCP_FLAG.SYN) sf.isn[dir] ??= seg.tcp.seq;
-    return { sf, dir };
-  }
-
   private segment(seg: Segment): void {
-    const { sf, dir } = this.subflowFor(seg);
+    const { flow: sf, dir } = this.flows.lookup(seg);
+    if ((seg.tcp.flags & TCP_FLAG.SYN) !== 0) {
+      const ws = seg.tcp.options.find((o) => o.kind === "wscale");
+      if (ws?.kind === "wscale") sf.wscale[dir] = Math.min(ws.shift, 14);
+    }
     if (seg.mptcp.length > 0) sf.mptcpSeen = true;
     const cx: SegmentContext = { st: this.st, seg, sf, dir, flow: `${seg.src} > ${seg.dst}` };
     for (const o of seg.mptcp) {
@@ -140,7 +127,12 @@ export class Verifier {
     if (fb !== undefined && fb.order < seg.order) {
       // RFC 8684 §3.7: after fallback, "no more MPTCP options" are sent (MP_FAIL and MP_TCPRST aside).
       const stray = seg.mptcp.filter((o) => o.subtype !== "mpFail" && o.subtype !== "mpTcpRst" && !(o.subtype === "dss" && o.mapping?.dataLevelLength === 0));
-      check(cx, fb.id, stray.length === 0, () => `${stray.map((o) => o.subtype).join(", ")} sent after fallback (${fb.reason}, frame ${fb.frame})`);
+      check(cx, fb.id, stray.length === 0, () => ({
+        message: `${stray.map((o) => o.subtype).join(", ")} sent after fallback (${fb.reason}, frame ${fb.frame})`,
+        field: "MPTCP options", carried: stray.map((o) => o.subtype).join(", "), expected: "none",
+        // Every option after one fallback has that fallback as its cause.
+        cause: `fallback@${fb.frame}`,
+      }));
       return;
     }
     this.options(cx, side);
@@ -155,6 +147,10 @@ export class Verifier {
         onDss(cx, side, o);
         conn.dssSent[side] = true;
       } else if (o.subtype === "addAddr") onAddAddr(cx, side, o);
+      else if (o.subtype === "removeAddr") onRemoveAddr(cx, side, o);
+      else if (o.subtype === "mpPrio") onPrio(cx, o);
+      else if (o.subtype === "mpFail") onMpFail(cx, o);
+      else if (o.subtype === "mpFastclose") onFastclose(cx, side, o);
     }
   }
 
@@ -175,13 +171,17 @@ export class Verifier {
     if (sf.kind === "unknown" || seg.mptcp.length === 0) return;
     const synAckMpc = (seg.tcp.flags & TCP_FLAG.SYN) !== 0 && seg.mptcp.every((o) => o.subtype === "mpCapable");
     if (synAckMpc) return;
-    check(cx, "MPC-06", false, () => `${seg.mptcp.map((o) => o.subtype).join(", ")} on a connection whose SYN had no MP_CAPABLE or MP_JOIN`);
+    check(cx, "MPC-06", false, () => ({
+      message: `${seg.mptcp.map((o) => o.subtype).join(", ")} on a connection whose SYN had no MP_CAPABLE or MP_JOIN`,
+      field: "MPTCP options", carried: seg.mptcp.map((o) => o.subtype).join(", "), expected: "none", cause: "plain-flow",
+    }));
   }
 
   /** Ends the run: flushes pending checksum assemblies and returns the report. */
   finish(): VerifyReport {
     this.run();
-    for (const sf of this.st.subflows) {
+    for (const sf of this.flows.flows) {
+      settleDataAcks(this.st, sf);
       for (const dir of ["fwd", "rev"] as const) {
         assembled(this.st, `${sf.endpoints[dir]} > ${sf.endpoints[otherDir(dir)]}`, sf.books[dir].close());
       }
@@ -189,12 +189,12 @@ export class Verifier {
     const s = this.stats;
     s.mptcpConnections = this.st.connections.length;
     s.fallbackConnections = this.st.connections.filter((c) => c.data.initiator.fallbackFrom !== undefined || c.data.listener.fallbackFrom !== undefined).length;
-    s.subflows = this.st.subflows.filter((sf) => sf.conn !== undefined).length;
-    s.plainTcpFlows = this.st.subflows.filter((sf) => sf.kind === "plain").length;
-    s.flowsWithoutHandshake = this.st.subflows.filter((sf) => sf.kind === "unknown").length;
+    s.subflows = this.flows.flows.filter((sf) => sf.conn !== undefined).length;
+    s.plainTcpFlows = this.flows.flows.filter((sf) => sf.kind === "plain").length;
+    s.flowsWithoutHandshake = this.flows.flows.filter((sf) => sf.kind === "unknown").length;
     const { ledger } = this.st;
     const violations = [...ledger.violations].sort((a, b) => a.frame - b.frame);
-    const incomplete = incompleteness(s, this.st.subflows.filter((sf) => sf.kind === "unknown" && sf.mptcpSeen === true).length, ledger.counts);
+    const incomplete = incompleteness(s, this.flows.flows.filter((sf) => sf.kind === "unknown" && sf.mptcpSeen === true).length, ledger.counts);
     return { violations, checks: ledger.counts, skipped: ledger.skipReasons, decodeErrors: this.decodeErrors, incomplete, stats: { ...s } };
   }
 }

@@ -85,6 +85,49 @@ describe("mptcpdrill decode", () => {
     expect(checkScript(out, "raw.pkt").filter((d) => d.severity === "error")).to.deep.equal([]);
   });
 
+  it("--runnable: the responder of the first SYN is the SUT, with its syscalls, variables and auto values", async () => {
+    const file = write("run.pcap", emitPcapFile({ linkType: 101 }, records(conversation())));
+    const { code, out } = await decode("--runnable", file);
+    expect(code).to.equal(0);
+    const body = out.split("\n").filter((l) => /^\s+(0|\+)/.test(l)).map((l) => l.trim().replace(/^\S+ /, ""));
+    expect(body).to.deep.equal([
+      "socket(..., SOCK_STREAM, IPPROTO_MPTCP) = 3",
+      "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+      "bind(3, ..., ...) = 0",
+      "listen(3, 1) = 0",
+      "< S 0:0(0) win 1000 <mss 1460, mpcapable v1 flags[flag_a, flag_h] nokey>",
+      "> S. 0:0(0) ack 1 <mss *, mpcapable v1 flags[flag_a, flag_h] key[skey]>",
+      "< . 1:1(0) ack 1 win 1000 <mpcapable v1 flags[flag_a, flag_h] key[ckey=0x1111111111111111, skey]>",
+      "accept(3, ..., ...) = 4",
+      "< P. 1:11(10) ack 1 win 1000 <nop, nop, dss dack4=1 dsn8=1 ssn=1 dll=10>",
+      "> . 1:1(0) ack 11 <dss dack8=11 nocs>",
+      "read(4, ..., 10) = 10",
+    ]);
+    expect(out).to.match(/^--tolerance_usecs=100000$/m).and.match(/checksum_enabled=1/).and.match(/^\/\/ SUT: 192\.0\.2\.2 \(passive open, MPTCP\)/m);
+    expect(checkScript(out, "run.pkt").filter((d) => d.severity === "error")).to.deep.equal([]);
+    // The SYN's sender as SUT: a non-blocking connect, its key bound, the peer's assigned.
+    const client = await decode("--runnable", "--sut-ip", "192.0.2.1", file);
+    expect(client.out).to.match(/connect\(3, \.\.\., \.\.\.\) = -1 EINPROGRESS/).and.match(/< S\. 0:0\(0\) ack 1 win 1000 <mss 1400, mpcapable v1 flags\[flag_a, flag_h\] key\[skey=0x2222222222222222\]>/);
+    expect(client.out).to.match(/write\(3, \.\.\., 10\) = 10\n\s+\+0\.000000 > P\. 1:11\(10\) ack 1 <nop, nop, dss dack4=1 dsn8=1 ssn=1 dll=10>/);
+    expect(checkScript(client.out, "client.pkt").filter((d) => d.severity === "error")).to.deep.equal([]);
+  });
+
+  it("--runnable refuses what does not apply: no SYN, an --sut-ip that is not an end, --abs; --sut-ip alone", async () => {
+    const noSyn = write("nosyn.pcap", emitPcapFile({ linkType: 101 }, records(conversation().slice(3))));
+    const io = memoryIo();
+    expect(await runCli(["decode", "--runnable", noSyn], io)).to.equal(1);
+    expect(io.err()).to.match(/^error\[MPD_ERR_PCAP\]: .*no SYN/);
+    const file = write("run2.pcap", emitPcapFile({ linkType: 101 }, records(conversation())));
+    const io2 = memoryIo();
+    expect(await runCli(["decode", "--runnable", "--sut-ip", "10.9.9.9", file], io2)).to.equal(1);
+    expect(io2.err()).to.match(/--sut-ip 10\.9\.9\.9 is not an end of the first SYN \(192\.0\.2\.1 > 192\.0\.2\.2, frame 1\)/);
+    for (const argv of [["--runnable", "--abs", file], ["--sut-ip", "192.0.2.1", file], ["--runnable", "--sut-ip", "nope", file]]) {
+      const u = memoryIo();
+      expect(await runCli(["decode", ...argv], u), argv.join(" ")).to.equal(2);
+      expect(u.err()).to.match(/^error\[MPD_ERR_USAGE\]/);
+    }
+  });
+
   it("--abs prints absolute numbers and --local flips the direction", async () => {
     const file = write("abs.pcap", emitPcapFile({ linkType: 101 }, records(conversation())));
     const { lines } = await decode("--abs", "--local", "192.0.2.2", file);

@@ -1,10 +1,11 @@
 // mptcpdrill verify as a process: synthetic captures written with our pcap writer, exit codes
 // 0 (clean), 1 (violations, one line each plus the summary), 2 (unreadable input or usage), --json.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import Ajv from "ajv";
 import { expect } from "chai";
 import { emitPcapFile } from "../../src/wire/pcap/pcap-writer.ts";
 import { LINKTYPE_IPV4 } from "../../src/wire/pcap/link-type.ts";
@@ -92,7 +93,7 @@ describe("cli: mptcpdrill verify", function () {
     const r = cli("verify", join(dir, "bad.pcap"));
     expect(r.status).to.equal(1);
     const first = r.stdout.split("\n")[0] ?? "";
-    expect(first).to.match(/^frame 4: CS-02: DSS checksum 0x1234 does not match 0x[0-9a-f]{4} \(dsn \d+ ssn 1 dll 64\) \[10\.0\.0\.1:40000 > 10\.0\.0\.2:80\]$/);
+    expect(first).to.match(/^frame 4: CS-02 \(RFC 8684 §3\.3\.1\): DSS checksum 0x1234 does not match 0x[0-9a-f]{4} \(dsn \d+ ssn 1 dll 64\); DSS checksum carried 0x1234, expected 0x[0-9a-f]{4} \[10\.0\.0\.1:40000 > 10\.0\.0\.2:80\]$/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).to.equal("verify: 1 violation");
   });
 
@@ -104,6 +105,12 @@ describe("cli: mptcpdrill verify", function () {
     expect(doc.violations.map((v) => [v.frame, v.id, v.flow])).to.deep.equal([[4, "CS-02", "10.0.0.1:40000 > 10.0.0.2:80"]]);
     expect(doc.checks["CS-02"]).to.deep.equal({ run: 1, failed: 1, skipped: 0 });
     expect(doc.stats.tcpSegments).to.equal(4);
+    // The document follows docs/verify-report.schema.json, and the schema rejects a changed shape.
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "docs/verify-report.schema.json"), "utf8")) as object);
+    expect(validate(doc), ajv.errorsText(validate.errors)).to.equal(true);
+    expect(validate({ ...doc, violations: [{ frame: 4, id: "CS-02" }] })).to.equal(false);
+    expect((doc as unknown as { violations: Array<{ rule: string; field: string; carried: string; expected: string; packets: number }> }).violations[0]).to.include({ rule: "RFC 8684 §3.3.1", field: "DSS checksum", carried: "0x1234", packets: 1 });
   });
 
   it("exits 2 on an unreadable file, a missing file and bad usage", () => {

@@ -131,7 +131,7 @@ describe("kernel interop: reference stack vs Linux MPTCP over veth + libpcap and
     const io = memoryIo();
     expect(await runCli(["verify", bad], io)).to.equal(1);
     const [v] = badReport.violations;
-    expect(io.out()).to.match(new RegExp(`^frame ${v?.frame}: CS-02: DSS checksum 0x[0-9a-f]{4} does not match 0x[0-9a-f]{4} `, "m"));
+    expect(io.out()).to.match(new RegExp(`^frame ${v?.frame}: CS-02 \\(RFC 8684 §3\\.3\\.1\\): DSS checksum 0x[0-9a-f]{4} does not match 0x[0-9a-f]{4} `, "m"));
     expect(io.out()).to.match(/^verify: 1 violation$/m);
     const io2 = memoryIo();
     expect(await runCli(["verify", good], io2)).to.equal(0);

@@ -161,7 +161,7 @@ describe("kernel: verify a real MPTCP capture with DSS checksums", function () {
     expect(r.violations[0]?.message).to.match(/^DSS checksum 0x[0-9a-f]{4} does not match 0x[0-9a-f]{4} \(dsn \d+ ssn \d+ dll \d+\)$/);
     const io = memoryIo();
     expect(await runCli(["verify", altered], io)).to.equal(1);
-    expect(io.out()).to.match(new RegExp(`^frame ${frame.number}: CS-02: DSS checksum `));
+    expect(io.out()).to.match(new RegExp(`^frame ${frame.number}: CS-02 \\(RFC 8684 §3\\.3\\.1\\): DSS checksum `));
     expect(io.out().trimEnd().split("\n").at(-1)).to.equal("verify: 1 violation");
   });
 });

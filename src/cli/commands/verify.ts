@@ -15,15 +15,18 @@ const USAGE = `usage: mptcpdrill verify [--json] FILE
 
 Checks every MPTCP connection of a capture file (pcap or pcapng) against RFC 8684: MP_CAPABLE
 lengths, flags and keys, tokens and MP_JOIN HMACs, ADD_ADDR HMACs and echoes, DSS checksums
-(when negotiated and the payload was captured), mappings that never change, Data ACKs, DATA_FIN
-accounting, and no MPTCP option after fallback. Each violation is printed as
-'frame N: ID: message [src > dst]' with the checklist ID of docs/rfc8684.md; a summary follows.
+(when negotiated and the payload was captured), mappings that never change, Data ACKs, the
+data-level receive window, DATA_FIN accounting, MP_FASTCLOSE keys, MP_PRIO, REMOVE_ADDR and
+MP_FAIL contents, and no MPTCP option after fallback. One root cause is one finding, printed as
+'frame N: ID (RFC 8684 §x): message; FIELD carried X, expected Y [src > dst]' with the checklist
+ID of docs/rfc8684.md and the frame number as Wireshark shows it; a cause that affects several
+packets says how many. A summary follows.
 
 The capture must hold the handshakes (flows without one are counted, not checked) and every
 subflow. TCP checksums are not checked: captures of outgoing packets carry offloaded ones.
 
 options:
-  --json            print the report as one JSON object
+  --json            print the report as one JSON object (docs/verify-report.schema.json)
   -h, --help        this help
 A capture is called clean only when it was read to its end, every frame decoded, and checks
 ran: a cut or partly corrupt file, undecodable frames, MPTCP subflows whose handshake is not in

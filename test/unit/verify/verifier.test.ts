@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { dssChecksum } from "../../../src/wire/checksum.ts";
 import { MPC_FLAG } from "../../../src/wire/mptcp-options.ts";
 import { verifyCapture, type VerifyReport } from "../../../src/verify/index.ts";
+import type { TcpOption } from "../../../src/wire/tcp-options.ts";
 import {
   ACK, C1, C2, FIN, IDSN_C, IDSN_S, ISN_C, ISN_S, KEY_C, KEY_S, S1, S2, SYN, Synth, addAddr, addAddrEcho, bytes, dss, handshake, join, mpc, mpcFlags,
 } from "./synth.ts";
@@ -198,7 +199,7 @@ describe("verify: synthetic captures", () => {
   describe("MP_JOIN and ADD_ADDR", () => {
     it("MPJ-01 flags a SYN/ACK accepting a token of no known key; MPJ-03/04 flag wrong HMACs", () => {
       const unknown = established();
-      join(unknown, { token: 0xdeadbeef });
+      join(unknown, { token: 0xdeadbeef, synAckHmac: 0x1122334455667788n });
       expect(lines(verifyCapture(unknown.items))).to.deep.equal(["frame 7: MPJ-01: SYN/ACK accepts an MP_JOIN whose token 0xdeadbeef matches no key in the capture"]);
       const bad = established();
       join(bad, { synAckHmac: 0x1122334455667788n, ackHmac: new Uint8Array(20) });
@@ -206,6 +207,33 @@ describe("verify: synthetic captures", () => {
       expect(out).to.have.length(2);
       expect(out[0]).to.match(/^frame 7: MPJ-03: MP_JOIN SYN\/ACK HMAC 0x1122334455667788 does not match 0x[0-9a-f]{16} \(R-B 0xb1b2b3b4, R-A 0xa1a2a3a4\)$/);
       expect(out[1]).to.match(/^frame 8: MPJ-04: MP_JOIN third ACK HMAC 0{40} does not match [0-9a-f]{40}$/);
+    });
+
+    it("MPJ-01: a wrong token whose SYN/ACK HMAC proves the connection is one finding at the SYN, with both tokens", () => {
+      const cap = established();
+      join(cap, { token: 0xdeadbeef });
+      const r = verifyCapture(cap.items);
+      expect(r.violations).to.have.length(1);
+      expect(r.violations[0]).to.include({ frame: 6, id: "MPJ-01", field: "token", carried: "0xdeadbeef", packets: 1 });
+      expect(r.violations[0]?.expected).to.match(/^0x[0-9a-f]{8}$/);
+      expect(r.checks.get("MPJ-04")?.run, "the join is checked as part of its connection").to.equal(1);
+    });
+
+    it("DSS-05: one wrong Data ACK is one finding, not one per later packet", () => {
+      for (const wrong of [IDSN_C + 5000n, IDSN_C + 50n]) {
+        const cap = established();
+        let seq = ISN_C + 101;
+        for (let i = 0; i < 10; i++) {
+          const p = bytes(100, i);
+          cap.add({ from: C1, to: S1, flags: ACK, seq, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + BigInt(seq - ISN_C), ssn: seq - ISN_C, payload: p })], payload: p });
+          seq += 100;
+          const ack = i === 4 ? wrong : IDSN_C + BigInt(seq - ISN_C);
+          cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: seq, options: [dss({ ack })] });
+        }
+        const r = verifyCapture(cap.items);
+        expect(r.violations.map((v) => [v.frame, v.id, v.field, v.packets]), `${wrong - IDSN_C}`).to.deep.equal([[4 + 2 * 5 + 1, "DSS-05", "Data ACK", 1]]);
+        expect(r.violations[0]?.carried).to.match(new RegExp(`\\(idsn\\+${wrong - IDSN_C}\\)$`));
+      }
     });
 
     it("AA-01 flags a wrong ADD_ADDR HMAC; AA-02 an echo of an address never announced", () => {
@@ -265,3 +293,62 @@ function established(checksums = true): Synth {
   cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [dss({ ack: IDSN_C + 101n })] });
   return cap;
 }
+
+describe("verify: control options and the data-level window", () => {
+  const opt = (o: object): TcpOption => ({ kind: "mptcp", ...o }) as unknown as TcpOption;
+  const one = (r: VerifyReport): [number, string, string | undefined, string | undefined, string | undefined][] =>
+    r.violations.map((v) => [v.frame, v.id, v.field, v.carried, v.expected]);
+
+  it("FC-01: MP_FASTCLOSE must carry the receiver's key", () => {
+    const good = established();
+    good.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [opt({ subtype: "mpFastclose", receiversKey: KEY_S })] });
+    expect(lines(verifyCapture(good.items))).to.deep.equal([]);
+    expect(ran(verifyCapture(good.items), "FC-01")).to.equal(1);
+    const bad = established();
+    const f = bad.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [opt({ subtype: "mpFastclose", receiversKey: KEY_C })] });
+    expect(one(verifyCapture(bad.items))).to.deep.equal([[f, "FC-01", "receiver's key", "0x0102030405060708", "0x1112131415161718"]]);
+  });
+
+  it("PR-01: MP_PRIO on a v1 connection has no address ID", () => {
+    const cap = established();
+    cap.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [opt({ subtype: "mpPrio", backup: true })] });
+    const f = cap.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [opt({ subtype: "mpPrio", backup: true, addressId: 3 })] });
+    expect(one(verifyCapture(cap.items))).to.deep.equal([[f, "PR-01", "length", "4", "3"]]);
+  });
+
+  it("RA-01: REMOVE_ADDR names IDs its sender announced or used (0 always)", () => {
+    const cap = established();
+    cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [addAddr()] });
+    cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [opt({ subtype: "removeAddr", addressIds: [1, 0] })] });
+    const f = cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [opt({ subtype: "removeAddr", addressIds: [7] })] });
+    expect(one(verifyCapture(cap.items))).to.deep.equal([[f, "RA-01", "address ID", "7", "one of 0, 1"]]);
+  });
+
+  it("FB-01: MP_FAIL carries the DSN of the start of a mapping received on the subflow", () => {
+    const cap = established();
+    cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [opt({ subtype: "mpFail", dsn: IDSN_C + 1n })] });
+    const f = cap.add({ from: S1, to: C1, flags: ACK, seq: ISN_S + 1, ack: ISN_C + 101, options: [opt({ subtype: "mpFail", dsn: IDSN_C + 2n })] });
+    expect(one(verifyCapture(cap.items))).to.deep.equal([[f, "FB-01", "MP_FAIL DSN", `${IDSN_C + 2n}`, "the DSN of a received mapping's start"]]);
+  });
+
+  it("DSS-06: no mapping past Data ACK + window, one finding for a burst past it", () => {
+    const cap = established();
+    // The server's Data ACK (frame 5) is IDSN_C + 101 with window 1000 (no window scale): the edge is IDSN_C + 1101.
+    const frames: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const p = bytes(100, i);
+      const rel = 101 + i * 100;
+      frames.push(cap.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + rel, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + BigInt(rel), ssn: rel, payload: p })], payload: p }));
+    }
+    const r = verifyCapture(cap.items);
+    expect(one(r)).to.deep.equal([[frames[10], "DSS-06", "mapping end", `${IDSN_C + 1201n}`, `<= ${IDSN_C + 1101n}`]]);
+    expect(r.violations[0]).to.include({ packets: 2, lastFrame: frames[11] });
+    // A one-octet zero-window probe right past the edge is not a violation (RFC 9293 §3.8.6.1).
+    const probe = established();
+    const full = bytes(1000, 9);
+    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 101n, ssn: 101, payload: full })], payload: full });
+    const oneByte = bytes(1, 3);
+    probe.add({ from: C1, to: S1, flags: ACK, seq: ISN_C + 1101, ack: ISN_S + 1, options: [dss({ ack: IDSN_S + 1n, dsn: IDSN_C + 1101n, ssn: 1101, payload: oneByte })], payload: oneByte });
+    expect(lines(verifyCapture(probe.items))).to.deep.equal([]);
+  });
+});

@@ -1,28 +1,34 @@
 /**
- * From a captured frame to the TCP segment verify looks at (RFC 9293 §3.1): link layer stripped,
+ * From a captured frame to the TCP segment the capture core works on (RFC 9293 §3.1), shared by
+ * `verify` and `decode --runnable`: link layer stripped,
  * IP and TCP decoded by src/wire, the MPTCP options (RFC 8684 §3) picked out. A frame cut by the
  * snap length is decoded from its headers with the missing bytes marked, so header checks still
  * run and payload checks are skipped.
  */
 import { formatIpAddress } from "../wire/address.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
-import { parsePacket } from "../wire/packet.ts";
+import { type IpRepr, parsePacket } from "../wire/packet.ts";
 import type { CapturedPacket } from "../wire/pcap/captured-packet.ts";
 import { stripLinkLayer } from "../wire/pcap/link-layer.ts";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "../wire/pcap/link-type.ts";
 import { formatWireError } from "../wire/result.ts";
 import type { TcpRepr } from "../wire/tcp.ts";
 
-/** One TCP segment of the capture with what verify needs. */
+/** One TCP segment of the capture. */
 export interface Segment {
-  /** 1-based frame number. */
+  /** 1-based frame number (as Wireshark numbers frames). */
   readonly frame: number;
+  /** Capture time in nanoseconds since the first frame's second (exact below 2^53 ns, 104 days). */
+  readonly timeNs: number;
   /** Position in time order (frames of a multi-interface capture are not always in time order in the file). */
   readonly order: number;
   /** `addr:port` of the sender and of the receiver. */
   readonly src: string;
   readonly dst: string;
   readonly srcAddr: Uint8Array;
+  readonly dstAddr: Uint8Array;
+  /** The IP header (version, TOS, addresses). */
+  readonly ip: IpRepr;
   readonly tcp: TcpRepr;
   /** The TCP payload as captured (zero-filled past the snap length when `truncated`). */
   readonly payload: Uint8Array;
@@ -39,7 +45,7 @@ export type SegmentResult =
   | { readonly kind: "error"; readonly message: string };
 
 /** Decodes a captured frame; non-TCP frames are `other`, undecodable ones `error`. */
-export function segmentOf(p: CapturedPacket, order: number): SegmentResult {
+export function segmentOf(p: CapturedPacket, order: number, epochSec = 0): SegmentResult {
   const link = stripLinkLayer(p.linkType, p.data);
   if (!link.ok) return { kind: "error", message: link.error.detail };
   const { etherType, payload, payloadOffset } = link.value;
@@ -61,6 +67,7 @@ export function segmentOf(p: CapturedPacket, order: number): SegmentResult {
   const dst = `${formatIpAddress(ip.dst)}:${l4.dstPort}`;
   return {
     kind: "tcp",
-    segment: { frame: p.number, order, src, dst, srcAddr: ip.src, tcp: l4, payload: parsed.value.payload, truncated: missing > 0, mptcp },
+    segment: {
+      frame: p.number, timeNs: (p.tsSec - epochSec) * 1e9 + p.tsNsec, order, src, dst, srcAddr: ip.src, dstAddr: ip.dst, ip, tcp: l4, payload: parsed.value.payload, truncated: missing > 0, mptcp },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Capture → `.pkt` lines, the engine of `mptcpdrill decode`: one object per run holds the state
+ * Capture → `.pkt` lines, the engine of `mptcpdrill decode` (part of the capture core, src/capture): one object per run holds the state
  * (which addresses are the local host's, per-subflow ISNs, per-connection MPTCP keys) and turns
  * each capture item into lines. Direction follows packetdrill: `>` = sent by the local host.
  * Sequence numbers are relative to each direction's ISN (pkt-language.md §5.2), DSNs and Data
@@ -9,7 +9,7 @@ import { formatIpAddress } from "../wire/address.ts";
 import { bytesEqual } from "../wire/bytes.ts";
 import { formatPacket } from "../wire/dump.ts";
 import type { FormatContext } from "../wire/format-context.ts";
-import { mptcpIdsn, mptcpToken, type MptcpVersion } from "../wire/mptcp-crypto.ts";
+import { mptcpIdsn, type MptcpVersion } from "../wire/mptcp-crypto.ts";
 import type { MptcpOption } from "../wire/mptcp-options.ts";
 import type { PacketRepr } from "../wire/packet.ts";
 import { parsePacketAt } from "../wire/packet-parse.ts";
@@ -20,6 +20,7 @@ import type { Result } from "../wire/result.ts";
 import type { SeqNum } from "../wire/seq.ts";
 import type { TcpRepr } from "../wire/tcp.ts";
 import { describeArp, describeIcmpv6 } from "./pkt-comments.ts";
+import { TokenIndex } from "./token-index.ts";
 
 /** Settings of one decode run. */
 export interface DecodeOptions {
@@ -71,7 +72,7 @@ export class PktDecoder {
   private readonly options: DecodeOptions;
   private readonly hosts = new Map<string, Side>();
   private readonly flows = new Map<string, Flow>();
-  private readonly conns: MptcpConn[] = [];
+  private readonly tokens = new TokenIndex<MptcpConn, Side>();
   private readonly recent: RecentTuple[] = [];
   private hasPrev = false;
   private prevSec = 0;
@@ -206,13 +207,7 @@ export class PktDecoder {
   }
 
   private tokenOwner(token: number): Side | undefined {
-    for (const c of this.conns) {
-      for (const s of ["local", "remote"] as const) {
-        const k = c.keys[s];
-        if (k !== undefined && mptcpToken(k, c.version) === token) return s;
-      }
-    }
-    return undefined;
+    return this.tokens.get(token)?.side;
   }
 
   private flow(a: string, b: string): Flow {
@@ -236,10 +231,11 @@ export class PktDecoder {
   private trackMptcp(flow: Flow, side: Side, o: MptcpOption): void {
     if (o.subtype === "mpCapable") {
       flow.conn ??= this.newConn(o.version === 0 ? 0 : 1);
-      if (o.sendersKey !== undefined) setKey(flow.conn, side, o.sendersKey);
-      if (o.receiversKey !== undefined) setKey(flow.conn, other(side), o.receiversKey);
+      if (o.sendersKey !== undefined) this.setKey(flow.conn, side, o.sendersKey);
+      if (o.receiversKey !== undefined) this.setKey(flow.conn, other(side), o.receiversKey);
     } else if (o.subtype === "mpJoinSyn") {
-      flow.conn = this.conns.find((c) => c.keys[other(side)] !== undefined && mptcpToken(c.keys[other(side)] as bigint, c.version) === o.receiversToken);
+      const owner = this.tokens.get(o.receiversToken);
+      flow.conn = owner?.side === other(side) ? owner.conn : undefined;
     } else if (o.subtype === "addAddr") {
       // RFC 8684 §3.4.1: an ADD_ADDR advertises an address of its sender; the echo returns it to that host.
       const addr = formatIpAddress(o.address);
@@ -248,9 +244,14 @@ export class PktDecoder {
   }
 
   private newConn(version: MptcpVersion): MptcpConn {
-    const c: MptcpConn = { version, keys: {}, idsn: {} };
-    this.conns.push(c);
-    return c;
+    return { version, keys: {}, idsn: {} };
+  }
+
+  private setKey(conn: MptcpConn, side: Side, key: bigint): void {
+    if (conn.keys[side] === key) return;
+    conn.keys[side] = key;
+    conn.idsn[side] = mptcpIdsn(key, conn.version);
+    this.tokens.add(conn, side, key, conn.version);
   }
 
   /**
@@ -295,9 +296,3 @@ function formatSeconds6(deltaNs: number): string {
 
 /** Zeros that pad an n-digit microsecond fraction to 6 digits. */
 const FRAC_PAD = ["", "00000", "0000", "000", "00", "0", ""];
-
-function setKey(conn: MptcpConn, side: Side, key: bigint): void {
-  if (conn.keys[side] === key) return;
-  conn.keys[side] = key;
-  conn.idsn[side] = mptcpIdsn(key, conn.version);
-}
