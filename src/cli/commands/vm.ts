@@ -7,10 +7,11 @@ import * as path from "node:path";
 import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, type Command } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import { parseVmArgs } from "../vm/vm-args.ts";
-import { runOnKernels } from "../vm/run-kernels.ts";
+import { fetchKernels, runOnKernels } from "../vm/run-kernels.ts";
 
 const USAGE = `usage: mptcpdrill vm --kernel K [--kernel K2 ...] [vm options] [run options] PATH...
        mptcpdrill vm --list-kernels
+       mptcpdrill vm --fetch --kernel K...
 
 Runs every script under PATH against each kernel K in turn, the same way as 'mptcpdrill run':
 a kernel other than 'host' boots under qemu, the guest mounts this machine's root read-only and
@@ -26,6 +27,7 @@ kernels (K):
 
 vm options:
   --list-kernels            show the cached kernels and exit
+  --fetch                   fetch the --kernel kernels into the cache, build their initramfs, exit
   --tolerance-scale X       multiply every job's tolerance_usecs by X in a VM (default 10 under
                             emulation, 1 with kvm and on host)
   --accel auto|tcg|kvm      qemu accelerator (auto = tcg; see docs/kernels.md)
@@ -35,6 +37,8 @@ vm options:
   --nice N                  run qemu with this niceness (default 0)
   --matrix FILE             write the matrix as JSON
   --matrix-junit FILE       write the matrix as JUnit XML, one suite per kernel
+  --features FILE           write the feature table (RFC 8684 checklist item -> kernel) as JSON;
+                            it is printed after the matrix when any script carries an item ID
 In a VM, -j N runs N VMs at once (default 1). With several kernels, report files and --capture
 folders get the kernel's name: FILE.xml -> FILE.debian-6.1.xml, DIR -> DIR/debian-6.1/.
 
@@ -66,6 +70,7 @@ export const vmCommand: Command = {
       io.stdout.write(list.length === 0 ? `no kernel in ${kernelsDir(cache)}\n` : `kernels in ${kernelsDir(cache)}:\n${list.map((k) => `  ${k.series.padEnd(12)} ${k.release.padEnd(24)} ${path.basename(k.dir)}`).join("\n")}\n`);
       return EXIT_OK;
     }
+    if (args.fetchOnly) return fetchKernels(args, io);
     const codes = await runOnKernels(args, io);
     if (codes.some((c) => c === EXIT_SIGINT)) return EXIT_SIGINT;
     if (codes.some((c) => c === EXIT_SIGTERM)) return EXIT_SIGTERM;

@@ -13,13 +13,14 @@ import type { JobRunner } from "../../runner/job-runner.ts";
 import type { RunJobSpec } from "../../runner/job-spec.ts";
 import { applyKnownDifference } from "../../runner/known-differences.ts";
 import { cacheRoot, resolveKernel, type VmKernel } from "../../runner/vm/kernel-cache.ts";
-import { EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
+import { EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
 import { DEFAULT_RUN_DEPS } from "../commands/run.ts";
 import type { CliIo } from "../io.ts";
 import type { RunArgs } from "../run/args.ts";
 import { executeRun } from "../run/execute.ts";
 import { kernelPreflight } from "../run/preflight.ts";
 import { buildMatrix, renderMatrixJson, renderMatrixJunit, renderMatrixText, type MatrixCell, type MatrixColumn } from "./matrix.ts";
+import { buildFeatureTable, checklistIds, renderFeatureText } from "./features.ts";
 import type { VmArgs } from "./vm-args.ts";
 
 /** Default tolerance scale under emulation (docs/kernels.md: how it was measured). */
@@ -63,6 +64,15 @@ function withSuffix(spec: string, slug: string): string {
   return `${spec.slice(0, colon)}:${file.slice(0, file.length - ext.length)}.${slug}${ext}`;
 }
 
+/** The checklist IDs of a script (read again: the runs' parsed copies are gone); none when unreadable. */
+function idsOf(io: CliIo, file: string): string[] {
+  try {
+    return checklistIds(io.fs.readFileSync(path.resolve(io.cwd, file), "utf8").slice(0, 4096), file);
+  } catch {
+    return [];
+  }
+}
+
 /** Wraps `runner` so every job's final verdict is recorded in `cells`. */
 function recording(runner: JobRunner, cells: Map<string, Cell>): JobRunner {
   return {
@@ -101,18 +111,42 @@ async function runnerFor(kernel: VmKernel, v: VmArgs, scale: number, supervisor:
   });
 }
 
-/** Runs every kernel of `v`; returns each kernel's exit code (in order). */
-export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
+/** Resolves (fetching when needed) every `--kernel`; null after saying why one cannot be used. */
+function resolveAll(v: VmArgs, io: CliIo): VmKernel[] | null {
   const cache = cacheRoot(io.env);
   const kernels: VmKernel[] = [];
   for (const spec of v.kernels) {
     const k = resolveKernel(spec, { cache, modules: v.modules, log: (l) => io.stderr.write(`${l}\n`) });
     if (typeof k === "string") {
       io.stderr.write(`error[MPD_ERR_KERNEL]: ${k}\n`);
-      return [EXIT_USAGE];
+      return null;
     }
     kernels.push(k);
   }
+  return kernels;
+}
+
+/** `--fetch`: every kernel in the cache with its initramfs built; the exit code. */
+export async function fetchKernels(v: VmArgs, io: CliIo): Promise<number> {
+  const kernels = resolveAll(v, io);
+  if (kernels === null) return EXIT_USAGE;
+  const { initramfsFor } = await import("../../runner/vm/initramfs.ts");
+  for (const k of kernels) {
+    if (k.kind === "host") continue;
+    try {
+      io.stdout.write(`${k.label}: ${k.vmlinuz} (${k.release}), initramfs ${initramfsFor(k)}\n`);
+    } catch (e) {
+      io.stderr.write(`error[MPD_ERR_KERNEL]: cannot build the initramfs of '${k.label}': ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OK;
+}
+
+/** Runs every kernel of `v`; returns each kernel's exit code (in order). */
+export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
+  const kernels = resolveAll(v, io);
+  if (kernels === null) return [EXIT_USAGE];
   const supervisor = new HostSupervisor();
   const onExit = (): void => supervisor.killAll();
   process.on("exit", onExit);
@@ -135,7 +169,7 @@ export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
           const r = await runnerFor(kernel, v, scale, supervisor, args, io2, jobs);
           return typeof r === "string" ? r : recording(r, cells);
         },
-      }, "");
+      }, "see 'mptcpdrill vm --help' and 'mptcpdrill run --help'\n");
       codes.push(code);
       columns.push({ kernel: kernel.label, release, accel, toleranceScale: scale, exitCode: code, wallMs: Date.now() - t0 });
       if (code === EXIT_SIGINT || code === EXIT_SIGTERM) break;
@@ -145,8 +179,14 @@ export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
     process.off("exit", onExit);
   }
   const matrix = buildMatrix(columns, all);
-  if (kernels.length > 1 || v.matrixJson !== null || v.matrixJunit !== null) io.stdout.write(`\n${renderMatrixText(matrix)}`);
-  for (const [file, text] of [[v.matrixJson, renderMatrixJson(matrix)], [v.matrixJunit, renderMatrixJunit(matrix)]] as const) {
+  const features = buildFeatureTable(matrix, (file) => idsOf(io, file));
+  if (kernels.length > 1 || v.matrixJson !== null || v.matrixJunit !== null || v.featuresJson !== null) {
+    io.stdout.write(`\n${renderMatrixText(matrix)}`);
+    const table = renderFeatureText(features, columns.map((c) => c.kernel));
+    if (table !== "") io.stdout.write(`\n${table}`);
+  }
+  const outputs = [[v.matrixJson, renderMatrixJson(matrix)], [v.matrixJunit, renderMatrixJunit(matrix)], [v.featuresJson, `${JSON.stringify({ columns, features }, null, 2)}\n`]] as const;
+  for (const [file, text] of outputs) {
     if (file === null) continue;
     try {
       io.fs.writeFileSync(path.resolve(io.cwd, file), text);

@@ -8,6 +8,8 @@ export interface VmArgs {
   readonly kernels: readonly string[];
   readonly modules: string | null;
   readonly listKernels: boolean;
+  /** `--fetch`: fetch the kernels and build their initramfs, run nothing. */
+  readonly fetchOnly: boolean;
   /** `--tolerance-scale X`, or null for the default of the accelerator. */
   readonly toleranceScale: number | null;
   readonly accel: "auto" | "tcg" | "kvm";
@@ -20,6 +22,8 @@ export interface VmArgs {
   readonly matrixJson: string | null;
   /** `--matrix-junit FILE`: the matrix as JUnit, one suite per kernel. */
   readonly matrixJunit: string | null;
+  /** `--features FILE`: the feature table as JSON. */
+  readonly featuresJson: string | null;
   readonly runArgv: readonly string[];
   readonly help: boolean;
 }
@@ -40,6 +44,7 @@ const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> =
   "--modules": (d, v) => ((d.modules = v), null),
   "--matrix": (d, v) => ((d.matrixJson = v), null),
   "--matrix-junit": (d, v) => ((d.matrixJunit = v), null),
+  "--features": (d, v) => ((d.featuresJson = v), null),
   "--tolerance-scale": (d, v) => {
     const n = positive("--tolerance-scale", v, false);
     if (typeof n === "string") return n;
@@ -74,8 +79,8 @@ const VALUED: Readonly<Record<string, (d: Draft, v: string) => string | null>> =
 /** Parses `vm`'s argv. */
 export function parseVmArgs(argv: readonly string[]): VmArgsResult {
   const d: Draft = {
-    kernels: [], modules: null, listKernels: false, toleranceScale: null, accel: "auto", memoryMb: 1024, cpus: 1,
-    bootTimeoutSeconds: 240, nice: 0, matrixJson: null, matrixJunit: null, runArgv: [], help: false,
+    kernels: [], modules: null, listKernels: false, fetchOnly: false, toleranceScale: null, accel: "auto", memoryMb: 1024, cpus: 1,
+    bootTimeoutSeconds: 240, nice: 0, matrixJson: null, matrixJunit: null, featuresJson: null, runArgv: [], help: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
@@ -85,6 +90,10 @@ export function parseVmArgs(argv: readonly string[]): VmArgsResult {
     }
     if (a === "--list-kernels") {
       d.listKernels = true;
+      continue;
+    }
+    if (a === "--fetch") {
+      d.fetchOnly = true;
       continue;
     }
     if (a === "-h" || a === "--help") {

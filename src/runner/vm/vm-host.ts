@@ -16,6 +16,7 @@ import { PORT_ATTACH, HOST_PORT_ENV } from "../host-channel.ts";
 import type { HostExit, ScriptHost } from "../host-process.ts";
 import type { HostMessage, HostRequest } from "../host-protocol.ts";
 import { makeHostTemp, removeHostTemp } from "../host-temp.ts";
+import { monoNowUs } from "../../sut/kernel-tun/clock.ts";
 import { encodeFrame, FrameDecoder } from "./frame.ts";
 import { ROOT_TAG } from "./initramfs.ts";
 import type { VmKernelImage } from "./kernel-cache.ts";
@@ -128,6 +129,17 @@ export function spawnVmHost(o: VmHostOptions): { host: ScriptHost; temp: string 
     });
     child.on("exit", (code, signal) => done(code, signal));
   });
+  // The guest's CLOCK_MONOTONIC counts from its own boot: a job's `done` stamps are moved onto
+  // this machine's clock by the offset seen when its `scriptStart` arrived (transit included).
+  let startSeenUs: number | null = null;
+  const toHostClock = (m: HostMessage): HostMessage => {
+    if (m.type === "event" && m.event.kind === "scriptStart") startSeenUs = monoNowUs();
+    if (m.type !== "done" || m.scriptStartUs === null || m.scriptEndUs === null) return m;
+    const seen = startSeenUs;
+    startSeenUs = null;
+    if (seen === null) return { ...m, scriptStartUs: null, scriptEndUs: null };
+    return { ...m, scriptStartUs: seen, scriptEndUs: m.scriptEndUs + (seen - m.scriptStartUs) };
+  };
   const t0 = Date.now();
   const attach = (): void => {
     if (exitedFlag) return;
@@ -143,7 +155,10 @@ export function spawnVmHost(o: VmHostOptions): { host: ScriptHost; temp: string 
     if (!held) s.unref();
     s.on("connect", () => s.write(encodeFrame(PORT_ATTACH)));
     s.on("data", (chunk: Buffer) => {
-      for (const m of decoder.push(chunk)) for (const l of listeners) l(m as HostMessage);
+      for (const m of decoder.push(chunk)) {
+        const msg = toHostClock(m as HostMessage);
+        for (const l of listeners) l(msg);
+      }
       if (decoder.broken !== null) {
         consoleTail += `\nmptcpdrill: host port: ${decoder.broken}`;
         killGroup();
