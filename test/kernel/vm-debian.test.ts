@@ -95,6 +95,18 @@ describe("kernel: mptcpdrill vm on debian:6.1 (qemu TCG)", function () {
     expect(tempsOf(child.pid as number)).to.deep.equal([]);
   });
 
+  it("a VM that does not come up within --boot-timeout is killed: its job is an error with the console's tail", async () => {
+    const jsonl = join(dir, "boot.jsonl");
+    const { child, done } = runCli(["vm", "--kernel", "debian:6.1", "--boot-timeout", "2", "--ip-version", "ipv4", "--reporter", `jsonl:${jsonl}`, PASSES]);
+    const r = await done;
+    expect(r.code, r.out + r.err).to.equal(1);
+    const job = readFileSync(jsonl, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file?: string; verdict: string; message: string | null }).find((v) => v.file !== undefined);
+    expect(job?.verdict).to.equal("error");
+    expect(job?.message).to.match(/after its hard time limit: [^]*mptcpdrill: the VM did not boot and warm up within 2 s/);
+    expect(qemuChildrenOf(child.pid as number)).to.deep.equal([]);
+    expect(tempsOf(child.pid as number)).to.deep.equal([]);
+  });
+
   it("SIGINT while the VM boots: exit 130, qemu and its folder gone", async () => {
     const { child, done } = runCli(["vm", "--kernel", "debian:6.1", "--nice", "5", "--ip-version", "ipv4", PASSES]);
     const pid = child.pid as number;

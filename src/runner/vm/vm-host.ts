@@ -37,6 +37,11 @@ export interface VmHostOptions {
   readonly writable: readonly string[];
   /** Runs qemu with this niceness (0: as this process). */
   readonly nice: number;
+  /**
+   * The VM must boot and have its host warmed up (`ready`) within this, or qemu is killed and
+   * the host's exit (with the console's tail: a stuck boot or a panic shows there) says so.
+   */
+  readonly bootTimeoutMs: number;
 }
 
 /** Keep this much of the guest's console. */
@@ -169,6 +174,16 @@ export function spawnVmHost(o: VmHostOptions): { host: ScriptHost; temp: string 
     });
   };
   attach();
+  const bootTimer = setTimeout(() => {
+    reason = "timeout";
+    consoleTail += `\nmptcpdrill: the VM did not boot and warm up within ${o.bootTimeoutMs / 1000} s`;
+    killGroup();
+  }, o.bootTimeoutMs);
+  bootTimer.unref();
+  listeners.add((m) => {
+    if (m.type === "ready" || m.type === "fatal") clearTimeout(bootTimer);
+  });
+  void exited.then(() => clearTimeout(bootTimer));
   const host: ScriptHost = {
     pid,
     send: (msg: HostRequest) => {

@@ -25,7 +25,7 @@ export interface VmRunnerOptions {
   readonly variants: readonly Variant[];
   readonly readFile: (absFile: string) => string;
   /** The VM to boot (its `env` gains what the pool passes). */
-  readonly vm: Omit<VmHostOptions, "env">;
+  readonly vm: Omit<VmHostOptions, "env" | "bootTimeoutMs">;
   /** Multiplies every job's `tolerance_usecs`. */
   readonly toleranceScale: number;
   /** How long a VM may take to boot and warm up. */
@@ -46,9 +46,10 @@ export function scaledTolerance(script: Script, flags: FlagValues, scale: number
 export function vmRunner(o: VmRunnerOptions): JobRunner & { readonly pool: HostPool } {
   const scripts = new ScriptCache(o.readFile);
   const pool = new HostPool({
-    size: Math.max(1, o.vms), variants: o.variants, supervisor: o.supervisor, readyTimeoutMs: o.readyTimeoutMs, doneGraceMs: 30_000,
+    // The VM's own boot bound (vm-host.ts) fires first and keeps the console's tail; the pool's is a backstop.
+    size: Math.max(1, o.vms), variants: o.variants, supervisor: o.supervisor, readyTimeoutMs: o.readyTimeoutMs + 10_000, doneGraceMs: 30_000,
     spawnHost: (supervisor, env) => {
-      const { host, temp } = spawnVmHost({ ...o.vm, env });
+      const { host, temp } = spawnVmHost({ ...o.vm, env, bootTimeoutMs: o.readyTimeoutMs });
       return supervisor.adopt(host, temp);
     },
   });
