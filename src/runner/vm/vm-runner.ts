@@ -31,8 +31,6 @@ export interface VmRunnerOptions {
   /** How long a VM may take to boot and warm up. */
   readonly readyTimeoutMs: number;
   readonly supervisor: HostSupervisor;
-  /** Called with each job's effective tolerance (for the report). */
-  readonly onTolerance?: (job: RunJobSpec, fromUs: number, toUs: number) => void;
 }
 
 /** The job's `tolerance_usecs` as it would run (script options < job flags), scaled. */
@@ -63,7 +61,6 @@ export function vmRunner(o: VmRunnerOptions): JobRunner & { readonly pool: HostP
       if (!prepared.ok) return { verdict: "error", ...prepared.problem };
       const { source: _source, ...spec } = job;
       const tol = scaledTolerance(prepared.script, spec.flags, o.toleranceScale);
-      o.onTolerance?.(job, tol.from, tol.to);
       const flags = { ...spec.flags, tolerance_usecs: String(tol.to) };
       return pool.run({ id: nextId++, spec: { ...spec, flags }, script: prepared.script }, startUs, emit, signal);
     },
