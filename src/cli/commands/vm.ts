@@ -30,7 +30,8 @@ vm options:
   --fetch                   fetch the --kernel kernels into the cache, build their initramfs, exit
   --tolerance-scale X       multiply every job's tolerance_usecs by X in a VM (default 10 under
                             emulation, 1 with kvm and on host)
-  --accel auto|tcg|kvm      qemu accelerator (auto = tcg; see docs/kernels.md)
+  --accel auto|tcg|kvm      qemu accelerator (default auto: KVM when a probe guest boots with it,
+                            remembered in the cache per host kernel and image; else TCG)
   --vm-memory MB            guest memory (default 1024)
   --vm-cpus N               guest CPUs (default 1)
   --boot-timeout SECONDS    a VM must boot and warm up within this (default 240)

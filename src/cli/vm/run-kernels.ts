@@ -90,7 +90,16 @@ function recording(runner: JobRunner, cells: Map<string, Cell>): JobRunner {
 }
 
 /** The job runner for one kernel. */
-async function runnerFor(kernel: VmKernel, v: VmArgs, scale: number, supervisor: HostSupervisor, args: RunArgs, io: CliIo, jobs: readonly RunJobSpec[]): Promise<JobRunner | string> {
+/** `--accel`: kvm or tcg as asked; `auto` probes KVM once per host and kernel (runner/vm/kvm-probe.ts). */
+async function accelFor(v: VmArgs, vmlinuz: string, io: CliIo): Promise<"kvm" | "tcg"> {
+  if (v.accel !== "auto") return v.accel;
+  const { probeKvm } = await import("../../runner/vm/kvm-probe.ts");
+  const probe = probeKvm(cacheRoot(io.env), vmlinuz);
+  if (!probe.usable) io.stderr.write(`vm: using TCG (emulation): ${probe.why}\n`);
+  return probe.usable ? "kvm" : "tcg";
+}
+
+async function runnerFor(kernel: VmKernel, v: VmArgs, accel: "kvm" | "tcg", scale: number, supervisor: HostSupervisor, args: RunArgs, io: CliIo, jobs: readonly RunJobSpec[]): Promise<JobRunner | string> {
   if (args.sut !== "kernel") return "error[MPD_ERR_USAGE]: mptcpdrill vm runs the kernel SUT only (no --sut reference)";
   if (kernel.kind === "host") return DEFAULT_RUN_DEPS.runnerFor(args, io, jobs);
   const problem = kernelPreflight(io);
@@ -106,7 +115,7 @@ async function runnerFor(kernel: VmKernel, v: VmArgs, scale: number, supervisor:
   const capture = args.captureDir === null ? [] : [path.resolve(io.cwd, args.captureDir)];
   return vmRunner({
     vms: Math.min(args.jobs, jobs.length), variants: jobs.map((j) => j.variant), readFile: (f) => io.fs.readFileSync(f, "utf8"),
-    vm: { kernel, initramfs, accel: v.accel === "kvm" ? "kvm" : "tcg", cpus: v.cpus, memoryMb: v.memoryMb, cwd: io.cwd, writable: capture, nice: v.nice },
+    vm: { kernel, initramfs, accel, cpus: v.cpus, memoryMb: v.memoryMb, cwd: io.cwd, writable: capture, nice: v.nice },
     toleranceScale: scale, readyTimeoutMs: v.bootTimeoutSeconds * 1000, supervisor,
   });
 }
@@ -156,7 +165,7 @@ export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
   try {
     for (const kernel of kernels) {
       const inVm = kernel.kind === "image";
-      const accel = inVm ? (v.accel === "kvm" ? "kvm" : "tcg") : "host";
+      const accel = kernel.kind === "image" ? await accelFor(v, kernel.vmlinuz, io) : "host";
       const scale = inVm ? v.toleranceScale ?? (accel === "kvm" ? 1 : TCG_TOLERANCE_SCALE) : 1;
       const release = kernel.kind === "image" ? kernel.release : hostRelease();
       io.stderr.write(`vm: kernel ${kernel.label} (${release}), ${inVm ? `qemu ${accel}, ${v.cpus} CPU, ${v.memoryMb} MB, ` : "no VM, "}tolerance_usecs x${scale}\n`);
@@ -166,7 +175,7 @@ export async function runOnKernels(v: VmArgs, io: CliIo): Promise<number[]> {
       const t0 = Date.now();
       const code = await executeRun(argv, io, {
         runnerFor: async (args, io2, jobs) => {
-          const r = await runnerFor(kernel, v, scale, supervisor, args, io2, jobs);
+          const r = await runnerFor(kernel, v, accel === "kvm" ? "kvm" : "tcg", scale, supervisor, args, io2, jobs);
           return typeof r === "string" ? r : recording(r, cells);
         },
       }, "see 'mptcpdrill vm --help' and 'mptcpdrill run --help'\n");

@@ -55,7 +55,8 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** The shell command the guest's init runs in the shared root. */
 export function guestCommand(o: Pick<VmHostOptions, "env" | "cwd" | "writable">, node: string, args: readonly string[]): string {
   const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/tmp", TMPDIR: "/tmp", UV_THREADPOOL_SIZE: "8", ...o.env };
-  const mounts = o.writable.map((dir, i) => `mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 w${i} ${quote(dir)}`);
+  // A folder under /tmp or /run is hidden by the guest's tmpfs there: its mount point is made first.
+  const mounts = o.writable.map((dir, i) => `mkdir -p ${quote(dir)} 2>/dev/null; mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 w${i} ${quote(dir)}`);
   return [
     ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`),
     "ip link set lo up 2>/dev/null",

@@ -15,7 +15,7 @@ describe("vm initramfs and qemu command line", () => {
   it("the guest command exports the environment quoted, finds the port by name, and powers off after the host", () => {
     const cmd = guestCommand({ env: { A: "it's" }, cwd: "/w d", writable: ["/caps"] }, "/usr/bin/node", ["/x/host.js"]);
     expect(cmd).to.include(`export A='it'\\''s'`);
-    expect(cmd).to.include(`mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 w0 '/caps'`);
+    expect(cmd).to.include(`mkdir -p '/caps' 2>/dev/null; mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 w0 '/caps'`);
     expect(cmd).to.include(`= mpd ] && export MPD_HOST_PORT=/dev/`);
     expect(cmd).to.include(`cd '/w d'\n'/usr/bin/node' '/x/host.js'`);
     expect(cmd.trimEnd().split("\n").slice(-2)).to.deep.equal(["echo o > /proc/sysrq-trigger", "sleep 10"]);
