@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libpcap-dev tshark tcpdump iproute2 ethtool python3 procps kmod)
+APT_PACKAGES=(libpcap-dev tshark tcpdump iproute2 ethtool python3 procps kmod qemu-system-x86 busybox-static xz-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,7 +20,18 @@ if ((${#missing[@]})); then
 fi
 
 stamp=node_modules/.mptcpdrill-installed
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+# A node_modules that is a symlink belongs to another checkout (a git worktree): npm ci would
+# empty the folder it points to and replace the link, so it is left to its owner.
+if [ -L node_modules ]; then
+  :
+elif [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   npm ci --no-fund --no-audit
   touch "$stamp"
+fi
+
+# The Debian kernel the VM test boots (`mptcpdrill vm`, docs/kernels.md): fetched once into the
+# cache with apt-get download + dpkg-deb -x (nothing installed), its initramfs built; later calls
+# find it there. Without root (no apt) the VM test skips.
+if [ "$(id -u)" = 0 ]; then
+  node --import tsx src/cli/main.ts vm --fetch --kernel debian:6.1 >/dev/null || echo "setup: could not fetch debian:6.1 (the VM test will skip)" >&2
 fi

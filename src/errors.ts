@@ -18,6 +18,8 @@ export type ErrorCode =
   | "MPD_ERR_TIMEOUT"
   | "MPD_ERR_CHILD"
   | "MPD_ERR_NOT_BUILT"
+  | "MPD_ERR_KERNEL"
+  | "MPD_ERR_VM"
   | "MPD_ERR_INTERNAL";
 
 /** An environment problem or a bug, with a stable `code` for scripts and CI to match on. */

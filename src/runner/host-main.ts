@@ -5,7 +5,8 @@
  * thread's loading of the interpreter, the SUT and the warm-ups. It owns the process's life: it
  * dies with the parent (PR_SET_PDEATHSIG, a re-check of the parent pid, IPC disconnect, signals),
  * and it is the only module that exits, taking its whole process group (backtick commands
- * included) along when anything ends it abnormally.
+ * included) along when anything ends it abnormally. It talks to its run over Node IPC, or over a
+ * virtio-serial port inside a VM (host-channel.ts).
  */
 import { blockingCallInFlight, blockingThread } from "../sut/kernel-tun/blocking-thread.ts";
 
@@ -17,9 +18,11 @@ const SIGTERM = 15;
 const { openLibc } = await import("../sut/kernel-tun/libc.ts");
 const { killStrayCommands } = await import("../sut/kernel-tun/commands.ts");
 const { serveHost } = await import("./host-server.ts");
+const { openHostChannel } = await import("./host-channel.ts");
 
-if (process.send === undefined) {
-  process.stderr.write("script host: must be started by a run (needs an IPC channel)\n");
+const channel = await openHostChannel();
+if (typeof channel === "string") {
+  process.stderr.write(`${channel}\n`);
   process.exit(2);
 }
 const libc = openLibc();
@@ -54,6 +57,6 @@ libc.prctl(PR_SET_PDEATHSIG, "unsigned long", SIGTERM);
 const expectedParent = Number(process.env["MPD_PARENT_PID"] ?? "0");
 if (expectedParent !== 0 && libc.getppid() !== expectedParent) die(1);
 for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => die(1));
-process.on("disconnect", () => die(1));
+channel.onClose(() => die(1));
 
-serveHost(libc, { leave, die });
+serveHost(libc, { leave, die }, channel);

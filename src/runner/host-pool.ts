@@ -27,6 +27,12 @@ export interface HostPoolOptions {
   /** The IP variants the run's jobs use (hosts warm up the wire families they need). */
   readonly variants: readonly Variant[];
   readonly supervisor?: HostSupervisor;
+  /** Starts one host with `env` (default: a script host on this machine; `mptcpdrill vm`: a VM). */
+  readonly spawnHost?: (supervisor: HostSupervisor, env: Readonly<Record<string, string>>) => ScriptHost;
+  /** How long a host may take to start and warm up (default 60 s; a VM boots first). */
+  readonly readyTimeoutMs?: number;
+  /** After a job's `scriptEnd`, how long its host may take to clean up (default 5 s). */
+  readonly doneGraceMs?: number;
 }
 
 type Ready = Extract<HostMessage, { type: "ready" }>;
@@ -38,12 +44,12 @@ class PooledHost {
   #exit: HostExit | null = null;
   #onExit: ((exit: HostExit) => void) | null = null;
 
-  constructor(readonly host: ScriptHost) {
+  constructor(readonly host: ScriptHost, readyTimeoutMs: number) {
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => {
-        resolve(`script host did not warm up within ${READY_TIMEOUT_MS / 1000} s`);
+        resolve(`script host did not warm up within ${readyTimeoutMs / 1000} s`);
         host.kill();
-      }, READY_TIMEOUT_MS);
+      }, readyTimeoutMs);
       const off = host.onMessage((m) => {
         if (m.type === "ready") resolve(m);
         else if (m.type === "fatal") resolve(`error[${m.code}]: ${m.message}`);
@@ -84,7 +90,7 @@ interface HostRun {
 }
 
 /** Runs one job in `p` (already warm); see {@link HostPool.run}. */
-function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEvent, signal: AbortSignal): Promise<HostRun> {
+function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEvent, signal: AbortSignal, graceMs: number): Promise<HostRun> {
   const { host } = p;
   return new Promise((resolve) => {
     let end: ScriptEndEvent | null = null;
@@ -101,7 +107,7 @@ function runIn(p: PooledHost, job: HostJob, startUs: number, emit: EmitScriptEve
       if (m.type === "event" && m.id === job.id && isScriptEvent(m.event)) {
         if (m.event.kind === "scriptEnd") {
           end = m.event;
-          grace = setTimeout(() => host.kill(), DONE_GRACE_MS);
+          grace = setTimeout(() => host.kill(), graceMs);
         }
         emit(m.event);
       } else if (m.type === "done" && m.id === job.id) {
@@ -144,7 +150,8 @@ export class HostPool {
 
   #spawn(): PooledHost {
     const env = { [WARM_VARIANTS_ENV]: [...new Set(this.o.variants)].join(",") };
-    const p = new PooledHost(this.#supervisor.spawn({ env }));
+    const host = this.o.spawnHost === undefined ? this.#supervisor.spawn({ env }) : this.o.spawnHost(this.#supervisor, env);
+    const p = new PooledHost(host, this.o.readyTimeoutMs ?? READY_TIMEOUT_MS);
     p.host.hold(false);
     this.#hosts.push(p);
     void p.ready.then((r) => typeof r !== "string" && this.#warmUps.push(r.warmUp));
@@ -188,7 +195,7 @@ export class HostPool {
         this.#drop(p);
         return { verdict: "error", line: null, message: ready };
       }
-      const run = await runIn(p, job, startUs, emit, signal);
+      const run = await runIn(p, job, startUs, emit, signal, this.o.doneGraceMs ?? DONE_GRACE_MS);
       if (!run.reusable) this.#drop(p);
       return run.outcome;
     } finally {

@@ -90,6 +90,20 @@ export class HostSupervisor {
     return host;
   }
 
+  /**
+   * Track a host started elsewhere (a VM, runner/vm/vm-host.ts) like one of ours: its process
+   * group is killed by {@link killAll}, and its temporary folder (if any) removed then.
+   */
+  adopt<Req, Msg>(host: ScriptHost<Req, Msg>, temp?: string): ScriptHost<Req, Msg> {
+    this.#live.add(host.pid);
+    if (temp !== undefined) hostTemps.set(host.pid, temp);
+    void host.exited.then(() => {
+      this.#live.delete(host.pid);
+      dropTemp(host.pid);
+    });
+    return host;
+  }
+
   /** pids of hosts still running. */
   livePids(): number[] {
     return [...this.#live];

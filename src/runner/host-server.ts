@@ -14,6 +14,7 @@ import { openKernelTunSut } from "../sut/kernel-tun/kernel-tun-sut.ts";
 import type { Libc } from "../sut/kernel-tun/libc.ts";
 import { enterNewNamespace, kernelConfig, runHostJob, type HostContext } from "./host-job.ts";
 import { WARM_VARIANTS_ENV } from "./host-env.ts";
+import type { HostChannel } from "./host-channel.ts";
 import type { HostJob, HostMessage, HostRequest, WarmUpReport } from "./host-protocol.ts";
 import { KERNEL_WARM_UP_FLAGS, warmUpInterpreter, warmUpKernel } from "./warm-up.ts";
 
@@ -25,13 +26,8 @@ export interface HostExits {
   die(code: number): never;
 }
 
-/** Send `msg` and resolve once it is written to the channel (so exiting next cannot lose it). */
-function send(msg: HostMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.connected || process.send === undefined) resolve();
-    else process.send(msg, undefined, {}, () => resolve());
-  });
-}
+/** Sends `msg` and resolves once it is written to the channel (so exiting next cannot lose it). */
+type Send = (msg: HostMessage) => Promise<void>;
 
 /** One variant per wire family the run needs: ipv4-mapped-ipv6 runs IPv4 on the wire. */
 function warmVariants(): Variant[] {
@@ -62,7 +58,7 @@ async function warmUp(ctx: HostContext): Promise<WarmUpReport[]> {
   return reports;
 }
 
-async function serveJob(ctx: HostContext, job: HostJob): Promise<boolean> {
+async function serveJob(ctx: HostContext, job: HostJob, send: Send): Promise<boolean> {
   try {
     const r = await runHostJob(ctx, job, (event) => void send({ type: "event", id: job.id, event }));
     const reusable = !blockingCallInFlight();
@@ -74,26 +70,26 @@ async function serveJob(ctx: HostContext, job: HostJob): Promise<boolean> {
   }
 }
 
-async function main(libc: Libc, exits: HostExits): Promise<void> {
+async function main(libc: Libc, exits: HostExits, channel: HostChannel): Promise<void> {
+  const send: Send = (msg) => channel.send(msg);
   const t0 = monoNowUs();
   const thread = blockingThread();
   const ctx: HostContext = { libc, thread };
   const warm = await warmUp(ctx);
   // Jobs arrive one at a time (the parent waits for `done`); a queue keeps them in order anyway.
   let busy: Promise<void> = Promise.resolve();
-  process.on("message", (raw) => {
-    const req = raw as HostRequest;
+  channel.onRequest((req: HostRequest) => {
     busy = busy.then(async () => {
-      if (!(await serveJob(ctx, req.job))) exits.leave(0);
+      if (!(await serveJob(ctx, req.job, send))) exits.leave(0);
     });
   });
   await send({ type: "ready", pid: process.pid, warmUp: warm, ms: Math.round((monoNowUs() - t0) / 1000) });
 }
 
-/** Serves jobs until the parent goes away; call once, from the entry point. */
-export function serveHost(libc: Libc, exits: HostExits): void {
-  main(libc, exits).catch(async (e: unknown) => {
-    await send({ type: "fatal", id: null, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
+/** Serves jobs over `channel` until the run goes away; call once, from the entry point. */
+export function serveHost(libc: Libc, exits: HostExits, channel: HostChannel): void {
+  main(libc, exits, channel).catch(async (e: unknown) => {
+    await channel.send({ type: "fatal", id: null, code: isMptcpdrillError(e) ? e.code : "MPD_ERR_INTERNAL", message: e instanceof Error ? e.message : String(e) });
     exits.die(1);
   });
 }

@@ -21,5 +21,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "run", summary: "run scripts against a SUT (kernel in a network namespace) and report verdicts", load: async () => (await import("./run.ts")).runCommand },
   { name: "merge", summary: "join the jsonl reports of a sharded run (run --shard I/N) into one set of reports", load: async () => (await import("./merge.ts")).mergeCommand },
   { name: "verify", summary: "check a pcap/pcapng capture against RFC 8684 (keys, HMACs, DSS checksums, mappings)", load: async () => (await import("./verify.ts")).verifyCommand },
+  { name: "vm", summary: "run scripts against other kernels booted under qemu, with a verdict matrix", load: async () => (await import("./vm.ts")).vmCommand },
   { name: "interop", summary: "run the reference stack against the live kernel's MPTCP (veth + libpcap, or TUN)", load: async () => (await import("./interop.ts")).interopCommand },
 ];
