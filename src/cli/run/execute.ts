@@ -13,6 +13,7 @@
  * written, the reporters print their summary).
  */
 import { randomInt } from "node:crypto";
+import * as os from "node:os";
 import * as path from "node:path";
 import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
 import { findScripts } from "../find-scripts.ts";
@@ -29,6 +30,7 @@ import { schedule } from "../../runner/scheduler.ts";
 import { MAX_SEED } from "../../rng.ts";
 import { dryRunner } from "../../runner/dry-run.ts";
 import { formatJobList } from "./job-list.ts";
+import { captureKeeper, capturePolicy, removeEmptyCaptureDir } from "./captures.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
@@ -52,9 +54,10 @@ function usage(io: CliIo, message: string, text: string): number {
 }
 
 /** Opens every reporter; on failure closes those opened and returns the message. */
-function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks: ReportSink[] } | string {
+function openReporters(io: CliIo, args: RunArgs, argv: readonly string[]): { reporters: Reporter[]; sinks: ReportSink[] } | string {
   const reporters: Reporter[] = [];
   const sinks: ReportSink[] = [];
+  const machine = { startedAt: Date.now(), ...machineFacts(), command: ["mptcpdrill", "run", ...argv] };
   for (const spec of args.reporters) {
     const factory = REPORTERS.get(spec.name);
     if (factory === undefined) return `unknown reporter '${spec.name}'`;
@@ -68,9 +71,14 @@ function openReporters(io: CliIo, args: RunArgs): { reporters: Reporter[]; sinks
       }
       sinks.push(sink);
     }
-    reporters.push(factory(sink, { verbose: args.verbose, logOnError: args.logOnError, logOnSuccess: args.logOnSuccess }));
+    reporters.push(factory(sink, { verbose: args.verbose, logOnError: args.logOnError, logOnSuccess: args.logOnSuccess, ...machine }));
   }
   return { reporters, sinks };
+}
+
+/** The machine the run is on, for the reports: kernel release (`uname -r`) and host name. */
+function machineFacts(): { kernel: string; hostname: string } {
+  return { kernel: os.release(), hostname: os.hostname() };
 }
 
 /**
@@ -104,23 +112,28 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     io.stdout.write(formatJobList(plan.jobs));
     return EXIT_OK;
   }
-  if (args.captureDir !== null) {
-    const problem = makeFolder(io.fs, path.resolve(io.cwd, args.captureDir));
+  const captures = capturePolicy(args, io.cwd);
+  if (captures.dir !== null) {
+    const problem = makeFolder(io.fs, captures.dir);
     if (problem !== null) {
-      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir}': ${problem}\n`);
+      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir ?? captures.dir}': ${problem}\n`);
       return EXIT_USAGE;
     }
   }
-  const opened = openReporters(io, args);
+  const opened = openReporters(io, args, argv);
   if (typeof opened === "string") {
     io.stderr.write(`error[MPD_ERR_FILE]: ${opened}\n`);
     return EXIT_USAGE;
   }
   try {
-    const code = await runPlanned(io, args, plan.jobs, fanOut(opened.reporters), deps);
+    const byJob = new Map(plan.jobs.map((j) => [`${j.file}\u0000${j.variant}`, j.capturePath]));
+    const keep = captureKeeper(captures, io.fs, (e) => byJob.get(`${e.file}\u0000${e.variant}`) ?? null);
+    const reporter = fanOut(opened.reporters);
+    const code = await runPlanned(io, args, plan.jobs, { onEvent: (e) => reporter.onEvent(keep(e)) }, deps);
     return found.unreadable.length > 0 && code !== EXIT_SIGINT && code !== EXIT_SIGTERM ? EXIT_USAGE : code;
   } finally {
     opened.sinks.forEach((s) => s.close?.());
+    removeEmptyCaptureDir(captures, io.fs);
   }
 }
 
