@@ -2,7 +2,7 @@
  * The HTML report's inline style and script (html.ts embeds both; no file, no network). The script
  * reads the `run-data` JSON block, fills the job table (one row per job, filtered by text and by
  * verdict), and draws a job's ladder as SVG only when its row is opened (a click, or `#job-N` in
- * the address): the tester's and the SUT's lifelines, time flowing down at scale (each step at
+ * the address, which also filters the table to that script): the tester's and the SUT's lifelines, time flowing down at scale (each step at
  * least one label's height below the previous one), each packet an arrow labelled with its dump
  * (flags, seq/ack, window, options, MPTCP options spelled out), system calls boxed on the SUT's
  * line with their results, and the failing event in a highlighted band: the expected packet
@@ -208,9 +208,10 @@ export const HTML_CLIENT_JS = `
     if (!m) return;
     var tr = document.getElementById("job-" + m[1]);
     if (!tr) return;
+    // A link to one job shows that script's rows only, the job's ladder open, at the top.
+    document.getElementById("q").value = jobs[Number(m[1]) - 1].file.toLowerCase();
+    applyFilter();
     if (!document.getElementById("job-" + m[1] + "-detail")) toggle(Number(m[1]) - 1, tr);
-    var d = document.getElementById("job-" + m[1] + "-detail");
-    window.scrollTo(0, (d || tr).getBoundingClientRect().top + window.scrollY - 60);
   }
   window.addEventListener("hashchange", openFromHash);
   openFromHash();

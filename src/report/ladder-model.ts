@@ -129,6 +129,10 @@ export class LadderBook {
   private finish(e: ScriptEndEvent): LadderJob {
     const p = this.running.get(key(e)) ?? { steps: [], failure: null };
     this.running.delete(key(e));
+    // The packet that failed to match was logged as it was sniffed; the failure shows it (mapped
+    // into script space, beside the expected one), so it is not drawn twice.
+    const last = p.steps.at(-1);
+    if (p.failure !== null && p.failure.livePacket !== null && last?.k === "out" && last.line === p.failure.line) p.steps.pop();
     return {
       file: e.file, variant: e.variant, verdict: e.verdict, ms: Math.round(e.ms), line: e.line, message: e.message, known: e.known ?? null,
       seed: e.seed ?? null, failure: p.failure, capture: e.capture ?? p.failure?.capture ?? null, steps: p.steps,
