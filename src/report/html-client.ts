@@ -215,5 +215,7 @@ export const HTML_CLIENT_JS = `
   }
   window.addEventListener("hashchange", openFromHash);
   openFromHash();
+  // How long the page took to become usable (ms since navigation), for the tests and the curious.
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
 })();
 `;

@@ -11,7 +11,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { chromiumPath } from "../support/chromium.ts";
+import { writeFileSync } from "node:fs";
+import { htmlDocument } from "../../src/report/html.ts";
+import type { LadderJob, LadderStep } from "../../src/report/ladder-model.ts";
+import { chromiumPath, dumpDom } from "../support/chromium.ts";
 import { checkLadder, checkTable, reportJobs } from "../support/html-report-check.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -53,6 +56,20 @@ describe("HTML report in headless Chromium (suites/ on the reference SUT)", func
     const r = checkLadder(browser, page, n, join(dir, "pass.png"));
     expect(r.arrows).to.be.greaterThan(3);
     expect(r.mismatch).to.equal(false);
+  });
+
+  it("a page of 1,000 jobs of 30 packets each is usable within 3 s (the ladders are drawn on demand)", () => {
+    const steps: LadderStep[] = Array.from({ length: 30 }, (_, k) => ({ k: k % 2 === 0 ? "out" : "in", us: k * 10_000, line: k + 5,
+      dump: `. ${k}:${k}(0) ack 1 win 1024 <mpcapable v1 flags[flag_h] key[ckey=0x8a6cb2752160278e, skey=0x0200000000000000]>` }));
+    const jobs: LadderJob[] = Array.from({ length: 1000 }, (_, i) => ({ file: `suites/x/s${String(i).padStart(4, "0")}.pkt`, variant: "ipv4", verdict: i % 10 === 0 ? "fail" : "pass",
+      ms: 50, line: null, message: null, known: null, seed: 1, failure: null, capture: null, steps }));
+    const big = join(dir, "big.html");
+    writeFileSync(big, htmlDocument({ sut: "kernel", total: 1000, parallel: 2, startedAt: 0, ms: 60_000, interrupted: false }, jobs, { verbose: false }));
+    const dom = dumpDom(browser, big, "#job-500");
+    expect(dom.match(/<tr class="job /g)).to.have.length(1000);
+    expect(dom.match(/<g class="pkt /g)).to.have.length(30);
+    const ready = Number(/data-ready-ms="(\d+)"/.exec(dom)?.[1]);
+    expect(ready).to.be.within(1, 3000);
   });
 
   it("a failing job's ladder highlights the mismatch: expected packet beside the actual one", () => {
