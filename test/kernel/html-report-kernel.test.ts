@@ -1,14 +1,14 @@
 /**
  * The HTML report of a small kernel run in headless Chromium: a few scripts of the upstream TCP
  * corpus (ipv4, ../shared/corpus/gpd, with configs/packetdrill.json) that pass and fail on the live
- * kernel. The packets reach the report from the script hosts (their packet log and system calls'
+ * kernel, plus mptcpdrill's own server fixture with one ACK expected wrong (a sure failure). The packets reach the report from the script hosts (their packet log and system calls'
  * passes, sent because an HTML reporter is on); a passing and a failing job's ladders are checked
  * in the browser (an arrow per packet, the highlighted mismatch) and screenshotted, the failure's
  * capture is kept beside the report and the passes' are dropped. Needs root, /dev/net/tun and
  * chromium.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -32,7 +32,9 @@ describe("kernel: HTML report of a TCP corpus sample in headless Chromium", func
     browser = found;
     dir = mkdtempSync(join(tmpdir(), "mptcpdrill-html-kernel-"));
     page = join(dir, "report.html");
-    const scripts = SAMPLE.map((s) => join(sharedCorpus, "gpd/net/tcp", s));
+    const failing = join(dir, "server-bad-ack.pkt");
+    writeFileSync(failing, readFileSync(join(repoRoot, "test/fixtures/interp/server-basic.pkt"), "utf8").replace("+0 > . 1001:1001(0) ack 201", "+0 > . 1001:1001(0) ack 200"));
+    const scripts = [...SAMPLE.map((s) => join(sharedCorpus, "gpd/net/tcp", s)), failing];
     const r = spawnSync(process.execPath, [join(repoRoot, "bin/mptcpdrill.js"), "run", "--config", join(repoRoot, "configs/packetdrill.json"),
       "--ip-version", "ipv4", "--tolerance_usecs=20000", "--reporter", `html:${page}`, ...scripts], { cwd: dir, encoding: "utf8", timeout: 250_000 });
     expect([0, 1], r.stderr).to.include(r.status);
@@ -42,7 +44,7 @@ describe("kernel: HTML report of a TCP corpus sample in headless Chromium", func
   });
 
   it("opens with a row per job", () => {
-    expect(reportJobs(page)).to.have.length(SAMPLE.length);
+    expect(reportJobs(page)).to.have.length(SAMPLE.length + 1);
     checkTable(browser, page);
   });
 
@@ -55,10 +57,10 @@ describe("kernel: HTML report of a TCP corpus sample in headless Chromium", func
     expect(jobs[n - 1]?.steps.some((s) => s.k === "call")).to.equal(true);
   });
 
-  it("a failing kernel job's ladder highlights its mismatch, and only failures keep a capture", function () {
+  it("a failing kernel job's ladder highlights its mismatch, and only failures keep a capture", () => {
     const jobs = reportJobs(page);
-    const n = jobs.findIndex((j) => j.verdict === "fail" && j.failure !== null) + 1;
-    if (n === 0) this.skip();
+    const n = jobs.findIndex((j) => j.file.endsWith("server-bad-ack.pkt")) + 1;
+    expect(jobs[n - 1]?.failure).to.deep.include({ field: "tcp_ack_seq", expected: "200", actual: "201" });
     expect(checkLadder(browser, page, n, join(dir, "fail.png")).mismatch).to.equal(true);
     const kept = jobs.filter((j) => j.capture !== null);
     expect(kept.every((j) => j.verdict !== "pass")).to.equal(true);
