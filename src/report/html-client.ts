@@ -133,6 +133,14 @@ export const HTML_CLIENT_JS = `
     return svg;
   }
 
+  // A capture under the page's own folder is linked relatively, so a report folder copied
+  // elsewhere (a CI artifact) keeps working; any other absolute path as a file: URL.
+  function captureHref(p) {
+    var here = decodeURI(location.pathname).replace(/[^\\/]*$/, "");
+    if (location.protocol === "file:" && p.indexOf(here) === 0) return encodeURI(p.slice(here.length));
+    return /^\\//.test(p) ? "file://" + encodeURI(p) : encodeURI(p);
+  }
+
   function detail(job) {
     var box = h("div");
     var facts = h("div", "facts");
@@ -140,7 +148,7 @@ export const HTML_CLIENT_JS = `
     box.appendChild(facts);
     if (job.capture !== null) {
       var a = h("a", "capture", "capture: " + job.capture);
-      a.href = /^\\//.test(job.capture) ? "file://" + encodeURI(job.capture) : encodeURI(job.capture);
+      a.href = captureHref(job.capture);
       a.setAttribute("download", "");
       box.appendChild(a);
     }

@@ -78,6 +78,8 @@ describe("HTML report in headless Chromium (suites/ on the reference SUT)", func
     expect(n).to.be.greaterThan(0);
     expect(jobs[n - 1]?.failure).to.deep.include({ field: "tcp_window", expected: "4321", actual: "1024" });
     const r = checkLadder(browser, page, n, join(dir, "fail.png"));
+    // The capture beside the report is linked relatively (the folder can move as a CI artifact).
+    expect(dumpDom(browser, page, `#job-${n}`)).to.include('class="capture" href="captures/test__fixtures__html-run__fail-window-v4.ipv4.pcap"');
     // The SYN and the SYN/ACK; the third packet is the failing one, drawn in the band.
     expect(r).to.deep.equal({ arrows: 2, mismatch: true });
   });

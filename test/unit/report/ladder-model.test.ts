@@ -1,7 +1,9 @@
+import { Script } from "node:vm";
 import { expect } from "chai";
 import type { RunEvent } from "../../../src/interp/events.ts";
 import { LadderBook, dumpTime, parsePacketLog } from "../../../src/report/ladder-model.ts";
 import { htmlDocument, scriptJson } from "../../../src/report/html.ts";
+import { HTML_CLIENT_JS } from "../../../src/report/html-client.ts";
 
 const F = "s/a.pkt";
 
@@ -41,6 +43,11 @@ describe("ladder model (the HTML report's per-job data)", () => {
     const other = book.note({ kind: "scriptEnd", file: F, variant: "ipv6", verdict: "pass", line: null, message: null, ms: 3 });
     expect(other?.steps).to.have.length(1);
     expect(other?.failure).to.equal(null);
+  });
+
+  it("the page's script is valid JavaScript (escapes in its template literal survive)", () => {
+    expect(() => new Script(HTML_CLIENT_JS)).to.not.throw();
+    expect(HTML_CLIENT_JS).to.include("return /^\\//.test(p)");
   });
 
   it("embeds job data so no text can close the script element", () => {
