@@ -162,7 +162,10 @@ export const HTML_CLIENT_JS = `
       box.appendChild(h("div", "mismatch-box", lines.join("\\n")));
     } else if (job.message !== null) box.appendChild(h("div", "mismatch-box", job.message));
     if (job.steps.length === 0 && !job.failure) box.appendChild(h("p", "facts", "No packets or system calls were recorded for this job."));
-    else box.appendChild(ladder(job));
+    else {
+      box.appendChild(h("div", "facts", "Arrows carry the packets as they crossed the wire (live sequence numbers and keys); the red band shows the failing packet beside the script's, both mapped into the script's numbers."));
+      box.appendChild(ladder(job));
+    }
     return box;
   }
 
