@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libpcap-dev tshark tcpdump iproute2 ethtool python3 procps kmod qemu-system-x86 busybox-static xz-utils)
+APT_PACKAGES=(libpcap-dev tshark tcpdump iproute2 ethtool python3 procps kmod qemu-system-x86 busybox-static xz-utils chromium libxml2-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

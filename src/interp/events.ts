@@ -91,6 +91,11 @@ export interface EventPassEvent extends JobRef {
   readonly what: string;
   /** Milliseconds since the script started. */
   readonly ms: number;
+  /**
+   * For a system call: the result the script expects and the call returned, as the script wrote it
+   * (`0`, `-1 EINPROGRESS`, `...`); what the HTML ladder writes beside the call.
+   */
+  readonly result?: string;
 }
 
 /** Which family a failure belongs to: the interpreter's mismatch kinds, or `error` for the rest. */
@@ -177,6 +182,11 @@ export interface ScriptEndEvent extends JobRef {
   readonly attempts?: readonly AttemptRecord[];
   /** With `--baseline FILE`: how the outcome compares with the baseline's row for the job, when it has one. */
   readonly baseline?: BaselineNote;
+  /**
+   * The job's pcap file, when one was kept: every failure's by default, every job's with
+   * `--capture DIR` (cli/run/captures.ts adds it).
+   */
+  readonly capture?: string;
 }
 
 /** One attempt of a job run with `--retries`: its own verdict, first fatal problem and failure. */
@@ -263,8 +273,9 @@ export function isScriptEvent(x: unknown): x is ScriptEvent {
     case "scriptStart":
       return true;
     case "eventStart":
-    case "eventPass":
       return isLine(x["line"]) && typeof x["what"] === "string" && typeof x["ms"] === "number";
+    case "eventPass":
+      return isLine(x["line"]) && typeof x["what"] === "string" && typeof x["ms"] === "number" && (x["result"] === undefined || typeof x["result"] === "string");
     case "eventFail":
       return isLine(x["line"]) && typeof x["message"] === "string" && typeof x["fatal"] === "boolean" && typeof x["ms"] === "number"
         && (x["failure"] === undefined || isFailureDetail(x["failure"]));

@@ -166,7 +166,8 @@ class ScriptRun {
     }
     const line = ev.span.start.line;
     if (m === null) {
-      this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line, what: describe(ev.action), ms: this.ms() });
+      const result = ev.action.kind === "syscall" ? { result: expectedResult(ev.action) } : {};
+      this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line, what: describe(ev.action), ms: this.ms(), ...result });
       return null;
     }
     const message = this.render(m, dumps);
@@ -402,7 +403,7 @@ class ScriptRun {
     this.pending = null;
     const m = await p.result;
     if (m) this.fatal(m);
-    else this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line: p.prepared.call.span.start.line, what: `syscall ${p.prepared.name} return`, ms: this.ms() });
+    else this.emit({ kind: "eventPass", file: this.o.file, variant: this.o.variant, line: p.prepared.call.span.start.line, what: `syscall ${p.prepared.name} return`, ms: this.ms(), result: expectedResult(p.prepared.call) });
     return m;
   }
 
@@ -419,6 +420,13 @@ class ScriptRun {
     this.codeLines.push(ev.span.start.line);
     return null;
   }
+}
+
+/** A passing call's result as its script line writes it: `0`, `-1 EINPROGRESS`, `...`. */
+function expectedResult(call: ast.Syscall): string {
+  const r = call.result;
+  const value = r.kind === "int" ? r.text : r.kind === "ident" ? r.name : r.kind === "ellipsis" ? "..." : "(expression)";
+  return call.errno === null ? value : `${value} ${call.errno.name}`;
 }
 
 function describe(a: ast.Action): string {

@@ -3,6 +3,7 @@
  * event stream to several reporters.
  */
 import type { RunEvent } from "../interp/events.ts";
+import { htmlReporter } from "./html.ts";
 import { jsonlReporter } from "./jsonl.ts";
 import { junitReporter } from "./junit.ts";
 import type { Reporter, ReporterFactory } from "./reporter.ts";
@@ -15,6 +16,7 @@ export const REPORTERS: ReadonlyMap<string, ReporterFactory> = new Map<string, R
   ["tap", tapReporter],
   ["junit", junitReporter],
   ["jsonl", jsonlReporter],
+  ["html", htmlReporter],
 ]);
 
 /** A reporter that forwards every event to each of `reporters`, in order. */

@@ -34,6 +34,14 @@ export interface ReporterOptions {
   readonly logOnSuccess?: boolean;
   /** Clock for the progress line, milliseconds; injected so golden output stays stable. */
   readonly now?: () => number;
+  /** When the run started (ms since the epoch; JUnit's `timestamp`); default: `now()` at creation. */
+  readonly startedAt?: number;
+  /** The kernel release of the machine (`uname -r`), read by the CLI; absent when unknown. */
+  readonly kernel?: string;
+  /** The machine's host name (JUnit's `hostname`), read by the CLI. */
+  readonly hostname?: string;
+  /** The command line of the run (`mptcpdrill run …`), shown by the HTML report. */
+  readonly command?: readonly string[];
 }
 
 /** A subscriber that renders run events to its sink. */

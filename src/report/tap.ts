@@ -3,7 +3,9 @@
  * in completion order, written and flushed as it ends. Failures and errors carry a YAML block with
  * the verdict, line and message, and the failure as data under `failure:` (cause, packetdrill's
  * detail, field, expected, actual, line, column, the script and live packet dumps, the capture
- * file, and the whole text as a literal block); jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
+ * file, and the whole text as a literal block), the kept capture file (`capture:`, passes too)
+ * and the job's packet log (`packets:`, one dump per packet in the order they crossed; the jobs
+ * of a run with a TAP reporter send it, cli/run/jobs.ts); jobs stopped by an interrupt are `# SKIP`. An `xfail` (a failure
  * the script's known-difference tag expects) is `not ok … # TODO <reason>`, which TAP consumers do
  * not count as a failure; an `xpass` is a plain `not ok` (a stale tag fails the run); a `flaky` job
  * (passed on a retry) is `ok … # flaky` with every attempt and the first failure in YAML. An
@@ -53,9 +55,13 @@ function flakyPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null)
   return `ok ${n} - ${description(e)} # flaky: passed on attempt ${e.attempts?.length ?? 1}\n${[...yaml, "  ..."].join("\n")}\n`;
 }
 
-function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null): string {
+function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null, packets: readonly string[]): string {
   const time = `time=${Math.round(e.ms)}ms`;
-  if (e.verdict === "pass") return `ok ${n} - ${description(e)} # ${time}${e.baseline?.status === "fixed" ? " fixed: the baseline expects a failure" : ""}\n`;
+  const capture = e.capture === undefined ? [] : [`  capture: ${yamlString(e.capture)}`];
+  if (e.verdict === "pass") {
+    const fixed = e.baseline?.status === "fixed" ? " fixed: the baseline expects a failure" : "";
+    return `ok ${n} - ${description(e)} # ${time}${fixed}\n${capture.length === 0 ? "" : ["  ---", ...capture, "  ...", ""].join("\n")}`;
+  }
   if (e.verdict === "skip") return `ok ${n} - ${description(e)} # SKIP ${e.message ?? "not run"}\n`;
   if (e.verdict === "flaky") return flakyPoint(n, e, failure);
   const yaml = [
@@ -71,7 +77,9 @@ function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null):
   if (e.known !== undefined) yaml.splice(-1, 0, `  known: ${yamlString(describeKnown(e.known))}`);
   if (e.baseline !== undefined) yaml.splice(-1, 0, `  baseline: ${e.baseline.status} (expected ${e.baseline.verdict}${e.baseline.line === null ? "" : ` at line ${e.baseline.line}`})`);
   if ((e.attempts?.length ?? 0) > 1) yaml.splice(-1, 0, ...attemptsYaml(e));
+  yaml.splice(-1, 0, ...capture);
   if (failure !== null) yaml.splice(-1, 0, ...failureYaml(failure));
+  if (packets.length > 0) yaml.splice(-1, 0, "  packets:", ...packets.map((p) => `    - ${yamlString(p)}`));
   const why = e.known !== undefined ? describeKnown(e.known) : "known failure (baseline)";
   const directive = e.verdict === "xfail" ? `TODO ${why.replace(/#/g, "\\#")}` : time;
   return `not ok ${n} - ${description(e)} # ${directive}\n${yaml.join("\n")}\n`;
@@ -80,18 +88,26 @@ function testPoint(n: number, e: ScriptEndEvent, failure: FailureDetail | null):
 class TapReporter implements Reporter {
   private count = 0;
   private readonly failures = new FailureBook();
+  /** The packet log of each running job (`log` events), for its YAML block if it fails. */
+  private readonly packets = new Map<string, string[]>();
 
   constructor(private readonly sink: ReportSink) {}
 
   onEvent(event: RunEvent): void {
     this.failures.note(event);
     switch (event.kind) {
+      case "log": {
+        const key = `${event.file}\u0000${event.variant}`;
+        this.packets.set(key, [...(this.packets.get(key) ?? []), ...event.text.split("\n")]);
+        break;
+      }
       case "runStart":
         this.out(`TAP version 13\n1..${event.total}\n`);
         break;
       case "scriptEnd":
         this.count += 1;
-        this.out(testPoint(this.count, event, this.failures.take(event)));
+        this.out(testPoint(this.count, event, this.failures.take(event), this.packets.get(`${event.file}\u0000${event.variant}`) ?? []));
+        this.packets.delete(`${event.file}\u0000${event.variant}`);
         break;
       case "runEnd": {
         const c = event.counts;

@@ -138,7 +138,9 @@ export async function runHostJob(ctx: HostContext, job: HostJob, send: (event: S
     if (spec.verbose) return send(withCapture(e, spec.capturePath));
     // Without -v, an event's start and pass cross only when it is slow (see SlowEvents).
     if (e.kind === "eventStart") return slow.started(e);
-    if (e.kind === "eventPass") return slow.ended(e) ? send(e) : undefined;
+    // A job whose packets are wanted (-l/-L, the HTML ladder) sends its system calls' passes too:
+    // one message per call, no more than its packet dumps cost.
+    if (e.kind === "eventPass") return slow.ended(e) || (spec.packetLog === true && e.result !== undefined) ? send(e) : undefined;
     if (e.kind === "eventFail") slow.ended(e);
     // The interpreter does not know the pcap file; a failure names it for the reporters.
     send(withCapture(e, spec.capturePath));

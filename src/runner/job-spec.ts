@@ -17,8 +17,9 @@ export interface RunJobSpec extends JobRef {
   readonly capturePath: string | null;
   readonly verbose: boolean;
   /**
-   * The interpreter's packet log (`log` events) without `-v`'s per-event passes: run_all.py's
-   * `-l`/`-L`, whose reporter prints it under the job's result. Absent = as `verbose`.
+   * The interpreter's packet log (`log` events) and its system calls' passes (with their results)
+   * without `-v`'s other per-event passes: run_all.py's `-l`/`-L`, whose reporter prints it under
+   * the job's result, and the HTML report's ladders. Absent = as `verbose`.
    */
   readonly packetLog?: boolean;
   /** The config file used, or null. */

@@ -72,8 +72,10 @@ describe("jsonl report: JSON Schema and structured failures (reference SUT run)"
     const f = row("b-ack.pkt")["failure"] as Record<string, unknown>;
     expect(f).to.deep.include({
       kind: "packet", cause: "expected ack 200, live packet has ack 201", field: "tcp_ack_seq", expected: "200", actual: "201", line: 19, column: 7,
-      detail: "live packet field tcp_ack_seq: expected: 200 (0xc8) vs actual: 201 (0xc9)", capture: null,
+      detail: "live packet field tcp_ack_seq: expected: 200 (0xc8) vs actual: 201 (0xc9)",
     });
+    // A run with report files keeps a failure's capture beside the first one (cli/run/captures.ts).
+    expect(f["capture"]).to.equal(join(dir, "captures", "s__b-ack.ipv4.pcap"));
     expect(f["scriptPacket"]).to.match(/^\d\.\d{6} \. 1001:1001\(0\) ack 200$/);
     expect(f["livePacket"]).to.match(/^\d\.\d{6} \. 1001:1001\(0\) ack 201 win \d+$/);
     expect(String(f["text"]).split("\n")).to.have.length(4);

@@ -32,7 +32,7 @@ describe("cli: mptcpdrill run (usage and environment)", function () {
 
   const usageCases: [string[], string][] = [
     [["run", "-j", "0", "s"], "error[MPD_ERR_USAGE]: --jobs expects a positive integer, got '0'\n"],
-    [["run", "--reporter", "xml", "s"], "error[MPD_ERR_USAGE]: unknown reporter 'xml' (expected human, tap, junit, jsonl)\n"],
+    [["run", "--reporter", "xml", "s"], "error[MPD_ERR_USAGE]: unknown reporter 'xml' (expected human, tap, junit, jsonl, html)\n"],
     [["run", "nowhere"], "error[MPD_ERR_FILE]: no such file or folder: 'nowhere'\n"],
     [["run", "--config", "bad.json", "s"], "config.variants: unknown variant 'ipv7'"],
     [["run", "--ip-version", "ipv4", "s"], "error[MPD_ERR_FILE]: nothing to run"],

@@ -92,7 +92,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`${merged.problems.map((p) => `error[MPD_ERR_USAGE]: ${p}`).join("\n")}\n`);
     return EXIT_USAGE;
   }
-  const opened = openReporters(io, { reporters: args.reporters, verbose: args.verbose, logOnError: false, logOnSuccess: false });
+  const opened = openReporters(io, { reporters: args.reporters, verbose: args.verbose, logOnError: false, logOnSuccess: false }, ["mptcpdrill", "merge", ...argv]);
   if (typeof opened === "string") {
     io.stderr.write(`error[MPD_ERR_FILE]: ${opened}\n`);
     return EXIT_USAGE;

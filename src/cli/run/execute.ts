@@ -20,6 +20,7 @@
  * written, the reporters print their summary).
  */
 import { randomInt } from "node:crypto";
+import * as os from "node:os";
 import * as path from "node:path";
 import { EXIT_FAIL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from "../command.ts";
 import { findScripts } from "../find-scripts.ts";
@@ -40,6 +41,7 @@ import { sectionIndex, updateBaseline } from "../../runner/baseline.ts";
 import { asBaselineResults, openBaseline, writeBaseline, type OpenBaseline } from "./baseline-file.ts";
 import { formatJobList } from "./job-list.ts";
 import { durationsFromJsonl, filterJobs, shardJobs, type Durations } from "./select.ts";
+import { captureKeeper, capturePolicy, removeEmptyCaptureDir } from "./captures.ts";
 import { planJobs } from "./jobs.ts";
 
 /** Exit code of an interrupted run (128 + SIGINT, used for SIGTERM too). */
@@ -62,10 +64,14 @@ function usage(io: CliIo, message: string, text: string): number {
   return EXIT_USAGE;
 }
 
-/** Opens every reporter; on failure closes those opened and returns the message (also used by `merge`). */
-export function openReporters(io: CliIo, args: Pick<RunArgs, "reporters" | "verbose" | "logOnError" | "logOnSuccess">): { reporters: Reporter[]; sinks: ReportSink[] } | string {
+/**
+ * Opens every reporter; on failure closes those opened and returns the message (also used by
+ * `merge`). `command` is the command line the reports name (run's: `mptcpdrill run …`).
+ */
+export function openReporters(io: CliIo, args: Pick<RunArgs, "reporters" | "verbose" | "logOnError" | "logOnSuccess">, command: readonly string[] = []): { reporters: Reporter[]; sinks: ReportSink[] } | string {
   const reporters: Reporter[] = [];
   const sinks: ReportSink[] = [];
+  const machine = { startedAt: Date.now(), ...machineFacts(), command: [...command] };
   for (const spec of args.reporters) {
     const factory = REPORTERS.get(spec.name);
     if (factory === undefined) return `unknown reporter '${spec.name}'`;
@@ -79,9 +85,14 @@ export function openReporters(io: CliIo, args: Pick<RunArgs, "reporters" | "verb
       }
       sinks.push(sink);
     }
-    reporters.push(factory(sink, { verbose: args.verbose, logOnError: args.logOnError, logOnSuccess: args.logOnSuccess }));
+    reporters.push(factory(sink, { verbose: args.verbose, logOnError: args.logOnError, logOnSuccess: args.logOnSuccess, ...machine }));
   }
   return { reporters, sinks };
+}
+
+/** The machine the run is on, for the reports: kernel release (`uname -r`) and host name. */
+function machineFacts(): { kernel: string; hostname: string } {
+  return { kernel: os.release(), hostname: os.hostname() };
 }
 
 /**
@@ -125,23 +136,28 @@ export async function executeRun(argv: readonly string[], io: CliIo, deps: RunDe
     io.stderr.write(`${baseline}\n`);
     return EXIT_USAGE;
   }
-  if (args.captureDir !== null) {
-    const problem = makeFolder(io.fs, path.resolve(io.cwd, args.captureDir));
+  const captures = capturePolicy(args, io.cwd);
+  if (captures.dir !== null) {
+    const problem = makeFolder(io.fs, captures.dir);
     if (problem !== null) {
-      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir}': ${problem}\n`);
+      io.stderr.write(`error[MPD_ERR_FILE]: cannot create capture folder '${args.captureDir ?? captures.dir}': ${problem}\n`);
       return EXIT_USAGE;
     }
   }
-  const opened = openReporters(io, args);
+  const opened = openReporters(io, args, ["mptcpdrill", "run", ...argv]);
   if (typeof opened === "string") {
     io.stderr.write(`error[MPD_ERR_FILE]: ${opened}\n`);
     return EXIT_USAGE;
   }
   try {
-    const code = await runPlanned(io, args, selected, fanOut(opened.reporters), deps, baseline);
+    const byJob = new Map(selected.map((j) => [`${j.file}\u0000${j.variant}`, j.capturePath]));
+    const keep = captureKeeper(captures, io.fs, (e) => byJob.get(`${e.file}\u0000${e.variant}`) ?? null);
+    const reporter = fanOut(opened.reporters);
+    const code = await runPlanned(io, args, selected, { onEvent: (e) => reporter.onEvent(keep(e)) }, deps, baseline);
     return found.unreadable.length > 0 && code !== EXIT_SIGINT && code !== EXIT_SIGTERM ? EXIT_USAGE : code;
   } finally {
     opened.sinks.forEach((s) => s.close?.());
+    removeEmptyCaptureDir(captures, io.fs);
   }
 }
 

@@ -11,7 +11,14 @@ import type { RunArgs } from "./args.ts";
 import { addressFamilyProblem } from "../../script/flag-table.ts";
 import { PROGRAM_OPTIONS } from "../../script/shell-use.ts";
 import { configWalkTop, findConfigFor, loadConfig, resolveFlags, type RunConfig, walkedConfigProblem } from "./config.ts";
+import { capturePolicy } from "./captures.ts";
 import { selectVariants } from "./variants.ts";
+
+/**
+ * Reporters that show a job's packets (the HTML ladders, TAP's `packets:`): their jobs send the
+ * packet log (one IPC message per packet from a script host).
+ */
+const PACKET_REPORTERS: ReadonlySet<string> = new Set(["html", "tap"]);
 
 /** The job list, notes for stderr, and problems that stop the run (exit 2). */
 export interface JobPlan {
@@ -58,7 +65,7 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[], s
   const notes: string[] = [];
   const configFor = configLoader(io, args, problems);
   const commandLine = { flags: args.flags, defines: args.defines };
-  const captureDir = args.captureDir === null ? null : path.resolve(io.cwd, args.captureDir);
+  const captureDir = capturePolicy(args, io.cwd).dir;
   const jobs: RunJobSpec[] = [];
   for (const file of scripts) {
     const variants = selectVariants(file, args.variants);
@@ -74,7 +81,7 @@ export function planJobs(io: CliIo, args: RunArgs, scripts: readonly string[], s
       if (family !== null) problems.push(`${family}, for the ${variant} jobs${config === null ? "" : ` (config ${config.path})`}`);
       jobs.push({
         file, variant, absFile, cwd: path.dirname(absFile), flags, defines, verbose: args.verbose, seed, noShell: args.noShell || config?.noShell === true, allowScriptPrograms: args.allowScriptPrograms,
-        ...(args.logOnError || args.logOnSuccess ? { packetLog: true } : {}),
+        ...(args.logOnError || args.logOnSuccess || args.reporters.some((r) => PACKET_REPORTERS.has(r.name)) ? { packetLog: true } : {}),
         capturePath: captureDir === null ? null : capturePathFor(captureDir, file, variant), configPath: config?.path ?? null,
       });
     }

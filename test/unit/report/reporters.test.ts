@@ -5,17 +5,20 @@ import { REPORTERS } from "../../../src/report/registry.ts";
 import { expectGolden } from "../../support/golden.ts";
 import { FULL_RUN, GATE_RUN, INTERRUPTED_RUN, TAGGED_RUN, memorySink } from "./fake-run.ts";
 
+/** Fixed machine facts and start time, so goldens stay stable. */
+const MACHINE = { startedAt: Date.UTC(2026, 0, 2, 3, 4, 5), hostname: "ci-host", kernel: "6.12.0-test", command: ["mptcpdrill", "run", "suites"] };
+
 function render(name: string, events: readonly RunEvent[], options: { verbose?: boolean; tty?: boolean } = {}): string {
   const factory = REPORTERS.get(name);
   if (factory === undefined) throw new Error(`no reporter ${name}`);
   const sink = memorySink(options.tty ?? false);
-  const reporter = factory(sink, { verbose: options.verbose ?? false });
+  const reporter = factory(sink, { verbose: options.verbose ?? false, ...MACHINE });
   for (const e of events) reporter.onEvent(e);
   return sink.text();
 }
 
 describe("reporters (golden)", () => {
-  for (const name of ["human", "tap", "junit", "jsonl"]) {
+  for (const name of ["human", "tap", "junit", "jsonl", "html"]) {
     const ext = name === "junit" ? "xml" : name === "human" ? "txt" : name;
     it(`${name} renders a full run`, () => expectGolden(`reports/full-run.${ext}`, render(name, FULL_RUN)));
     it(`${name} renders an interrupted run`, () => expectGolden(`reports/interrupted-run.${ext}`, render(name, INTERRUPTED_RUN)));
@@ -107,7 +110,7 @@ describe("reporters (streaming)", () => {
     for (const e of upToFirstEnd) reporter?.onEvent(e);
     const lines = sink.text().trim().split("\n");
     expect(lines).to.have.length(1);
-    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412, known: null, failure: null });
+    expect(JSON.parse(lines[0] ?? "")).to.deep.equal({ type: "job", file: "suites/tcp/connect/basic.pkt", variant: "ipv4", verdict: "pass", line: null, message: null, ms: 412, known: null, failure: null });
     expect(sink.flushes()).to.equal(1);
   });
   it("tap writes its plan and test points as they come", () => {
@@ -124,8 +127,8 @@ describe("reporters (streaming)", () => {
   });
   it("every jsonl line of a full run parses with the documented keys", () => {
     const rows = render("jsonl", FULL_RUN).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["file", "variant", "verdict", "line", "message", "ms", "known", "failure"]);
-    expect(rows.at(-1)).to.deep.equal({ summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false });
+    for (const row of rows.slice(0, -1)) expect(Object.keys(row)).to.deep.equal(["type", "file", "variant", "verdict", "line", "message", "ms", "known", "failure"]);
+    expect(rows.at(-1)).to.deep.equal({ type: "summary", summary: { pass: 2, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 0, flaky: 0 }, ms: 1999, interrupted: false });
   });
 });
 

@@ -61,7 +61,7 @@ describe("run argument parsing", () => {
     [["--timeout", "soon", "x"], "--timeout expects a positive number of seconds, got 'soon'"],
     [["--ip-version", "ipv5", "x"], "--ip-version expects ipv4, ipv6, ipv4-mapped-ipv6 or all (or a comma list), got 'ipv5'"],
     [["--sut", "bsd", "x"], "unknown SUT 'bsd' (expected kernel or reference)"],
-    [["--reporter", "xml", "x"], "unknown reporter 'xml' (expected human, tap, junit, jsonl)"],
+    [["--reporter", "xml", "x"], "unknown reporter 'xml' (expected human, tap, junit, jsonl, html)"],
     [["--reporter", "tap", "--reporter", "jsonl", "x"], "at most one reporter may write to stdout; give the others a FILE (NAME:FILE)"],
     [["--reporter", "tap:", "x"], "--reporter 'tap:': empty FILE after ':'"],
     [["--tolerance_usec=5", "x"], "unknown option '--tolerance_usec=5' (did you mean '--tolerance_usecs'?)"],
