@@ -33,7 +33,12 @@ if (process.argv.includes("--faults")) {
   // The fault suite instead: `--faults [--sigints N] [--sigkills N] [--timeouts N]`.
   const { faultName, faultPlan, makeFaultDir, removeFaultDir, runFault } = await import("./fuzz/faults.ts");
   const { SeededRng } = await import("../src/rng.ts");
-  const plan = faultPlan({ sigints: option("sigints", 20), sigkills: option("sigkills", 5), timeouts: option("timeouts", 10), interop: true });
+  // VM faults when the VM test's kernel is in the cache (`mptcpdrill vm --fetch --kernel debian:6.1`).
+  const { spawnSync } = await import("node:child_process");
+  const kernels = spawnSync(process.execPath, ["bin/mptcpdrill.js", "vm", "--list-kernels"], { encoding: "utf8" }).stdout ?? "";
+  const vm = /debian:6\.1\b/.test(kernels);
+  if (!vm) process.stdout.write("faults: no debian:6.1 kernel in the cache, so no VM faults (mptcpdrill vm --fetch --kernel debian:6.1)\n");
+  const plan = faultPlan({ sigints: option("sigints", 20), sigkills: option("sigkills", 5), timeouts: option("timeouts", 10), interop: true, vm });
   const dir = makeFaultDir();
   const rng = new SeededRng(opts.seed);
   let dirty = 0;

@@ -21,7 +21,7 @@ const BIN = join(ROOT, "bin/mptcpdrill.js");
 
 /** One way of ending a run, and the run it ends. */
 export type Fault =
-  | { readonly kind: "signal"; readonly command: "run" | "interop"; readonly signal: "SIGINT" | "SIGTERM" | "SIGKILL" }
+  | { readonly kind: "signal"; readonly command: "run" | "interop" | "vm"; readonly signal: "SIGINT" | "SIGTERM" | "SIGKILL" }
   | { readonly kind: "timeout"; readonly stuck: "blocking-call" | "code-block" | "backtick" };
 
 /** A fault's outcome: what it left behind (empty = clean) and how the CLI ended. */
@@ -140,14 +140,19 @@ export async function runFault(fault: Fault, rng: Rng, dir: string): Promise<Fau
     writeFileSync(join(dir, "stuck-blocking-call.pkt"), STUCK["blocking-call"]);
     writeFileSync(join(dir, "stuck-backtick.pkt"), STUCK.backtick);
     args = ["run", "-j", "2", "stuck-blocking-call.pkt", "stuck-backtick.pkt"];
+  } else if (fault.command === "vm") {
+    writeFileSync(join(dir, "stuck-blocking-call.pkt"), STUCK["blocking-call"]);
+    writeFileSync(join(dir, "stuck-backtick.pkt"), STUCK.backtick);
+    args = ["vm", "--kernel", "debian:6.1", "--ip-version", "ipv4", "stuck-blocking-call.pkt", "stuck-backtick.pkt"];
   } else args = ["interop"]; // every default scenario: ~15 s, long enough for any fault moment
   const run = start(args, dir);
   const cli = run.child.pid as number;
   if (fault.kind === "signal") {
-    await sleep(fault.command === "interop" ? 1500 + pick(rng, 2500) : 300 + pick(rng, 2200));
+    // A VM boots for 15-25 s under TCG: its faults land during the boot or the jobs.
+    await sleep(fault.command === "vm" ? 3000 + pick(rng, 22_000) : fault.command === "interop" ? 1500 + pick(rng, 2500) : 300 + pick(rng, 2200));
     run.child.kill(fault.signal);
   }
-  const exit = await Promise.race([run.exit, sleep(60_000).then(() => "hung")]);
+  const exit = await Promise.race([run.exit, sleep(fault.kind === "signal" && fault.command === "vm" ? 120_000 : 60_000).then(() => "hung")]);
   if (exit === "hung") run.child.kill("SIGKILL");
   const leftovers: string[] = exit === "hung" ? [`the CLI did not end within 60 s of the ${fault.kind}`] : [];
   const expected = expectedExit(fault);
@@ -155,6 +160,7 @@ export async function runFault(fault: Fault, rng: Rng, dir: string): Promise<Fau
   leftovers.push(...await survivors(run.seen, cli, 5000));
   if (fault.kind === "signal" && fault.signal === "SIGKILL") {
     // What a SIGKILL could not remove, the next run of the same command must.
+    // The next run of the same kind cleans up (a `run` also removes a killed VM's host folder).
     const next = fault.command === "interop" ? ["interop", "--link", "tun", "mpc-ref-client"] : ["run", "--ip-version", "ipv4", "quick.pkt"];
     writeFileSync(join(dir, "quick.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n");
     const r = spawnSync(process.execPath, [BIN, ...next], { cwd: dir, stdio: "ignore", timeout: 120_000 });
@@ -166,13 +172,16 @@ export async function runFault(fault: Fault, rng: Rng, dir: string): Promise<Fau
 }
 
 /** The faults of a suite of the given size, in a fixed order. */
-export function faultPlan(sizes: { sigints: number; sigkills: number; timeouts: number; interop: boolean }): Fault[] {
+export function faultPlan(sizes: { sigints: number; sigkills: number; timeouts: number; interop: boolean; vm?: boolean }): Fault[] {
   const plan: Fault[] = [];
   for (let i = 0; i < sizes.sigints; i++) {
-    const command = sizes.interop && i % 4 === 3 ? "interop" : "run";
+    const command = sizes.interop && i % 4 === 3 ? "interop" : sizes.vm === true && i % 5 === 2 ? "vm" : "run";
     plan.push({ kind: "signal", command, signal: i % 5 === 4 ? "SIGTERM" : "SIGINT" });
   }
-  for (let i = 0; i < sizes.sigkills; i++) plan.push({ kind: "signal", command: sizes.interop && i % 2 === 1 ? "interop" : "run", signal: "SIGKILL" });
+  for (let i = 0; i < sizes.sigkills; i++) {
+    const command = sizes.interop && i % 2 === 1 ? "interop" : sizes.vm === true && i === 2 ? "vm" : "run";
+    plan.push({ kind: "signal", command, signal: "SIGKILL" });
+  }
   const ways = ["blocking-call", "code-block", "backtick"] as const;
   for (let i = 0; i < sizes.timeouts; i++) plan.push({ kind: "timeout", stuck: ways[i % 3] as (typeof ways)[number] });
   return plan;
