@@ -127,7 +127,7 @@ describe("kernel: verify a real MPTCP capture with DSS checksums", function () {
     });
   }
 
-  it("the first 10% of a real capture, and one with a corrupt record, are never clean (exit 3), the whole one is (exit 0)", async () => {
+  it("the first 10% of a real capture, and one with a corrupt record, are never clean (exit 3, or 1 when the cut leaves a finding), the whole one is (exit 0)", async () => {
     for (const file of ["any.pcap", "two.pcapng"]) {
       const whole = readFileSync(join(dir, file));
       const io = memoryIo();
@@ -136,9 +136,12 @@ describe("kernel: verify a real MPTCP capture with DSS checksums", function () {
       const cut = join(dir, `cut-${file}`);
       writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 10)));
       const io2 = memoryIo();
-      expect(await runCli(["verify", cut], io2), `cut ${file}`).to.equal(3);
+      // A multi-interface pcapng holds each interface's packets in blocks: a prefix can have one
+      // side's packets without the other's, which a check may flag. Either way: never clean.
+      const cutStatus = await runCli(["verify", cut], io2);
+      expect([1, 3], `cut ${file}: ${io2.out()}`).to.include(cutStatus);
       expect(io2.out()).to.match(/^\/\/ incomplete: the file could not be read to its end/m);
-      expect(io2.out().trimEnd().split("\n").at(-1)).to.match(/^verify: inconclusive: /);
+      expect(io2.out().trimEnd().split("\n").at(-1)).to.match(cutStatus === 3 ? /^verify: inconclusive: / : /^verify: \d+ (violation|finding)/);
       // A record length field overwritten in the middle: the reader stops there.
       const corrupt = Buffer.from(whole);
       const at = file.endsWith(".pcapng") ? firstBlockAfter(corrupt, Math.floor(corrupt.length / 2)) : recordAfter(corrupt, Math.floor(corrupt.length / 2));

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { entryPoint } from "../../entry-points.ts";
 import { MptcpdrillError } from "../../errors.ts";
 import { PORT_ATTACH, HOST_PORT_ENV } from "../host-channel.ts";
@@ -52,14 +52,43 @@ const PORT_NAME = "mpd";
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** True for a path the guest's own tmpfs mounts hide (/tmp, /run). */
+function underGuestTmpfs(p: string): boolean {
+  return /^\/(tmp|run)(\/|$)/.test(p);
+}
+
+/**
+ * Host folders under /tmp or /run the guest must see read-only (its tmpfs there hides the shared
+ * root's): the checkout the script host runs from (the nearest folder above `entryFile` with a
+ * node_modules) and the job's working directory, unless a writable share covers them.
+ */
+export function hiddenHostFolders(entryFile: string, cwd: string, writable: readonly string[]): string[] {
+  let root = dirname(entryFile);
+  while (root !== "/" && !existsSync(join(root, "node_modules"))) root = dirname(root);
+  const covered = (d: string): boolean => writable.some((w) => d === w || d.startsWith(`${w}/`));
+  const out: string[] = [];
+  for (const d of [root, cwd]) {
+    if (underGuestTmpfs(d) && !covered(d) && !out.some((o) => d === o || d.startsWith(`${o}/`))) out.push(d);
+  }
+  return out;
+}
+
 /** The shell command the guest's init runs in the shared root. */
-export function guestCommand(o: Pick<VmHostOptions, "env" | "cwd" | "writable">, node: string, args: readonly string[]): string {
+export function guestCommand(o: Pick<VmHostOptions, "env" | "cwd" | "writable">, node: string, args: readonly string[], hidden: readonly string[] = []): string {
   const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/tmp", TMPDIR: "/tmp", UV_THREADPOOL_SIZE: "8", ...o.env };
   // A folder under /tmp or /run is hidden by the guest's tmpfs there: its mount point is made first.
   const mounts = o.writable.map((dir, i) => `mkdir -p ${quote(dir)} 2>/dev/null; mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 w${i} ${quote(dir)}`);
+  // Read-only folders hidden the same way (a checkout under /tmp): a bind of the shared root alone
+  // (not recursive, so without the tmpfs mounts on it) shows them, and each is bound at its path.
+  const view = "/run/mptcpdrill-hostroot";
+  const binds = hidden.length === 0 ? [] : [
+    `mkdir -p ${view} && mount --bind / ${view}`,
+    ...hidden.map((d) => `mkdir -p ${quote(d)} && mount --bind ${quote(`${view}${d}`)} ${quote(d)}`),
+  ];
   return [
     ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`),
     "ip link set lo up 2>/dev/null",
+    ...binds,
     ...mounts,
     `for d in /sys/class/virtio-ports/*; do [ "$(cat $d/name 2>/dev/null)" = ${PORT_NAME} ] && export ${HOST_PORT_ENV}=/dev/\${d##*/}; done`,
     `echo "mptcpdrill-guest: up $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r), port $${HOST_PORT_ENV}"`,
@@ -91,7 +120,7 @@ export function spawnVmHost(o: VmHostOptions): { host: ScriptHost; temp: string 
   const temp = makeHostTemp();
   const socketPath = join(temp, "port.sock");
   const entry = entryPoint("host");
-  const command = guestCommand(o, process.execPath, [...entry.nodeArgs, entry.file]);
+  const command = guestCommand(o, process.execPath, [...entry.nodeArgs, entry.file], hiddenHostFolders(entry.file, o.cwd, o.writable));
   const args = qemuArgs(o, socketPath, command);
   // setpriv makes qemu die with this process even when it is killed with SIGKILL (then no exit
   // handler runs); nice keeps an emulated CPU from starving the rest of the machine.
