@@ -96,6 +96,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (r.errors.length > 0 && r.outcomes.length === 0) return EXIT_USAGE;
     return r.errors.length === 0 && r.outcomes.every((o) => o.passed) ? EXIT_OK : EXIT_FAIL;
   } catch (e) {
+    // Stopped by a signal while setting up or tearing down: the signal is the answer.
+    if (stoppedBy !== null) return stoppedBy === "SIGINT" ? EXIT_SIGINT : EXIT_SIGTERM;
     if (!isMptcpdrillError(e)) throw e;
     io.stderr.write(`error[${e.code}]: ${e.message}\n`);
     return EXIT_USAGE;

@@ -112,10 +112,15 @@ async function runnerFor(kernel: VmKernel, v: VmArgs, accel: "kvm" | "tcg", scal
   } catch (e) {
     return `error[MPD_ERR_KERNEL]: cannot build the initramfs of '${kernel.label}': ${e instanceof Error ? e.message : String(e)}`;
   }
-  const capture = args.captureDir === null ? [] : [path.resolve(io.cwd, args.captureDir)];
+  // The guest writes each job's pcap: every folder a job's capture goes to (--capture DIR, or the
+  // captures/ kept for failures beside the first report file) is shared read-write.
+  const capture = [...new Set([
+    ...(args.captureDir === null ? [] : [path.resolve(io.cwd, args.captureDir)]),
+    ...jobs.flatMap((j) => (j.capturePath === null ? [] : [path.dirname(j.capturePath)])),
+  ])];
   return vmRunner({
     vms: Math.min(args.jobs, jobs.length), variants: jobs.map((j) => j.variant), readFile: (f) => io.fs.readFileSync(f, "utf8"),
-    vm: { kernel, initramfs, accel, cpus: v.cpus, memoryMb: v.memoryMb, cwd: io.cwd, writable: capture, nice: v.nice },
+    vm: { kernel, initramfs, accel, cpus: v.cpus, memoryMb: v.memoryMb, cwd: io.cwd, writable: capture, readable: [...new Set(jobs.map((j) => j.cwd))], nice: v.nice },
     toleranceScale: scale, readyTimeoutMs: v.bootTimeoutSeconds * 1000, supervisor,
   });
 }

@@ -35,6 +35,8 @@ export interface VmHostOptions {
   readonly cwd: string;
   /** Folders of this machine the guest may write (captures): shared read-write at the same path. */
   readonly writable: readonly string[];
+  /** Folders the guest must read (the jobs' script folders), shown at their paths even under /tmp. */
+  readonly readable?: readonly string[];
   /** Runs qemu with this niceness (0: as this process). */
   readonly nice: number;
   /**
@@ -60,14 +62,18 @@ function underGuestTmpfs(p: string): boolean {
 /**
  * Host folders under /tmp or /run the guest must see read-only (its tmpfs there hides the shared
  * root's): the checkout the script host runs from (the nearest folder above `entryFile` with a
- * node_modules) and the job's working directory, unless a writable share covers them.
+ * node_modules), the run's working directory and the jobs' script folders, unless a writable share
+ * or one of them already covers them.
  */
-export function hiddenHostFolders(entryFile: string, cwd: string, writable: readonly string[]): string[] {
+export function hiddenHostFolders(entryFile: string, cwd: string, writable: readonly string[], readable: readonly string[] = []): string[] {
   let root = dirname(entryFile);
   while (root !== "/" && !existsSync(join(root, "node_modules"))) root = dirname(root);
   const covered = (d: string): boolean => writable.some((w) => d === w || d.startsWith(`${w}/`));
   const out: string[] = [];
-  for (const d of [root, cwd]) {
+  // Each as its top folder under /tmp or /run (`/tmp/ci/shared/x` → `/tmp/ci`): a script's
+  // `../common/…` next to its own folder must be there too.
+  const top = (d: string): string => (underGuestTmpfs(d) ? d.split("/").slice(0, 3).join("/") : d);
+  for (const d of [root, cwd, ...readable].map(top).sort((a, b) => a.length - b.length)) {
     if (underGuestTmpfs(d) && !covered(d) && !out.some((o) => d === o || d.startsWith(`${o}/`))) out.push(d);
   }
   return out;
@@ -120,7 +126,7 @@ export function spawnVmHost(o: VmHostOptions): { host: ScriptHost; temp: string 
   const temp = makeHostTemp();
   const socketPath = join(temp, "port.sock");
   const entry = entryPoint("host");
-  const command = guestCommand(o, process.execPath, [...entry.nodeArgs, entry.file], hiddenHostFolders(entry.file, o.cwd, o.writable));
+  const command = guestCommand(o, process.execPath, [...entry.nodeArgs, entry.file], hiddenHostFolders(entry.file, o.cwd, o.writable, o.readable ?? []));
   const args = qemuArgs(o, socketPath, command);
   // setpriv makes qemu die with this process even when it is killed with SIGKILL (then no exit
   // handler runs); nice keeps an emulated CPU from starving the rest of the machine.

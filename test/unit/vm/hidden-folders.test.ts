@@ -12,7 +12,9 @@ describe("vm: host folders the guest's tmpfs would hide", () => {
       mkdirSync(join(root, "node_modules"));
       mkdirSync(join(root, "dist"));
       expect(hiddenHostFolders(join(root, "dist/host.js"), join(root, "suites"), [])).to.deep.equal([root]);
-      expect(hiddenHostFolders(join(root, "dist/host.js"), "/tmp/elsewhere", [])).to.deep.equal([root, "/tmp/elsewhere"]);
+      expect(hiddenHostFolders(join(root, "dist/host.js"), "/tmp/elsewhere", []).sort()).to.deep.equal([root, "/tmp/elsewhere"].sort());
+      // A job folder deep under /tmp is shown by its top folder there (its ../common/ comes along).
+      expect(hiddenHostFolders(join(root, "dist/host.js"), "/work", [], ["/tmp/ci/shared/corpus/a", "/tmp/ci/shared/corpus/b"]).sort()).to.deep.equal([root, "/tmp/ci"].sort());
       expect(hiddenHostFolders(join(root, "dist/host.js"), "/tmp/elsewhere", ["/tmp/elsewhere"])).to.deep.equal([root]);
       expect(hiddenHostFolders("/work/main/dist/host.js", "/work/main/suites", [])).to.deep.equal([]);
       const cmd = guestCommand({ env: {}, cwd: "/work", writable: [] }, "/usr/bin/node", ["x.js"], [root]);
