@@ -9,6 +9,7 @@
  * start, after each job (at most every second) and at `runEnd`; on stdout it is written once.
  */
 import { VARIANTS, emptyCounts, VERDICTS, type RunEvent, type Verdict } from "../interp/events.ts";
+import { DocumentWriter } from "./document-writer.ts";
 import { HTML_CLIENT_CSS, HTML_CLIENT_JS } from "./html-client.ts";
 import { LadderBook, type LadderJob } from "./ladder-model.ts";
 import { formatDuration, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
@@ -102,10 +103,11 @@ class HtmlReporter implements Reporter {
   private readonly book = new LadderBook();
   private readonly jobs: LadderJob[] = [];
   private readonly facts: RunFacts;
-  private lastInterim = -Infinity;
+  private readonly out: DocumentWriter;
 
-  constructor(private readonly sink: ReportSink, private readonly options: ReporterOptions, private readonly now: () => number) {
+  constructor(sink: ReportSink, private readonly options: ReporterOptions, now: () => number) {
     this.facts = { sut: "", total: 0, parallel: 0, startedAt: options.startedAt ?? now(), ms: null, interrupted: false };
+    this.out = new DocumentWriter(sink, now, INTERIM_MS);
   }
 
   onEvent(event: RunEvent): void {
@@ -118,21 +120,12 @@ class HtmlReporter implements Reporter {
       this.interim(true);
     } else if (event.kind === "runEnd") {
       Object.assign(this.facts, { ms: event.ms, interrupted: event.interrupted });
-      const doc = htmlDocument(this.facts, this.jobs, this.options);
-      if (this.sink.replace !== undefined) this.sink.replace(doc);
-      else {
-        this.sink.write(doc);
-        this.sink.flush?.();
-      }
+      this.out.final(htmlDocument(this.facts, this.jobs, this.options));
     }
   }
 
   private interim(force: boolean): void {
-    if (this.sink.replace === undefined) return;
-    const t = this.now();
-    if (!force && t - this.lastInterim < INTERIM_MS) return;
-    this.lastInterim = t;
-    this.sink.replace(htmlDocument(this.facts, this.jobs, this.options));
+    this.out.interim(() => htmlDocument(this.facts, this.jobs, this.options), force);
   }
 }
 

@@ -14,6 +14,7 @@
  * (marked by a comment as a run in progress); on stdout it is written once, at `runEnd`, which the
  * CLI also emits when SIGINT/SIGTERM stops a run.
  */
+import { DocumentWriter } from "./document-writer.ts";
 import { VARIANTS, emptyCounts, type FailureDetail, type RunEvent, type ScriptEndEvent } from "../interp/events.ts";
 import { FailureBook, describeKnown, withLocation, type Reporter, type ReporterFactory, type ReporterOptions, type ReportSink } from "./reporter.ts";
 
@@ -130,11 +131,12 @@ class JunitReporter implements Reporter {
   private readonly cases = new Map<string, Case[]>();
   private readonly failures = new FailureBook();
   private total = 0;
-  private lastInterim = -Infinity;
   private run: RunFacts;
+  private readonly out: DocumentWriter;
 
-  constructor(private readonly sink: ReportSink, private readonly now: () => number, options: ReporterOptions) {
+  constructor(sink: ReportSink, now: () => number, options: ReporterOptions) {
     this.run = { timestamp: isoSeconds(options.startedAt ?? now()), hostname: options.hostname ?? "localhost", sut: "", kernel: options.kernel ?? "unknown" };
+    this.out = new DocumentWriter(sink, now, INTERIM_MS);
   }
 
   onEvent(event: RunEvent): void {
@@ -150,23 +152,16 @@ class JunitReporter implements Reporter {
       this.cases.set(event.file, list);
       this.interim(false);
     } else if (event.kind === "runEnd") {
-      const doc = this.document(event.ms, null);
-      if (this.sink.replace !== undefined) this.sink.replace(doc);
-      else {
-        this.sink.write(doc);
-        this.sink.flush?.();
-      }
+      this.out.final(this.document(event.ms, null));
     }
   }
 
   /** The document so far, replacing the file's (file sinks only). */
   private interim(force: boolean): void {
-    if (this.sink.replace === undefined) return;
-    const t = this.now();
-    if (!force && t - this.lastInterim < INTERIM_MS) return;
-    this.lastInterim = t;
-    const done = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
-    this.sink.replace(this.document(0, `mptcpdrill: run in progress, ${done} of ${this.total} jobs reported`));
+    this.out.interim(() => {
+      const done = [...this.cases.values()].reduce((n, l) => n + l.length, 0);
+      return this.document(0, `mptcpdrill: run in progress, ${done} of ${this.total} jobs reported`);
+    }, force);
   }
 
   private document(ms: number, inProgress: string | null): string {

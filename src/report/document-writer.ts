@@ -1,0 +1,32 @@
+/**
+ * Writes a report that is one whole document (JUnit XML, HTML), which cannot be streamed: into a
+ * file, the document so far replaces the file atomically while the run goes on (at most every
+ * `everyMs`), so a run killed even with SIGKILL leaves a complete one; on a stream (stdout), only
+ * the final document is written.
+ */
+import type { ReportSink } from "./reporter.ts";
+
+/** One whole-document report's writes. */
+export class DocumentWriter {
+  #last = -Infinity;
+
+  constructor(private readonly sink: ReportSink, private readonly now: () => number, private readonly everyMs = 250) {}
+
+  /** Replaces the file with `render()` (file sinks only), at most every `everyMs` unless `force`. */
+  interim(render: () => string, force = false): void {
+    if (this.sink.replace === undefined) return;
+    const t = this.now();
+    if (!force && t - this.#last < this.everyMs) return;
+    this.#last = t;
+    this.sink.replace(render());
+  }
+
+  /** The final document: replacing the file, or written to the stream. */
+  final(doc: string): void {
+    if (this.sink.replace !== undefined) this.sink.replace(doc);
+    else {
+      this.sink.write(doc);
+      this.sink.flush?.();
+    }
+  }
+}
