@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cacheRoot, debianPackageFor, resolveKernel } from "../../../src/runner/vm/kernel-cache.ts";
 
 const SHOW = `Package: linux-image-amd64
@@ -27,10 +30,15 @@ describe("vm kernel cache", () => {
   });
 
   it("says why a kernel cannot be used", () => {
-    const o = { cache: "/tmp/mpd-no-such-cache-for-test", modules: null, log: () => undefined };
-    expect(resolveKernel("host", o)).to.deep.equal({ kind: "host", label: "host" });
-    expect(resolveKernel("windows", o)).to.match(/unknown kernel 'windows'/);
-    expect(resolveKernel("/no/such/bzImage", o)).to.match(/no such kernel image/);
-    expect(resolveKernel("/etc/hostname", o)).to.match(/needs --modules DIR/);
+    const cache = mkdtempSync(join(tmpdir(), "mpd-kernel-cache-"));
+    try {
+      const o = { cache, modules: null, log: () => undefined };
+      expect(resolveKernel("host", o)).to.deep.equal({ kind: "host", label: "host" });
+      expect(resolveKernel("windows", o)).to.match(/unknown kernel 'windows'/);
+      expect(resolveKernel("/no/such/bzImage", o)).to.match(/no such kernel image/);
+      expect(resolveKernel("/etc/hostname", o)).to.match(/needs --modules DIR/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });
