@@ -13,6 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { MptcpdrillError } from "../errors.ts";
+import { processAlive } from "../process-alive.ts";
 
 /** Interface names inside their namespaces (fixed: each namespace is private). */
 export const KERNEL_IF = "mpdk0";
@@ -158,7 +159,7 @@ export function reapStaleTopologies(): string[] {
   }
   for (const ns of names) {
     const pid = ownerPid(ns);
-    if (pid === null || pid === process.pid || isAlive(pid)) continue;
+    if (pid === null || pid === process.pid || processAlive(pid)) continue;
     for (const p of sh(["ip", "netns", "pids", ns], { allowFail: true }).split(/\s+/).filter((x) => /^\d+$/.test(x))) {
       try {
         process.kill(Number(p), "SIGKILL");
@@ -170,15 +171,6 @@ export function reapStaleTopologies(): string[] {
     removed.push(ns);
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Deletes the namespaces (the veth pair or TUN device goes with them). Never throws. */

@@ -8,6 +8,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "../process-alive.ts";
 
 const NAME = /^mptcpdrill-(\d+)-host-/;
 
@@ -25,15 +26,6 @@ export function removeHostTemp(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes host folders whose owning process no longer runs; returns their paths. Never throws. */
 export function reapStaleHostTemps(): string[] {
   const removed: string[] = [];
@@ -45,7 +37,7 @@ export function reapStaleHostTemps(): string[] {
   }
   for (const name of names) {
     const m = NAME.exec(name);
-    if (m === null || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (m === null || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     const dir = join(tmpdir(), name);
     removeHostTemp(dir);
     removed.push(dir);
